@@ -1,0 +1,25 @@
+"""ecs-patterns: best-practice ECS-on-Fargate constructs for the AWS CDK.
+
+Every construct takes one frozen, keyword-only props object whose defaults are the safe choice;
+invalid props raise :class:`ConfigurationError` before any resource is created.
+"""
+
+from ._capacity import CapacityStrategy
+from ._cluster import ClusterProps, FargateCluster
+from ._errors import ConfigurationError, Problem
+from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
+from ._repository import EcrRepository, RepositoryProps
+
+__all__ = [
+    "FARGATE_CPU_UNITS",
+    "CapacityStrategy",
+    "ClusterProps",
+    "ConfigurationError",
+    "EcrRepository",
+    "FargateCluster",
+    "Problem",
+    "RepositoryProps",
+    "fargate_memory_options",
+]
+
+__version__ = "0.1.0"

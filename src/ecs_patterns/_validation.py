@@ -1,0 +1,84 @@
+"""Pure helpers that collect prop problems and raise them once as a ConfigurationError.
+
+Unresolved CDK tokens are never judged: a value only known at deploy time is passed through.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Duration, Token
+
+from ._errors import ConfigurationError, Problem
+
+__all__ = ["Checks", "is_token", "seconds"]
+
+
+def is_token(value: object) -> bool:
+    """True when ``value`` is (or holds) an unresolved CDK token."""
+    if isinstance(value, Duration):
+        return bool(value.is_unresolved())
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (str, int, float)):
+        return bool(Token.is_unresolved(value))
+    if isinstance(value, (list, tuple)):
+        return any(is_token(v) for v in value)
+    return False
+
+
+def seconds(value: Duration | None) -> float | None:
+    """A resolved Duration in seconds, or None for None and for unresolved tokens."""
+    if value is None or is_token(value):
+        return None
+    return float(value.to_seconds())
+
+
+class Checks:
+    """Collects problems for one props class; ``done()`` raises them all at once."""
+
+    def __init__(self, props_class: str) -> None:
+        self._props_class = props_class
+        self._problems: list[Problem] = []
+
+    def fail(self, prop: str, value: object, allowed: str, fix: str) -> None:
+        """Record a problem unconditionally."""
+        self._problems.append(Problem(prop=prop, value=value, allowed=allowed, fix=fix))
+
+    def check(self, ok: bool, prop: str, value: object, allowed: str, fix: str) -> None:
+        """Record a problem unless ``ok``; tokens in ``value`` always pass."""
+        if not ok and not is_token(value):
+            self.fail(prop, value, allowed, fix)
+
+    def int_range(self, prop: str, value: Any, low: int, high: int, fix: str | None = None) -> None:
+        """``value`` must be None, a token, or an int with ``low <= value <= high``."""
+        if value is None or is_token(value):
+            return
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        self.check(
+            ok,
+            prop,
+            value,
+            f"an integer from {low} to {high}",
+            fix or f"Set {prop} to a whole number between {low} and {high}.",
+        )
+
+    def duration_range(
+        self, prop: str, value: Duration | None, low_s: float, high_s: float
+    ) -> None:
+        """``value`` must be None, a token, or a Duration within [low_s, high_s] seconds."""
+        secs = seconds(value)
+        if secs is None:
+            return
+        self.check(
+            low_s <= secs <= high_s,
+            prop,
+            f"{secs:g}s",
+            f"a duration from {low_s:g}s to {high_s:g}s",
+            f"Set {prop} to Duration.seconds(n) with {low_s:g} <= n <= {high_s:g}.",
+        )
+
+    def done(self) -> None:
+        """Raise ConfigurationError if any problem was recorded."""
+        if self._problems:
+            raise ConfigurationError(self._props_class, self._problems)

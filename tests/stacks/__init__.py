@@ -1,0 +1,23 @@
+"""Registry of the test stacks that every harness test (snapshot, nag, cfn-lint) runs over.
+
+Each construct module contributes ``STACKS``: a mapping from a stack name to a builder that
+fills an empty Stack. All registered stacks are synthesized once per session in one App
+(``tests/conftest.py``), with aws-cdk-lib's built-in CloudFormation validation on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_cdk import Stack
+
+from . import cluster, repository
+
+StackBuilder = Callable[[Stack], None]
+
+STACKS: dict[str, StackBuilder] = {
+    **repository.STACKS,
+    **cluster.STACKS,
+}
+
+__all__ = ["STACKS", "StackBuilder"]

@@ -1,0 +1,55 @@
+"""The sample app, built exactly as `cdk synth` builds it (nag packs and built-in validation on)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import Stack
+from syrupy.assertion import SnapshotAssertion
+
+from ecs_patterns.testing import Finding, assert_no_findings, stack_template, synth_findings
+from sample_app.stacks import build_app
+from tests.conftest import CDK_CONTEXT
+
+
+@pytest.fixture(scope="session")
+def sample(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+    app = build_app(CDK_CONTEXT, outdir=str(tmp_path_factory.mktemp("sample.out")))
+    findings = synth_findings(app)
+    templates = {
+        child.node.id: stack_template(child)
+        for child in app.node.children
+        if isinstance(child, Stack)
+    }
+    return templates, findings
+
+
+def test_sample_app_has_no_unacknowledged_findings(
+    sample: tuple[dict[str, dict[str, Any]], list[Finding]],
+) -> None:
+    # Four nag packs and aws-cdk-lib's built-in CloudFormation validation, as at `cdk synth`.
+    assert_no_findings(sample[1])
+
+
+def test_sample_stack_snapshot(
+    sample: tuple[dict[str, dict[str, Any]], list[Finding]], template_snapshot: SnapshotAssertion
+) -> None:
+    assert sample[0]["EcsPatternsSample"] == template_snapshot
+
+
+def test_sample_stack_holds_repository_and_cluster(
+    sample: tuple[dict[str, dict[str, Any]], list[Finding]],
+) -> None:
+    types = {r["Type"] for r in sample[0]["EcsPatternsSample"]["Resources"].values()}
+    assert {"AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::EC2::VPC"} <= types
+
+
+def test_sample_app_sources_exist() -> None:
+    service = Path(__file__).resolve().parent.parent / "sample_app" / "service"
+    dockerfile = (service / "Dockerfile").read_text(encoding="utf-8")
+    assert "USER" in dockerfile
+    assert dockerfile.count("FROM ") >= 2
