@@ -54,3 +54,6 @@ snapshot-update: setup
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+
+bench: setup
+	$(PY) benchmarks/synth.py --repeat 3
