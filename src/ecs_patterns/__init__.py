@@ -9,6 +9,7 @@ from ._cluster import ClusterProps, FargateCluster
 from ._errors import ConfigurationError, Problem
 from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
 from ._repository import EcrRepository, RepositoryProps
+from .rules import EcsHardeningChecks
 
 __all__ = [
     "FARGATE_CPU_UNITS",
@@ -16,6 +17,7 @@ __all__ = [
     "ClusterProps",
     "ConfigurationError",
     "EcrRepository",
+    "EcsHardeningChecks",
     "FargateCluster",
     "Problem",
     "RepositoryProps",
