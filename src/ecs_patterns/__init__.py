@@ -8,17 +8,29 @@ from ._capacity import CapacityStrategy
 from ._cluster import ClusterProps, FargateCluster
 from ._errors import ConfigurationError, Problem
 from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
+from ._github_oidc import (
+    GITHUB_OIDC_AUDIENCE,
+    GITHUB_OIDC_URL,
+    GitHubDeployRole,
+    GitHubDeployRoleProps,
+    GitHubRepo,
+)
 from ._repository import EcrRepository, RepositoryProps
 from .rules import EcsHardeningChecks
 
 __all__ = [
     "FARGATE_CPU_UNITS",
+    "GITHUB_OIDC_AUDIENCE",
+    "GITHUB_OIDC_URL",
     "CapacityStrategy",
     "ClusterProps",
     "ConfigurationError",
     "EcrRepository",
     "EcsHardeningChecks",
     "FargateCluster",
+    "GitHubDeployRole",
+    "GitHubDeployRoleProps",
+    "GitHubRepo",
     "Problem",
     "RepositoryProps",
     "fargate_memory_options",

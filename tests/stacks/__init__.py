@@ -11,13 +11,14 @@ from collections.abc import Callable
 
 from aws_cdk import Stack
 
-from . import cluster, repository
+from . import cluster, github_oidc, repository
 
 StackBuilder = Callable[[Stack], None]
 
 STACKS: dict[str, StackBuilder] = {
     **repository.STACKS,
     **cluster.STACKS,
+    **github_oidc.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]
