@@ -15,6 +15,7 @@ from ._github_oidc import (
     GitHubDeployRoleProps,
     GitHubRepo,
 )
+from ._monitoring import MonitoringProps, ServiceMonitoring
 from ._repository import EcrRepository, RepositoryProps
 from .rules import EcsHardeningChecks
 
@@ -31,8 +32,10 @@ __all__ = [
     "GitHubDeployRole",
     "GitHubDeployRoleProps",
     "GitHubRepo",
+    "MonitoringProps",
     "Problem",
     "RepositoryProps",
+    "ServiceMonitoring",
     "fargate_memory_options",
 ]
 

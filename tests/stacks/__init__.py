@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from aws_cdk import Stack
 
-from . import cluster, github_oidc, repository
+from . import cluster, github_oidc, monitoring, repository
 
 StackBuilder = Callable[[Stack], None]
 
@@ -19,6 +19,7 @@ STACKS: dict[str, StackBuilder] = {
     **repository.STACKS,
     **cluster.STACKS,
     **github_oidc.STACKS,
+    **monitoring.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]
