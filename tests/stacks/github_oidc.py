@@ -51,8 +51,19 @@ def _service(stack: Stack) -> ecs.FargateService:
         image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
         port_mappings=[ecs.PortMapping(container_port=8080, name="http")],
         logging=ecs.LogDrivers.aws_logs(stream_prefix="ecs", log_group=log_group),
+        readonly_root_filesystem=True,
+        user="1000",
+        health_check=ecs.HealthCheck(
+            command=["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]
+        ),
     )
-    return ecs.FargateService(stack, "Service", cluster=cluster.cluster, task_definition=task)
+    return ecs.FargateService(
+        stack,
+        "Service",
+        cluster=cluster.cluster,
+        task_definition=task,
+        circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
+    )
 
 
 def defaults(stack: Stack) -> None:
