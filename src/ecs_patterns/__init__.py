@@ -17,6 +17,12 @@ from ._github_oidc import (
 )
 from ._monitoring import MonitoringProps, ServiceMonitoring
 from ._repository import EcrRepository, RepositoryProps
+from ._service import (
+    FargateWebService,
+    ScheduledCapacity,
+    ServiceConnectOptions,
+    WebServiceProps,
+)
 from .rules import EcsHardeningChecks
 
 __all__ = [
@@ -29,13 +35,17 @@ __all__ = [
     "EcrRepository",
     "EcsHardeningChecks",
     "FargateCluster",
+    "FargateWebService",
     "GitHubDeployRole",
     "GitHubDeployRoleProps",
     "GitHubRepo",
     "MonitoringProps",
     "Problem",
     "RepositoryProps",
+    "ScheduledCapacity",
+    "ServiceConnectOptions",
     "ServiceMonitoring",
+    "WebServiceProps",
     "fargate_memory_options",
 ]
 

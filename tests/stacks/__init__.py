@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from aws_cdk import Stack
 
-from . import cluster, github_oidc, monitoring, repository
+from . import cluster, github_oidc, monitoring, repository, service
 
 StackBuilder = Callable[[Stack], None]
 
@@ -19,6 +19,7 @@ STACKS: dict[str, StackBuilder] = {
     **repository.STACKS,
     **cluster.STACKS,
     **github_oidc.STACKS,
+    **service.STACKS,
     **monitoring.STACKS,
 }
 

@@ -1,0 +1,272 @@
+"""FargateWebService: an ALB-fronted, autoscaled, hardened Fargate service in one statement."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from ._cluster import FargateCluster
+from ._errors import ConfigurationError, Problem
+from ._load_balancer import WebLoadBalancer
+from ._nag import cfn_lint_ignore
+from ._service_props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
+from ._task import (
+    ECR_LOGIN,
+    EXEC_CHANNELS,
+    EXEC_DESCRIBE_LOG_GROUPS,
+    ManagedPolicyRole,
+    WebTask,
+    WildcardAllowance,
+    acknowledge_wildcard_resources,
+    flatten_reference,
+)
+
+__all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
+
+
+class FargateWebService(Construct):
+    """A web service on Fargate behind an Application Load Balancer, safe by default.
+
+    Minimal use, one statement (a cluster and VPC are created)::
+
+        FargateWebService(stack, "Web", WebServiceProps(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            certificate=certificate,
+        ))
+
+    What it builds (defaults and why: :class:`WebServiceProps`):
+
+    * **Task**: Fargate (awsvpc) from the valid size table; separate execution and task roles,
+      each with a customer-managed policy holding exactly what was granted (pull from the named
+      repository, read the named secrets, write the service's log group); the app container as
+      a non-root user on a read-only root filesystem with a writable ``/tmp``, a named ``http``
+      port, a container health check and ``awslogs`` to a KMS-encrypted, finite log group;
+      optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
+    * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
+      redirecting to 443; invalid headers dropped, desync mitigation, deletion protection;
+      access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
+      AWS managed rules, logged with credentials redacted. Its security group admits the
+      allowed clients on the listener ports and reaches only the tasks.
+    * **Service**: private subnets without public IPs, a security group that admits only the
+      load balancer on the container port; rolling deployments with 100 %/200 % and the
+      deployment circuit breaker with rollback; FARGATE + FARGATE_SPOT; AZ rebalancing; ECS
+      managed tags propagated from the service; optional ECS Exec and Service Connect.
+    * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
+      between ``min_capacity`` and ``max_capacity``, plus optional schedules.
+
+    Attributes:
+        props: the props as given.
+        cluster: the :class:`FargateCluster` (created or given).
+        service: the ``ecs.FargateService``.
+        task_definition: the ``ecs.FargateTaskDefinition``.
+        container: the app ``ecs.ContainerDefinition``.
+        otel_collector: the tracing sidecar, or None.
+        execution_role / task_role: the two roles (``iam.Role``; grants land in managed
+            policies).
+        log_group: the app's encrypted log group.
+        load_balancer: the ``elbv2.ApplicationLoadBalancer``.
+        listener: the production listener (HTTPS, or HTTP with ``allow_plain_http``).
+        redirect_listener: the HTTP->HTTPS redirect listener, or None for plain HTTP.
+        target_group: the ``elbv2.ApplicationTargetGroup``.
+        access_log_bucket: the access log ``s3.Bucket``.
+        web_acl: the created ``wafv2.CfnWebACL``, or None.
+        service_security_group / load_balancer_security_group: the two security groups.
+        scalable_target: the service's ``ecs.ScalableTaskCount`` (add more scaling policies).
+    """
+
+    def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        self.cluster = (
+            props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
+        )
+        vpc = self.cluster.vpc
+        ingress_cidrs = self._ingress_cidrs(props)
+
+        task = WebTask(self, "Task", props=props, key=self.cluster.key)
+        self.task_definition: ecs.FargateTaskDefinition = task.task_definition
+        self.container: ecs.ContainerDefinition = task.container
+        self.otel_collector: ecs.ContainerDefinition | None = task.sidecar
+        self.execution_role: ManagedPolicyRole = task.execution_role
+        self.task_role: ManagedPolicyRole = task.task_role
+        self.log_group: logs.LogGroup = task.log_group
+
+        alb = WebLoadBalancer(
+            self,
+            "LoadBalancer",
+            props=props,
+            vpc=vpc,
+            ingress_cidrs=ingress_cidrs,
+            key=self.cluster.key,
+        )
+        self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
+        self.load_balancer_security_group: ec2.SecurityGroup = alb.security_group
+        self.listener: elbv2.ApplicationListener = alb.listener
+        self.redirect_listener: elbv2.ApplicationListener | None = alb.redirect_listener
+        self.target_group: elbv2.ApplicationTargetGroup = alb.target_group
+        self.access_log_bucket: s3.Bucket = alb.access_log_bucket
+        self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
+
+        self.service_security_group = ec2.SecurityGroup(
+            self,
+            "ServiceSecurityGroup",
+            vpc=vpc,
+            description="Service tasks: the container port from the load balancer only",
+            allow_all_outbound=True,
+        )
+        self.service = self._service(props, task)
+        self.target_group.add_target(
+            self.service.load_balancer_target(
+                container_name=props.container_name, container_port=props.container_port
+            )
+        )
+        self.scalable_target = self._autoscaling(props)
+
+        self._order_service_creation(task)
+        acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
+        acknowledge_wildcard_resources(
+            task.task_role.policy,
+            [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
+        )
+
+    def _order_service_creation(self, task: WebTask) -> None:
+        """Create the service (and so start tasks) only once everything it uses exists."""
+        cfn_service = self.service.node.default_child
+        assert isinstance(cfn_service, ecs.CfnService)
+        # Both roles hold their permissions (the managed policies are children of the roles):
+        # no failed image pulls or secret reads that the circuit breaker would count.
+        cfn_service.node.add_dependency(task.execution_role, task.task_role)
+        # FARGATE_SPOT must be associated with the cluster before a service names it
+        # (aws/containers-roadmap#631). aws-cdk-lib creates that association under the
+        # ecs.Cluster only at synthesis, so the dependency is on the whole ecs.Cluster; its
+        # CfnCluster part duplicates the service's Ref, which cfn-lint reports as W3005.
+        cfn_service.node.add_dependency(self.cluster.cluster)
+        cfn_lint_ignore(cfn_service, ["W3005"])
+
+    def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
+        """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
+        if props.ingress_cidrs is not None:
+            return list(props.ingress_cidrs)
+        if props.internet_facing:
+            return ["0.0.0.0/0"]
+        # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
+        # literal so reviewers and rules see the real range.
+        if self.cluster.props.vpc is None:
+            return [self.cluster.props.vpc_cidr]
+        try:
+            return [self.cluster.vpc.vpc_cidr_block]
+        except Exception:  # jsii: a VPC imported without vpc_cidr_block raises on access
+            raise ConfigurationError(
+                "WebServiceProps",
+                [
+                    Problem(
+                        prop="ingress_cidrs",
+                        value=None,
+                        allowed="explicit CIDRs for an internal load balancer in a VPC "
+                        "imported without its CIDR",
+                        fix="Pass ingress_cidrs=[...] (e.g. the VPC or corporate CIDRs), or "
+                        "import the VPC with vpc_cidr_block.",
+                    )
+                ],
+            ) from None
+
+    def _service(self, props: WebServiceProps, task: WebTask) -> ecs.FargateService:
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        return ecs.FargateService(
+            self,
+            "Service",
+            cluster=self.cluster.cluster,
+            task_definition=task.task_definition,
+            service_name=props.service_name,
+            desired_count=props.effective_desired_count,
+            min_healthy_percent=100,
+            max_healthy_percent=200,
+            health_check_grace_period=props.health_check_grace_period,
+            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+            capacity_provider_strategies=capacity.to_cdk(),
+            enable_ecs_managed_tags=True,
+            propagate_tags=ecs.PropagatedTagSource.SERVICE,
+            enable_execute_command=props.enable_execute_command,
+            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.ENABLED,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            assign_public_ip=False,
+            security_groups=[self.service_security_group],
+            service_connect_configuration=self._service_connect(props.service_connect, task),
+        )
+
+    def _service_connect(
+        self, options: ServiceConnectOptions | None, task: WebTask
+    ) -> ecs.ServiceConnectProps | None:
+        if options is None:
+            return None
+        return ecs.ServiceConnectProps(
+            namespace=options.namespace,
+            services=[
+                ecs.ServiceConnectService(
+                    port_mapping_name="http",
+                    discovery_name=options.discovery_name,
+                    dns_name=options.dns_name,
+                    port=options.port,
+                )
+            ],
+            log_driver=ecs.LogDriver.aws_logs(
+                stream_prefix="service-connect", log_group=task.log_group
+            ),
+        )
+
+    def _autoscaling(self, props: WebServiceProps) -> ecs.ScalableTaskCount:
+        scaling = self.service.auto_scale_task_count(
+            min_capacity=props.min_capacity, max_capacity=props.max_capacity
+        )
+        scale_in, scale_out = props.scale_in_cooldown, props.scale_out_cooldown
+        scaling.scale_on_cpu_utilization(
+            "Cpu",
+            target_utilization_percent=props.cpu_target_percent,
+            scale_in_cooldown=scale_in,
+            scale_out_cooldown=scale_out,
+        )
+        if props.memory_target_percent is not None:
+            scaling.scale_on_memory_utilization(
+                "Memory",
+                target_utilization_percent=props.memory_target_percent,
+                scale_in_cooldown=scale_in,
+                scale_out_cooldown=scale_out,
+            )
+        if props.requests_per_target is not None:
+            scaling.scale_on_request_count(
+                "Requests",
+                requests_per_target=props.requests_per_target,
+                target_group=self.target_group,
+                scale_in_cooldown=scale_in,
+                scale_out_cooldown=scale_out,
+            )
+        for index, entry in enumerate(props.scheduled_capacity):
+            scaling.scale_on_schedule(
+                f"Schedule{index}",
+                schedule=entry.schedule,
+                min_capacity=entry.min_capacity,
+                max_capacity=entry.max_capacity,
+                time_zone=entry.time_zone,
+            )
+        return scaling
+
+    def _exec_session_logs(self) -> WildcardAllowance:
+        """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+        stack = Stack.of(self)
+        group = self.cluster.exec_log_group.log_group_name
+        arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
+        return WildcardAllowance(
+            actions=frozenset(
+                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
+            ),
+            resource=flatten_reference(stack.resolve(arn)),
+            reason="the ECS Exec agent writes each session to a new log stream of the "
+            "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
+            "that group only",
+        )

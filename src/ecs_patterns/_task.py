@@ -1,0 +1,342 @@
+"""The hardened Fargate task of FargateWebService: roles, app container, tracing sidecar."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from aws_cdk import Annotations, Stack
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from ._cluster import encrypted_log_group
+from ._nag import acknowledge
+from ._service_props import (
+    OTEL_COLLECTOR_CPU,
+    OTEL_COLLECTOR_IMAGE,
+    OTEL_COLLECTOR_MEMORY_MIB,
+    WebServiceProps,
+)
+
+__all__ = [
+    "ECR_LOGIN",
+    "EXEC_CHANNELS",
+    "EXEC_DESCRIBE_LOG_GROUPS",
+    "ManagedPolicyRole",
+    "WebTask",
+    "WildcardAllowance",
+    "acknowledge_wildcard_resources",
+    "flatten_reference",
+]
+
+_SCRATCH_VOLUME = "tmp"
+_OTEL_SCRATCH_VOLUME = "otel-tmp"
+OTEL_CONTAINER_NAME = "aws-otel-collector"
+OTEL_COLLECTOR_USER = "10001"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WildcardAllowance:
+    """A wildcard resource that may be acknowledged (AwsSolutions-IAM5), and why.
+
+    ``resource`` is the finding's resource as cdk-nag prints it (``*``, or an ARN with
+    references flattened to ``<LogicalId>``); a statement qualifies only when every one of its
+    actions is in ``actions``.
+    """
+
+    actions: frozenset[str]
+    resource: str
+    reason: str
+
+
+_EXEC_CHANNEL_ACTIONS = frozenset(
+    {
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    }
+)
+ECR_LOGIN = WildcardAllowance(
+    actions=frozenset({"ecr:GetAuthorizationToken"}),
+    resource="*",
+    reason="ecr:GetAuthorizationToken has no resource-level permissions (an ECR login token "
+    "is account-wide); image layers are readable from the named repository only",
+)
+EXEC_CHANNELS = WildcardAllowance(
+    actions=_EXEC_CHANNEL_ACTIONS,
+    resource="*",
+    reason="the ssmmessages channel actions of ECS Exec have no resource-level permissions; "
+    "who may open a session is governed by ecs:ExecuteCommand on the caller's side",
+)
+EXEC_DESCRIBE_LOG_GROUPS = WildcardAllowance(
+    actions=frozenset({"logs:DescribeLogGroups"}),
+    resource="*",
+    reason="logs:DescribeLogGroups (the ECS Exec agent looks up its session log group) has no "
+    "resource-level permissions",
+)
+
+
+class ManagedPolicyRole(iam.Role):
+    """An IAM role whose grants all land in one customer-managed policy, never an inline one.
+
+    The NIST 800-53, HIPAA and PCI packs flag inline policies (IAMNoInlinePolicy). aws-cdk-lib
+    grants (``repository.grant_pull(role)``, the awslogs driver, task secrets, ECS Exec) call
+    ``add_to_principal_policy``; here that adds the statement to a managed policy attached to
+    this role, created on the first grant. The policy is a child of the role, so anything that
+    depends on the role also waits for its permissions.
+
+    Attributes:
+        policy: the managed policy, or None while nothing has been granted.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, description: str, **kwargs: Any) -> None:
+        super().__init__(scope, id, description=description, **kwargs)
+        self._description = description
+        self.policy: iam.ManagedPolicy | None = None
+
+    def add_to_principal_policy(
+        self, statement: iam.PolicyStatement
+    ) -> iam.AddToPrincipalPolicyResult:
+        if self.policy is None:
+            self.policy = iam.ManagedPolicy(
+                self, "Policy", description=f"{self._description} (permissions)", roles=[self]
+            )
+        self.policy.add_statements(statement)
+        return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=self.policy)
+
+
+def flatten_reference(value: Any) -> str:
+    """A resolved CloudFormation value as cdk-nag flattens it in finding ids (``<Id.Attr>``)."""
+    if isinstance(value, str):
+        return value.replace("${", "<").replace("}", ">")
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            delimiter, items = value["Fn::Join"]
+            return str(delimiter).join(flatten_reference(i) for i in items)
+        if "Fn::Sub" in value:
+            return flatten_reference(value["Fn::Sub"])
+        if "Fn::GetAtt" in value:
+            resource, attribute = value["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if "Fn::ImportValue" in value:
+            return flatten_reference(value["Fn::ImportValue"])
+        if "Ref" in value:
+            return f"<{flatten_reference(value['Ref'])}>"
+    return json.dumps(value)
+
+
+def acknowledge_wildcard_resources(
+    policy: iam.ManagedPolicy | None, allowances: Sequence[WildcardAllowance]
+) -> None:
+    """Acknowledge each ``AwsSolutions-IAM5[Resource::...]`` finding of ``policy`` that an
+    allowance covers, and nothing else: a wildcard statement with any other action stays a
+    finding."""
+    if policy is None:
+        return
+    document: dict[str, Any] = Stack.of(policy).resolve(policy.document.to_json()) or {}
+    reasons: dict[str, list[str]] = {}
+    for statement in document.get("Statement", []):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = set(_as_list(statement.get("Action")))
+        for resource in map(flatten_reference, _as_list(statement.get("Resource"))):
+            for allowance in allowances:
+                if resource == allowance.resource and actions <= allowance.actions:
+                    found = reasons.setdefault(f"AwsSolutions-IAM5[Resource::{resource}]", [])
+                    if allowance.reason not in found:
+                        found.append(allowance.reason)
+    for finding, why in reasons.items():
+        text = "; ".join(why)
+        acknowledge(policy, [finding], text[:1].upper() + text[1:] + ".")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+class WebTask(Construct):
+    """Task definition, roles, log group and containers of a FargateWebService.
+
+    Attributes:
+        task_definition, container, sidecar (None without tracing), log_group,
+        execution_role, task_role.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: WebServiceProps, key: kms.IKey) -> None:
+        super().__init__(scope, id)
+        self.execution_role = ManagedPolicyRole(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+            description="ECS task execution: pull the image, read the task secrets, write logs",
+        )
+        self.task_role = ManagedPolicyRole(
+            self,
+            "TaskRole",
+            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+            description="The app's own AWS permissions",
+        )
+        self.log_group: logs.LogGroup = encrypted_log_group(
+            self,
+            "Logs",
+            key=key,
+            retention=props.log_retention,
+            removal_policy=props.log_removal_policy,
+        )
+        self.task_definition = ecs.FargateTaskDefinition(
+            self,
+            "TaskDefinition",
+            cpu=props.cpu,
+            memory_limit_mib=props.memory_mib,
+            runtime_platform=ecs.RuntimePlatform(
+                cpu_architecture=props.cpu_architecture,
+                operating_system_family=ecs.OperatingSystemFamily.LINUX,
+            ),
+            ephemeral_storage_gib=props.ephemeral_storage_gib,
+            execution_role=self.execution_role,
+            task_role=self.task_role,
+        )
+        self.container = self._app_container(props)
+        self.sidecar: ecs.ContainerDefinition | None = None
+        if props.tracing:
+            self.sidecar = self._otel_sidecar()
+            self.container.add_container_dependencies(
+                ecs.ContainerDependency(
+                    container=self.sidecar, condition=ecs.ContainerDependencyCondition.START
+                )
+            )
+        if not props.readonly_root_filesystem:
+            Annotations.of(self).add_warning_v2(
+                "ecs-patterns:WritableRootFilesystem",
+                "readonly_root_filesystem=False: the app can modify its own image files. Keep "
+                "it True in production unless ECS Exec is needed.",
+            )
+            acknowledge(
+                self.task_definition,
+                ["EcsPatterns-ReadonlyRootFilesystem"],
+                "The app's root filesystem was made writable explicitly with "
+                "readonly_root_filesystem=False (announced by the "
+                "ecs-patterns:WritableRootFilesystem warning), which ECS Exec requires; the "
+                "tracing sidecar, if any, stays read-only.",
+            )
+        if props.environment:
+            acknowledge(
+                self.task_definition,
+                ["AwsSolutions-ECS2"],
+                "The environment holds only non-secret configuration "
+                f"({', '.join(sorted(props.environment))}); secrets are injected from SSM "
+                "Parameter Store or Secrets Manager through the task's secrets section.",
+            )
+
+    def _image(self, props: WebServiceProps) -> ecs.ContainerImage:
+        if props.repository is not None and props.image_tag is not None:
+            # Grant through EcrRepository (repository-scoped pull, plus the key when it has one)
+            # and hand aws-cdk-lib an image that needs no further grant.
+            props.repository.grant_pull(self.execution_role)
+            return ecs.ContainerImage.from_registry(
+                f"{props.repository.repository_uri}:{props.image_tag}"
+            )
+        assert props.image is not None  # guaranteed by WebServiceProps
+        return props.image
+
+    def _app_container(self, props: WebServiceProps) -> ecs.ContainerDefinition:
+        port = props.container_port
+        command = (
+            list(props.health_check_command)
+            if props.health_check_command is not None
+            else [
+                "CMD-SHELL",
+                f"curl -f http://localhost:{port}{props.health_check_path} || exit 1",
+            ]
+        )
+        container = self.task_definition.add_container(
+            "App",
+            container_name=props.container_name,
+            image=self._image(props),
+            essential=True,
+            port_mappings=[
+                ecs.PortMapping(
+                    name="http",
+                    container_port=port,
+                    protocol=ecs.Protocol.TCP,
+                    app_protocol=cast(ecs.AppProtocol, ecs.AppProtocol.http),
+                )
+            ],
+            health_check=ecs.HealthCheck(
+                command=command,
+                interval=props.health_check_interval,
+                timeout=props.health_check_timeout,
+                retries=props.health_check_retries,
+                start_period=props.health_check_start_period,
+            ),
+            readonly_root_filesystem=props.readonly_root_filesystem,
+            user=props.user,
+            memory_reservation_mib=props.memory_reservation_mib,
+            environment=dict(props.environment) or None,
+            secrets=dict(props.secrets) or None,
+            logging=ecs.LogDriver.aws_logs(stream_prefix="ecs", log_group=self.log_group),
+            stop_timeout=props.stop_timeout,
+        )
+        self._scratch(container, _SCRATCH_VOLUME)
+        # aws-cdk-lib grants each secret to the execution role when the container is built;
+        # ManagedPolicyRole puts those statements in its managed policy (exactly these secrets).
+        return container
+
+    def _otel_sidecar(self) -> ecs.ContainerDefinition:
+        sidecar = self.task_definition.add_container(
+            "OtelCollector",
+            container_name=OTEL_CONTAINER_NAME,
+            image=ecs.ContainerImage.from_registry(OTEL_COLLECTOR_IMAGE),
+            essential=False,
+            cpu=OTEL_COLLECTOR_CPU,
+            memory_limit_mib=OTEL_COLLECTOR_MEMORY_MIB,
+            readonly_root_filesystem=True,
+            # The image (FROM scratch, a static binary) declares no USER: run it as a numeric
+            # non-root uid, which needs no /etc/passwd entry.
+            user=OTEL_COLLECTOR_USER,
+            # Traces only (OTLP in, X-Ray out): the permissions below match exactly this config.
+            command=["--config=/etc/ecs/ecs-xray.yaml"],
+            health_check=ecs.HealthCheck(command=["CMD", "/healthcheck"]),
+            logging=ecs.LogDriver.aws_logs(stream_prefix="otel", log_group=self.log_group),
+        )
+        self._scratch(sidecar, _OTEL_SCRATCH_VOLUME)
+        # A child of the task role, so the service waits for it like for the role's own policy.
+        tracing_policy = iam.ManagedPolicy(
+            self.task_role,
+            "TracingPolicy",
+            description="ADOT collector sidecar: send traces to AWS X-Ray",
+            roles=[self.task_role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=[
+                        "xray:PutTraceSegments",
+                        "xray:PutTelemetryRecords",
+                        "xray:GetSamplingRules",
+                        "xray:GetSamplingTargets",
+                        "xray:GetSamplingStatisticSummaries",
+                    ],
+                    resources=["*"],
+                )
+            ],
+        )
+        acknowledge(
+            tracing_policy,
+            ["AwsSolutions-IAM5[Resource::*]"],
+            "The X-Ray write and sampling actions have no resource-level permissions, so "
+            "AWS's own AWSXrayWriteOnlyAccess grants them on '*'; this policy holds nothing "
+            "else.",
+        )
+        return sidecar
+
+    def _scratch(self, container: ecs.ContainerDefinition, volume: str) -> None:
+        """A writable, task-local volume at /tmp, so a read-only root filesystem still works."""
+        self.task_definition.add_volume(name=volume)
+        container.add_mount_points(
+            ecs.MountPoint(container_path="/tmp", source_volume=volume, read_only=False)
+        )
