@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import App, Environment, Stack
+from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
 import ecs_patterns as ep
@@ -15,19 +16,61 @@ __all__ = ["SampleStack", "build_app"]
 
 
 class SampleStack(Stack):
-    """One repository, one cluster (with its VPC); services arrive with later releases."""
+    """A repository, a cluster (with its VPC) and a monitored web service.
 
-    def __init__(self, scope: Construct, id: str, *, env: Environment) -> None:
+    The image tag comes from the ``image_tag`` context value, so a pipeline ships a new image
+    with ``cdk deploy -c image_tag=prod-<sha>`` without editing code. HTTPS needs a certificate:
+    pass ``-c certificate_arn=arn:aws:acm:...``; without one the sample opts in to plain HTTP
+    (announced as a synthesis warning), which is only acceptable for a demo.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        env: Environment,
+        image_tag: str,
+        certificate_arn: str | None,
+    ) -> None:
         super().__init__(
             scope,
             id,
             env=env,
-            description="ecs-patterns sample: ECR repository and Fargate cluster",
+            description="ecs-patterns sample: ECR repository, Fargate cluster, web service",
         )
         self.repository = ep.EcrRepository(
             self, "Repository", ep.RepositoryProps(repository_name="ecs-patterns/sample-web")
         )
         self.cluster = ep.FargateCluster(self, "Cluster")
+        certificate = (
+            acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn)
+            if certificate_arn
+            else None
+        )
+        self.web = ep.FargateWebService(
+            self,
+            "Web",
+            ep.WebServiceProps(
+                repository=self.repository,
+                image_tag=image_tag,
+                cluster=self.cluster,
+                certificate=certificate,
+                allow_plain_http=certificate is None,
+                user="65534",  # `nobody`, as the sample Dockerfile's USER
+            ),
+        )
+        self.monitoring = ep.ServiceMonitoring(
+            self,
+            "Monitoring",
+            ep.MonitoringProps(
+                service=self.web.service,
+                target_group=self.web.target_group,
+                load_balancer=self.web.load_balancer,
+                min_running_tasks=1,
+                deployment_alarm_rollback=True,
+            ),
+        )
 
 
 def build_app(context: Mapping[str, Any] | None = None, **app_kwargs: Any) -> App:
@@ -41,6 +84,13 @@ def build_app(context: Mapping[str, Any] | None = None, **app_kwargs: Any) -> Ap
         account=str(app.node.try_get_context("account") or "123456789012"),
         region=str(app.node.try_get_context("region") or "us-east-1"),
     )
-    SampleStack(app, "EcsPatternsSample", env=env)
+    certificate_arn = app.node.try_get_context("certificate_arn")
+    SampleStack(
+        app,
+        "EcsPatternsSample",
+        env=env,
+        image_tag=str(app.node.try_get_context("image_tag") or "bootstrap"),
+        certificate_arn=str(certificate_arn) if certificate_arn else None,
+    )
     add_compliance_packs(app)
     return app

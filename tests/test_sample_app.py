@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,26 @@ def test_sample_stack_holds_repository_and_cluster(
     sample: tuple[dict[str, dict[str, Any]], list[Finding]],
 ) -> None:
     types = {r["Type"] for r in sample[0]["EcsPatternsSample"]["Resources"].values()}
-    assert {"AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::EC2::VPC"} <= types
+    assert {
+        "AWS::ECR::Repository",
+        "AWS::ECS::Cluster",
+        "AWS::EC2::VPC",
+        "AWS::ECS::Service",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::CloudWatch::CompositeAlarm",
+        "AWS::SNS::Topic",
+        "AWS::CloudWatch::Dashboard",
+    } <= types
+
+
+def test_sample_service_image_comes_from_the_repository_and_context_tag(
+    sample: tuple[dict[str, dict[str, Any]], list[Finding]],
+) -> None:
+    resources = sample[0]["EcsPatternsSample"]["Resources"]
+    (task,) = [r for r in resources.values() if r["Type"] == "AWS::ECS::TaskDefinition"]
+    image = json.dumps(task["Properties"]["ContainerDefinitions"][0]["Image"])
+    assert ":bootstrap" in image  # cdk.json's image_tag
+    assert "Repository" in image
 
 
 def test_sample_app_sources_exist() -> None:
