@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import App, Environment, Stack
+from aws_cdk import App, CfnOutput, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
@@ -16,10 +16,12 @@ __all__ = ["SampleStack", "build_app"]
 
 
 class SampleStack(Stack):
-    """A repository, a cluster (with its VPC) and a monitored web service.
+    """A repository, a cluster (with its VPC), a monitored web service and the CI deploy role.
 
     The image tag comes from the ``image_tag`` context value, so a pipeline ships a new image
-    with ``cdk deploy -c image_tag=prod-<sha>`` without editing code. HTTPS needs a certificate:
+    with ``cdk deploy -c image_tag=prod-<sha>`` without editing code; the GitHub deploy role
+    trusts the ``main`` branch of ``github_owner/github_repository`` (context values
+    ``github_owner`` and ``github_repository``). HTTPS needs a certificate:
     pass ``-c certificate_arn=arn:aws:acm:...``; without one the sample opts in to plain HTTP
     (announced as a synthesis warning), which is only acceptable for a demo.
     """
@@ -32,12 +34,16 @@ class SampleStack(Stack):
         env: Environment,
         image_tag: str,
         certificate_arn: str | None,
+        github_owner: str = "ecs-patterns",
+        github_repository: str = "ecs-patterns",
     ) -> None:
         super().__init__(
             scope,
             id,
             env=env,
-            description="ecs-patterns sample: ECR repository, Fargate cluster, web service",
+            description=(
+                "ecs-patterns sample: ECR repository, Fargate cluster, web service, CI deploy role"
+            ),
         )
         self.repository = ep.EcrRepository(
             self, "Repository", ep.RepositoryProps(repository_name="ecs-patterns/sample-web")
@@ -71,6 +77,23 @@ class SampleStack(Stack):
                 deployment_alarm_rollback=True,
             ),
         )
+        # The role `.github/workflows/release.yml` assumes through GitHub's OIDC provider: push
+        # to this repository only, and run `cdk deploy` through the CDK bootstrap roles. The
+        # service rolls with `cdk deploy`, so the pipeline needs no ECS grant of its own.
+        self.deploy_role = ep.GitHubDeployRole(
+            self,
+            "DeployRole",
+            ep.GitHubDeployRoleProps(
+                repositories=[ep.GitHubRepo(owner=github_owner, name=github_repository)],
+                ecr_repositories=[self.repository],
+            ),
+        )
+        CfnOutput(
+            self,
+            "DeployRoleArn",
+            value=self.deploy_role.role.role_arn,
+            description="Set as the DEPLOY_ROLE_ARN variable of the GitHub repository",
+        )
 
 
 def build_app(context: Mapping[str, Any] | None = None, **app_kwargs: Any) -> App:
@@ -91,6 +114,8 @@ def build_app(context: Mapping[str, Any] | None = None, **app_kwargs: Any) -> Ap
         env=env,
         image_tag=str(app.node.try_get_context("image_tag") or "bootstrap"),
         certificate_arn=str(certificate_arn) if certificate_arn else None,
+        github_owner=str(app.node.try_get_context("github_owner") or "ecs-patterns"),
+        github_repository=str(app.node.try_get_context("github_repository") or "ecs-patterns"),
     )
     add_compliance_packs(app)
     return app

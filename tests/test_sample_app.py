@@ -73,3 +73,38 @@ def test_sample_app_sources_exist() -> None:
     dockerfile = (service / "Dockerfile").read_text(encoding="utf-8")
     assert "USER" in dockerfile
     assert dockerfile.count("FROM ") >= 2
+
+
+def test_sample_deploy_role_trusts_main_of_the_context_repository_and_pushes_only_its_repo(
+    sample: tuple[dict[str, dict[str, Any]], list[Finding]],
+) -> None:
+    template = sample[0]["EcsPatternsSample"]
+    resources = template["Resources"]
+    roles = [
+        r
+        for r in resources.values()
+        if r["Type"] == "AWS::IAM::Role"
+        and "sts:AssumeRoleWithWebIdentity"
+        in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])
+    ]
+    assert len(roles) == 1
+    (statement,) = roles[0]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    conditions = statement["Condition"]
+    # StringLike because branch prefixes ('release/*') are allowed; here the one subject is exact.
+    subjects = conditions["StringLike"]["token.actions.githubusercontent.com:sub"]
+    assert subjects == ["repo:ecs-patterns/ecs-patterns:ref:refs/heads/main"]
+    assert conditions["StringEquals"]["token.actions.githubusercontent.com:aud"] == (
+        "sts.amazonaws.com"
+    )
+    # ECR push is granted on exactly the sample repository.
+    (repo_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::ECR::Repository"]
+    push = [
+        s
+        for r in resources.values()
+        if r["Type"] == "AWS::IAM::ManagedPolicy"
+        for s in r["Properties"]["PolicyDocument"]["Statement"]
+        if "ecr:PutImage" in json.dumps(s["Action"])
+    ]
+    assert push
+    assert all(repo_id in json.dumps(s["Resource"]) for s in push)
+    assert "DeployRoleArn" in template["Outputs"]
