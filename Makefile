@@ -17,9 +17,12 @@ export CDK_DISABLE_VERSION_CHECK := true
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 PY_STAMP  := $(VENV)/.installed
+# moto + boto3 in their own venv: botocore needs python-dateutil<3, requirements.lock pins 4.0.0.
+MOTO_VENV  := $(VENV)/moto
+MOTO_STAMP := $(MOTO_VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup synth test lint typecheck unit bench snapshot-update clean
+.PHONY: setup synth test lint typecheck unit bench snapshot-update clean deploy-test
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -27,6 +30,11 @@ $(PY_STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(MOTO_STAMP): tests/deploy/requirements-moto.lock
+	test -x $(MOTO_VENV)/bin/python || $(PYTHON) -m venv $(MOTO_VENV)
+	$(MOTO_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/deploy/requirements-moto.lock
 	touch $@
 
 $(NPM_STAMP): package-lock.json
@@ -45,12 +53,16 @@ typecheck: $(PY_STAMP)
 	$(BIN)/mypy --strict src tests sample_app
 
 unit: setup
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow and not deploy"
+
+# Real `cdk bootstrap` + `cdk deploy` of the sample app into a local moto server (~1 min).
+deploy-test: setup $(MOTO_STAMP)
+	$(BIN)/pytest -m deploy tests/deploy
 
 test: lint typecheck unit
 
 snapshot-update: setup
-	$(BIN)/pytest -m "not slow" --snapshot-update
+	$(BIN)/pytest -m "not slow and not deploy" --snapshot-update
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
