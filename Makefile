@@ -17,7 +17,7 @@ export CDK_DISABLE_VERSION_CHECK := true
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 PY_STAMP  := $(VENV)/.installed
-# moto + boto3 in their own venv: botocore needs python-dateutil<3, requirements.lock pins 4.0.0.
+# The deploy test's emulator: moto + boto3 pinned in their own venv, apart from the library's.
 MOTO_VENV  := $(VENV)/moto
 MOTO_STAMP := $(MOTO_VENV)/.installed
 NPM_STAMP := node_modules/.installed

@@ -49,6 +49,9 @@ def respond(endpoint: str) -> None:
                 request = urllib.request.Request(
                     f"{endpoint}/cloudformation_{REGION}/cfnresponse?stack={stack_id}",
                     data=json.dumps(payload).encode(),
+                    # As cfn-response sends it: with urllib's default form content type, moto
+                    # parses the body as a query and routes the request to the wrong service.
+                    headers={"Content-Type": ""},
                     method="PUT",
                 )
                 try:
@@ -59,59 +62,68 @@ def respond(endpoint: str) -> None:
                 if ok:
                     answered.add((stack_id, logical_id))
                     print(f"answered {resource['Type']} {logical_id}", flush=True)
-        time.sleep(0.3)
+        time.sleep(0.5)
 
 
 def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
+    """The stack and what moto holds for its resources, keyed by logical ID where useful."""
     cfn = _client("cloudformation", endpoint)
     stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
-    resources = cfn.describe_stack_resources(StackName=stack_name)["StackResources"]
-    by_type: dict[str, list[str]] = {}
-    for resource in resources:
-        by_type.setdefault(resource.get("ResourceType", "?"), []).append(
-            resource.get("PhysicalResourceId", "")
-        )
-    ecr = _client("ecr", endpoint)
-    ecs = _client("ecs", endpoint)
-    elbv2 = _client("elbv2", endpoint)
+    # moto lists the types it skipped as entries without any field: keep the modelled ones.
+    physical: dict[str, dict[str, str]] = {}
+    for resource in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
+        if resource.get("ResourceType"):
+            physical.setdefault(resource["ResourceType"], {})[resource["LogicalResourceId"]] = (
+                resource.get("PhysicalResourceId", "")
+            )
+
+    def ids(type_: str) -> dict[str, str]:
+        return physical.get(type_, {})
+
+    ecs, elbv2, iam = (_client(s, endpoint) for s in ("ecs", "elbv2", "iam"))
+    log_group_ids = set(ids("AWS::Logs::LogGroup").values())
     out: dict[str, Any] = {
         "status": stack["StackStatus"],
         "outputs": {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])},
-        "resource_types": sorted(by_type),
-        "repositories": ecr.describe_repositories()["repositories"],
-        "clusters": ecs.describe_clusters(clusters=by_type.get("AWS::ECS::Cluster", []))[
+        "physical": physical,
+        "repositories": _client("ecr", endpoint).describe_repositories()["repositories"],
+        "clusters": ecs.describe_clusters(clusters=list(ids("AWS::ECS::Cluster").values()))[
             "clusters"
         ],
-        "vpcs": _client("ec2", endpoint).describe_vpcs(VpcIds=by_type.get("AWS::EC2::VPC", []))[
+        "vpcs": _client("ec2", endpoint).describe_vpcs(VpcIds=list(ids("AWS::EC2::VPC").values()))[
             "Vpcs"
         ]
-        if by_type.get("AWS::EC2::VPC")
+        if ids("AWS::EC2::VPC")
         else [],
-        "log_groups": _client("logs", endpoint).describe_log_groups()["logGroups"],
-        "roles": [
-            _client("iam", endpoint).get_role(RoleName=name)["Role"]
-            for name in by_type.get("AWS::IAM::Role", [])
-        ],
-        "services": [],
-        "task_definitions": [],
-        "listeners": [],
-        "target_groups": [],
+        "log_groups": {
+            g["logGroupName"]: g
+            for g in _client("logs", endpoint).describe_log_groups()["logGroups"]
+            if g["logGroupName"] in log_group_ids
+        },
+        "roles": {
+            logical: iam.get_role(RoleName=name)["Role"]
+            for logical, name in ids("AWS::IAM::Role").items()
+        },
+        "services": {},
+        "task_definitions": {},
+        "listeners": {},
+        "target_groups": {},
     }
-    for cluster in out["clusters"]:
-        arns = ecs.list_services(cluster=cluster["clusterArn"])["serviceArns"]
-        if arns:
-            services = ecs.describe_services(cluster=cluster["clusterArn"], services=arns)
-            out["services"].extend(services["services"])
-    for service in out["services"]:
-        task_def = service.get("taskDefinition")
-        if task_def:
-            out["task_definitions"].append(
-                ecs.describe_task_definition(taskDefinition=task_def)["taskDefinition"]
-            )
-    for lb_arn in by_type.get("AWS::ElasticLoadBalancingV2::LoadBalancer", []):
-        out["listeners"].extend(elbv2.describe_listeners(LoadBalancerArn=lb_arn)["Listeners"])
-    if by_type.get("AWS::ElasticLoadBalancingV2::TargetGroup"):
-        out["target_groups"] = elbv2.describe_target_groups()["TargetGroups"]
+    for logical, arn in ids("AWS::ECS::Service").items():
+        for cluster in ids("AWS::ECS::Cluster").values():
+            found = ecs.describe_services(cluster=cluster, services=[arn])["services"]
+            if found:
+                out["services"][logical] = found[0]
+                out["task_definitions"][logical] = ecs.describe_task_definition(
+                    taskDefinition=found[0]["taskDefinition"]
+                )["taskDefinition"]
+                break
+    for logical, arn in ids("AWS::ElasticLoadBalancingV2::Listener").items():
+        out["listeners"][logical] = elbv2.describe_listeners(ListenerArns=[arn])["Listeners"][0]
+    for logical, arn in ids("AWS::ElasticLoadBalancingV2::TargetGroup").items():
+        out["target_groups"][logical] = elbv2.describe_target_groups(TargetGroupArns=[arn])[
+            "TargetGroups"
+        ][0]
     return out
 
 

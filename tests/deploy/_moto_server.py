@@ -1,16 +1,40 @@
-"""``moto_server`` with two GetAtt gaps of moto 5.2.5's elbv2 CloudFormation models filled.
+"""``moto_server`` with the gaps of moto 5.2.5's CloudFormation that the sample app hits filled.
 
-moto raises on ``Fn::GetAtt [TargetGroup, TargetGroupFullName]`` (FakeTargetGroup has no
-``get_cfn_attribute``) and on ``[LoadBalancer, LoadBalancerFullName]``; CloudWatch alarm
-dimensions use both, so CreateStack answers HTTP 500. Values follow the AWS formats
-(``targetgroup/NAME/ID``, ``app/NAME/ID``: the ARN's resource part). Test-tree only.
+Runs in the emulator process the deploy test starts (``.venv/moto``); nothing here touches the
+library. The gap:
+
+1. elbv2 attributes: moto raises on ``Fn::GetAtt [TargetGroup, TargetGroupFullName]``
+   (``FakeTargetGroup`` has no ``get_cfn_attribute``) and on
+   ``[LoadBalancer, LoadBalancerFullName]``; the CloudWatch alarm dimensions use both, so
+   CreateStack answered HTTP 500. Values follow the AWS formats (``targetgroup/NAME/ID``,
+   ``app/NAME/ID``: the ARN's resource part).
+2. References to resource types moto does not model (it logs "No Moto CloudFormation support
+   for X" and creates nothing): a ``Fn::GetAtt`` on one fails the whole stack with "references
+   undefined resource", and a ``Ref`` silently drops the property that holds it (the deploy
+   role's trust policy would lose its ``Federated`` principal). For the types in
+   ``PLACEHOLDERS`` both resolve to the value real CloudFormation returns, in its documented
+   format, with deterministic names (``STACK-LOGICALID`` when the template names none), so an
+   update resolves to the same values. Nothing is created: the test's allow-list of skipped
+   types (``SKIPPED_BY_MOTO`` in test_deploy_emulator.py) still says so, and a type moto
+   starts modelling is used as moto models it (the placeholder only applies while moto has
+   no model for the type).
+3. Updates: the CDK CLI passes ``BootstrapVersion`` (a parameter with a default that the first
+   deploy did not pass) as ``UsePreviousValue``; moto keeps only the parameters a request
+   passed, so UpdateStack failed with ``KeyError: 'BootstrapVersion'`` (HTTP 500). A previous
+   value moto never stored is dropped from the request, so the template's default applies, as
+   it did on create, which is what CloudFormation's stored previous value is.
 """
 
 from __future__ import annotations
 
 import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from moto.cloudformation import parsing
+from moto.cloudformation.models import CloudFormationBackend
 from moto.elbv2 import models
 from moto.server import main
 
@@ -42,6 +66,160 @@ def _load_balancer_attr(self: Any, name: str) -> Any:
 
 models.FakeTargetGroup.get_cfn_attribute = _target_group_attr
 models.FakeLoadBalancer.get_cfn_attribute = _load_balancer_attr
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A resource moto skipped, as its template declares it."""
+
+    account: str
+    region: str
+    stack: str
+    logical_id: str
+    properties: dict[str, Any]
+
+    def name(self, prop: str) -> str:
+        """The explicit name when the template gives a literal one, else ``STACK-LOGICALID``."""
+        value = self.properties.get(prop)
+        return value if isinstance(value, str) else f"{self.stack}-{self.logical_id}"
+
+    def id(self) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.stack}/{self.logical_id}"))
+
+
+def _alarm(r: Skipped) -> dict[str, str]:
+    name = r.name("AlarmName")
+    return {"Ref": name, "Arn": f"arn:aws:cloudwatch:{r.region}:{r.account}:alarm:{name}"}
+
+
+def _oidc_provider(r: Skipped) -> dict[str, str]:
+    url = r.properties.get("Url")
+    host = url.removeprefix("https://") if isinstance(url, str) else r.logical_id
+    arn = f"arn:aws:iam::{r.account}:oidc-provider/{host}"
+    return {"Ref": arn, "Arn": arn}
+
+
+def _web_acl(r: Skipped) -> dict[str, str]:
+    name, id_ = r.name("Name"), r.id()
+    scope = r.properties.get("Scope", "REGIONAL")
+    where = "global" if scope == "CLOUDFRONT" else "regional"
+    return {
+        "Ref": f"{name}|{id_}|{scope}",
+        "Arn": f"arn:aws:wafv2:{r.region}:{r.account}:{where}/webacl/{name}/{id_}",
+        "Id": id_,
+        "LabelNamespace": f"awswaf:{r.account}:webacl:{name}:",
+    }
+
+
+def _scalable_target(r: Skipped) -> dict[str, str]:
+    parts = [str(r.properties.get(k, "")) for k in ("ResourceId", "ScalableDimension")]
+    return {"Ref": "|".join([*parts, str(r.properties.get("ServiceNamespace", ""))]), "Id": r.id()}
+
+
+def _scaling_policy(r: Skipped) -> dict[str, str]:
+    arn = (
+        f"arn:aws:autoscaling:{r.region}:{r.account}:scalingPolicy:{r.id()}:"
+        f"resource/ecs/{r.logical_id}:policyName/{r.name('PolicyName')}"
+    )
+    return {"Ref": arn, "Arn": arn}
+
+
+def _named(prop: str) -> Callable[[Skipped], dict[str, str]]:
+    """Types whose ``Ref`` is their name (CodeDeploy application and deployment group)."""
+
+    def resolve(r: Skipped) -> dict[str, str]:
+        return {"Ref": r.name(prop)}
+
+    return resolve
+
+
+def _id_only(r: Skipped) -> dict[str, str]:
+    return {"Ref": r.id(), "Id": r.id()}
+
+
+# Type -> the Ref value and the Fn::GetAtt attributes real CloudFormation returns for it.
+PLACEHOLDERS: dict[str, Callable[[Skipped], dict[str, str]]] = {
+    "AWS::CloudWatch::Alarm": _alarm,
+    "AWS::CloudWatch::CompositeAlarm": _alarm,
+    "AWS::IAM::OIDCProvider": _oidc_provider,
+    "AWS::WAFv2::WebACL": _web_acl,
+    "AWS::ApplicationAutoScaling::ScalableTarget": _scalable_target,
+    "AWS::ApplicationAutoScaling::ScalingPolicy": _scaling_policy,
+    "AWS::CodeDeploy::Application": _named("ApplicationName"),
+    "AWS::CodeDeploy::DeploymentGroup": _named("DeploymentGroupName"),
+    "AWS::EC2::SecurityGroupEgress": _id_only,
+    "AWS::S3::BucketPolicy": _id_only,
+    "AWS::SNS::TopicPolicy": _id_only,
+    "AWS::WAFv2::WebACLAssociation": _id_only,
+    "AWS::WAFv2::LoggingConfiguration": _id_only,
+    "AWS::ECS::ClusterCapacityProviderAssociations": _id_only,
+}
+
+_clean_json = parsing.clean_json
+
+
+def _placeholder(logical_id: Any, resources_map: Any) -> dict[str, str] | None:
+    """The placeholder values of ``logical_id`` when it is a skipped type in PLACEHOLDERS."""
+    if not isinstance(logical_id, str):
+        return None
+    # moto also calls clean_json with a plain dict (parameters, conditions): no resources there.
+    declared = getattr(resources_map, "_resource_json_map", {}).get(logical_id)
+    if not isinstance(declared, dict):
+        return None
+    type_ = declared.get("Type")
+    if type_ not in PLACEHOLDERS or type_ in parsing.get_model_map():
+        return None
+    if resources_map.get(logical_id) is not None:  # moto's own lookup logs the skip
+        return None
+    properties = declared.get("Properties", {})
+    return PLACEHOLDERS[type_](
+        Skipped(
+            account=resources_map._account_id,
+            region=resources_map._region_name,
+            stack=str(resources_map["AWS::StackName"]),
+            logical_id=logical_id,
+            properties=properties if isinstance(properties, dict) else {},
+        )
+    )
+
+
+def clean_json(resource_json: Any, resources_map: Any) -> Any:
+    """moto's ``clean_json`` (intrinsic functions), with Ref/GetAtt of PLACEHOLDERS types."""
+    if isinstance(resource_json, dict):
+        if "Ref" in resource_json:
+            values = _placeholder(resource_json["Ref"], resources_map)
+            if values is not None:
+                return values["Ref"]
+        if "Fn::GetAtt" in resource_json:
+            target, attribute = resource_json["Fn::GetAtt"][:2]
+            values = _placeholder(target, resources_map)
+            if values is not None:
+                if attribute not in values:
+                    raise parsing.ValidationError(
+                        message=f"emulator placeholder of {target} has no attribute {attribute}"
+                    )
+                return values[attribute]
+    return _clean_json(resource_json, resources_map)
+
+
+# moto's clean_json recurses through the module global, so nested intrinsics use this one too.
+parsing.clean_json = clean_json
+
+_resolve_update_parameters = CloudFormationBackend._resolve_update_parameters
+
+
+def _resolve_known_previous_values(
+    self: Any, instance: Any, incoming_params: list[dict[str, Any]]
+) -> Any:
+    known = [
+        p
+        for p in incoming_params
+        if not p.get("UsePreviousValue") or p.get("ParameterKey") in instance.parameters
+    ]
+    return _resolve_update_parameters(self, instance, known)
+
+
+CloudFormationBackend._resolve_update_parameters = _resolve_known_previous_values
 
 if __name__ == "__main__":
     sys.exit(main())

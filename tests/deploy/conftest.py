@@ -1,9 +1,9 @@
 """Fixtures of the emulator deploy test: a moto server, an isolated CDK CLI environment.
 
-moto and boto3 live in their own venv, ``.venv/moto`` (``make setup`` builds it from
-``tests/deploy/requirements-moto.lock``): botocore requires ``python-dateutil<3`` and
-``requirements.lock`` pins ``python-dateutil==4.0.0``. If the project venv ever has
-``moto_server`` itself, that one is used instead.
+moto and boto3 live in their own venv, ``.venv/moto`` (the Makefile builds it from
+``tests/deploy/requirements-moto.lock``), so the emulator, its pinned version and its ~40
+dependencies (Flask, boto3, cryptography, ...) stay out of the library's development venv and
+``requirements.lock``. If the project venv ever has ``moto_server`` itself, that one is used.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,20 @@ class Moto:
     endpoint: str  # http://localhost:PORT: the CLI derives S3 virtual-host addresses from it
     log: Path
     python: Path
+    workdir: Path
+    procs: list[subprocess.Popen[Any]] = field(default_factory=list)
+
+    def pids(self) -> list[int]:
+        return [proc.pid for proc in self.procs]
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/moto-api/", timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -122,24 +137,46 @@ def fake_aws_env(base: Any, endpoint: str, home: Path | None = None) -> dict[str
     return env
 
 
-@pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
-    """A moto server on 127.0.0.1, plus the custom-resource responder; always stopped."""
+def process_group_members(pgid: int) -> list[int]:
+    """PIDs of the live processes (zombies excluded) in process group ``pgid``."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # Fields after the ")" closing the command name: state, ppid, pgrp, ...
+            fields = stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process exited while we looked
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+@contextmanager
+def running_emulator(workdir: Path) -> Iterator[Moto]:
+    """A moto server on 127.0.0.1 on a free port, plus the custom-resource responder.
+
+    Both run in their own process group and are stopped on exit, whatever happened inside;
+    exiting then fails if any process of either group is still alive.
+    """
     bindir = moto_bin_dir()
-    workdir = tmp_path_factory.mktemp("moto")
     port = _free_port()
     log = workdir / "moto_server.log"
-    moto = Moto(port, f"http://localhost:{port}", log, bindir / "python")
-    procs: list[subprocess.Popen[Any]] = []
-    with log.open("w", encoding="utf-8") as log_file:
+    moto = Moto(port, f"http://localhost:{port}", log, bindir / "python", workdir)
+    procs = moto.procs
+    env = fake_aws_env(os.environ, moto.endpoint, workdir)
+    with (
+        log.open("w", encoding="utf-8") as log_file,
+        (workdir / "responder.log").open("w", encoding="utf-8") as responder_log,
+    ):
         try:
             procs.append(
                 subprocess.Popen(
                     [str(moto.python), str(SERVER_SCRIPT), "-H", "127.0.0.1", "-p", str(port)],
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
                     cwd=workdir,
-                    env=fake_aws_env(os.environ, moto.endpoint, workdir),
+                    env=env,
                     start_new_session=True,
                 )
             )
@@ -149,9 +186,11 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
             procs.append(
                 subprocess.Popen(
                     [str(moto.python), str(CLIENT_SCRIPT), "respond", moto.endpoint],
-                    stdout=(workdir / "responder.log").open("w", encoding="utf-8"),
+                    stdout=responder_log,
                     stderr=subprocess.STDOUT,
-                    env=fake_aws_env(os.environ, moto.endpoint, workdir),
+                    stdin=subprocess.DEVNULL,
+                    cwd=workdir,
+                    env=env,
                     start_new_session=True,
                 )
             )
@@ -159,6 +198,15 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
         finally:
             for proc in reversed(procs):
                 stop_process(proc)
+    left = {proc.pid: process_group_members(proc.pid) for proc in procs}
+    assert not any(left.values()), f"emulator processes still alive after stopping: {left}"
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+    """The emulator for the whole module; always stopped (see ``running_emulator``)."""
+    with running_emulator(tmp_path_factory.mktemp("moto")) as emulator:
+        yield emulator
 
 
 def _wait_until_up(moto: Moto, proc: subprocess.Popen[Any], timeout: float = 30) -> None:
@@ -166,13 +214,9 @@ def _wait_until_up(moto: Moto, proc: subprocess.Popen[Any], timeout: float = 30)
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"moto_server exited with {proc.returncode}:\n{moto.log_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{moto.port}/moto-api/", timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answered
-        except OSError:
-            time.sleep(0.2)
+        if moto.answers():
+            return
+        time.sleep(0.2)
     raise RuntimeError(f"moto_server did not answer within {timeout} s:\n{moto.log_text()}")
 
 
@@ -194,7 +238,7 @@ class Cdk:
         return env
 
     def run(self, *args: str, output: str | None = None) -> subprocess.CompletedProcess[str]:
-        cmd = [str(NODE), str(CDK_CLI), *args, "--no-notices", "--no-version-reporting"]
+        cmd = [str(NODE), str(CDK_CLI), *args]
         if output is not None:
             cmd += ["--output", str(self.tmp / output)]
         proc = subprocess.Popen(
@@ -220,22 +264,6 @@ class Cdk:
         if result.returncode != 0:
             raise AssertionError(f"cdk {args[0]} exited {result.returncode}:\n{out[-6000:]}")
         return result
-
-    def deploy(
-        self, output: str, *context: str, force: bool = False
-    ) -> subprocess.CompletedProcess[str]:
-        ctx = [arg for pair in context for arg in ("-c", pair)]
-        if force:
-            ctx.append("--force")
-        return self.run(
-            "deploy",
-            "--all",
-            "--require-approval",
-            "never",
-            "--method=direct",
-            *ctx,
-            output=output,
-        )
 
     def stacks(self, output: str) -> list[str]:
         """Stack names of the cloud assembly a deploy wrote to ``output``."""
