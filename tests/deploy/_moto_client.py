@@ -114,10 +114,11 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
             found = ecs.describe_services(cluster=cluster, services=[arn])["services"]
             if found:
                 out["services"][logical] = found[0]
-                out["task_definitions"][logical] = ecs.describe_task_definition(
-                    taskDefinition=found[0]["taskDefinition"]
-                )["taskDefinition"]
                 break
+    for logical, arn in ids("AWS::ECS::TaskDefinition").items():
+        out["task_definitions"][logical] = ecs.describe_task_definition(taskDefinition=arn)[
+            "taskDefinition"
+        ]
     for logical, arn in ids("AWS::ElasticLoadBalancingV2::Listener").items():
         out["listeners"][logical] = elbv2.describe_listeners(ListenerArns=[arn])["Listeners"][0]
     for logical, arn in ids("AWS::ElasticLoadBalancingV2::TargetGroup").items():

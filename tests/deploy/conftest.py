@@ -107,8 +107,11 @@ class Moto:
             raise AssertionError(f"_moto_client {args[0]} failed:\n{result.stderr[-4000:]}")
         return result.stdout
 
-    def readback(self, stack: str) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.client("readback", self.endpoint, stack))
+    def readback(self, stack: str, label: str) -> dict[str, Any]:
+        """moto's state of ``stack``; also kept as ``STACK.LABEL.json`` next to the log."""
+        text = self.client("readback", self.endpoint, stack)
+        (self.workdir / f"{stack}.{label}.json").write_text(text, encoding="utf-8")
+        data: dict[str, Any] = json.loads(text)
         return data
 
 
