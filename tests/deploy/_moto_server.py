@@ -23,10 +23,14 @@ library. The gap:
    passed, so UpdateStack failed with ``KeyError: 'BootstrapVersion'`` (HTTP 500). A previous
    value moto never stored is dropped from the request, so the template's default applies, as
    it did on create, which is what CloudFormation's stored previous value is.
+4. Task definition updates: moto registers the new revision from the template's PascalCase
+   ``ContainerDefinitions`` as is (its create converts them to the API's camelCase), so the new
+   revision reads back without image, ports or logging. The update gets the same conversion.
 """
 
 from __future__ import annotations
 
+import copy
 import sys
 import uuid
 from collections.abc import Callable
@@ -35,6 +39,8 @@ from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cloudformation.models import CloudFormationBackend
+from moto.core.utils import pascal_to_camelcase, remap_nested_keys
+from moto.ecs.models import TaskDefinition
 from moto.elbv2 import models
 from moto.server import main
 
@@ -220,6 +226,20 @@ def _resolve_known_previous_values(
 
 
 CloudFormationBackend._resolve_update_parameters = _resolve_known_previous_values
+
+_task_definition_update = TaskDefinition.update_from_cloudformation_json.__func__
+
+
+def _task_definition_update_camel_case(cls: Any, *args: Any, **kwargs: Any) -> Any:
+    cloudformation_json = copy.deepcopy(kwargs.pop("cloudformation_json"))
+    properties = cloudformation_json["Properties"]
+    for key in ("ContainerDefinitions", "Volumes"):
+        if key in properties:
+            properties[key] = remap_nested_keys(properties[key], pascal_to_camelcase)
+    return _task_definition_update(cls, *args, cloudformation_json=cloudformation_json, **kwargs)
+
+
+TaskDefinition.update_from_cloudformation_json = classmethod(_task_definition_update_camel_case)
 
 if __name__ == "__main__":
     sys.exit(main())
