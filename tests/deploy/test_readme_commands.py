@@ -1,6 +1,7 @@
-"""The README's "Deploying" commands are the ones the emulator deploy test runs.
+"""The README's "Deploying" commands are the ones the emulator deploy test runs; the
+skipped-types check can fail.
 
-Not marked ``deploy``: a plain text check that runs with the unit tests.
+Not marked ``deploy``: plain checks that run with the unit tests, without the emulator.
 """
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ import re
 import shlex
 
 from tests.deploy.conftest import ACCOUNT, CDK_CLI, NODE, REGION, ROOT
-from tests.deploy.test_deploy_emulator import BOOTSTRAP_ARGS, DEPLOY_ARGS, FIRST_TAG
+from tests.deploy.test_deploy_emulator import (
+    BOOTSTRAP_ARGS,
+    DEPLOY_ARGS,
+    FIRST_TAG,
+    SKIPPED_BY_MOTO,
+    unlisted_skips,
+)
 
 CDK_PREFIX = "node_modules/.bin/node node_modules/aws-cdk/bin/cdk"
 
@@ -38,3 +45,14 @@ def test_readme_deploy_commands_are_the_tests() -> None:
 
 def test_the_test_runs_the_pinned_cli() -> None:
     assert f"{NODE.relative_to(ROOT)} {CDK_CLI.relative_to(ROOT)}" == CDK_PREFIX
+
+
+def test_unlisted_skip_is_reported() -> None:
+    """Negative control of test_no_new_types_skipped_by_moto, on moto's log line format."""
+    listed = next(iter(SKIPPED_BY_MOTO))
+    log = (
+        f"WARNING - No Moto CloudFormation support for {listed}\n"
+        "WARNING - No Moto CloudFormation support for AWS::Example::Unmodelled\n"
+    )
+    assert unlisted_skips(log) == ["AWS::Example::Unmodelled"]
+    assert unlisted_skips(log.splitlines()[0]) == []
