@@ -16,6 +16,8 @@ from typing import Any
 import boto3
 
 REGION = "us-east-1"
+# Custom resources: `Custom::Name`, or CloudFormation's generic type (see _moto_server.py).
+CUSTOM_PREFIXES = ("Custom::", "AWS::CloudFormation::CustomResource")
 
 
 def _client(service: str, endpoint: str) -> Any:
@@ -23,7 +25,11 @@ def _client(service: str, endpoint: str) -> Any:
 
 
 def respond(endpoint: str) -> None:
-    """Answer each custom resource of a stack being created once; runs until killed."""
+    """Answer each custom resource of a stack being created once; runs until killed.
+
+    The answer carries no ``Data``: a ``Fn::GetAtt`` on a custom resource resolves to nothing
+    (moto then drops the property that holds it).
+    """
     cfn = _client("cloudformation", endpoint)
     answered: set[tuple[str, str]] = set()
     while True:
@@ -35,7 +41,8 @@ def respond(endpoint: str) -> None:
             if isinstance(body, str):
                 body = json.loads(body)
             for logical_id, resource in body.get("Resources", {}).items():
-                if not str(resource.get("Type", "")).startswith("Custom::"):
+                type_ = str(resource.get("Type", ""))
+                if not type_.startswith(CUSTOM_PREFIXES):
                     continue
                 if (stack_id, logical_id) in answered:
                     continue

@@ -26,6 +26,9 @@ library. The gap:
 4. Task definition updates: moto registers the new revision from the template's PascalCase
    ``ContainerDefinitions`` as is (its create converts them to the API's camelCase), so the new
    revision reads back without image, ports or logging. The update gets the same conversion.
+5. ``AWS::CloudFormation::CustomResource`` (what CDK's ``CustomResource`` declares when given no
+   ``resource_type``) is the same thing as ``Custom::*`` in CloudFormation; moto handles only
+   the ``Custom::`` spelling and skips the other. Both go to moto's custom-resource model.
 """
 
 from __future__ import annotations
@@ -210,6 +213,46 @@ def clean_json(resource_json: Any, resources_map: Any) -> Any:
 
 # moto's clean_json recurses through the module global, so nested intrinsics use this one too.
 parsing.clean_json = clean_json
+
+_validate_outputs = parsing.ResourceMap.validate_outputs
+
+
+def _validate_outputs_but_placeholders(self: Any) -> None:
+    """moto's check of output GetAtts, minus those on PLACEHOLDERS types (it has no class)."""
+    template = self._template
+    outputs = template.get("Outputs") or {}
+
+    def on_placeholder(output: Any) -> bool:
+        value = output.get("Value") if isinstance(output, dict) else None
+        if not isinstance(value, dict) or "Fn::GetAtt" not in value:
+            return False
+        declared = self._resource_json_map.get(value["Fn::GetAtt"][0]) or {}
+        type_ = declared.get("Type")
+        return type_ in PLACEHOLDERS and type_ not in parsing.get_model_map()
+
+    self._template = {
+        **template,
+        "Outputs": {k: v for k, v in outputs.items() if not on_placeholder(v)},
+    }
+    try:
+        _validate_outputs(self)
+    finally:
+        self._template = template
+
+
+parsing.ResourceMap.validate_outputs = _validate_outputs_but_placeholders
+
+CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+_moto_resource_class_from_type = parsing.resource_class_from_type
+
+
+def _resource_class_from_type(resource_type: str) -> Any:
+    if resource_type == CUSTOM_RESOURCE:
+        return parsing.CustomModel
+    return _moto_resource_class_from_type(resource_type)
+
+
+parsing.resource_class_from_type = _resource_class_from_type
 
 _resolve_update_parameters = CloudFormationBackend._resolve_update_parameters
 

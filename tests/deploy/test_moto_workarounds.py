@@ -1,0 +1,39 @@
+"""The placeholders of ``_moto_server.py`` resolve Ref/GetAtt of skipped types as AWS does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.conftest import moto_bin_dir
+
+pytestmark = pytest.mark.deploy
+
+ARN_PREFIX = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
+PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+
+def test_skipped_types_resolve_to_aws_formats() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    result = subprocess.run(
+        [str(moto_bin_dir() / "python"), str(Path(__file__).with_name("_placeholder_check.py"))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(result.stdout)
+    assert data["status"] == "CREATE_COMPLETE"
+    assert data["display_name"] == f"{ARN_PREFIX}a1"  # a GetAtt inside a created resource
+    assert data["outputs"] == {
+        "AlarmArn": f"{ARN_PREFIX}Check-Unnamed",  # no AlarmName: STACK-LOGICALID
+        "ProviderRef": PROVIDER_ARN,
+        "AppRef": "Check-App",
+        "Sub": f"{ARN_PREFIX}a1|{PROVIDER_ARN}",
+    }
