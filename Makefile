@@ -61,7 +61,7 @@ test: lint typecheck unit
 # into a local moto server on 127.0.0.1 (tests/deploy; 1.2 to 2.3 min here, plus ~1 min for
 # .venv/moto the first time). CI runs it after `make test`: `make ci`, see .ci/run.
 deploy-test: setup $(MOTO_STAMP)
-	$(BIN)/pytest -m deploy tests/deploy
+	$(BIN)/pytest -m deploy --durations=5 tests/deploy
 
 ci: test deploy-test
 
