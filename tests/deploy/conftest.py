@@ -97,6 +97,7 @@ class Moto:
     def client(self, *args: str, timeout: float = 120) -> str:
         result = subprocess.run(
             [str(self.python), str(CLIENT_SCRIPT), *args],
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -248,6 +249,7 @@ class Cdk:
             cmd,
             cwd=ROOT,
             env=self.env(),
+            stdin=subprocess.DEVNULL,  # as in CI: the CLI must never wait for an answer
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
