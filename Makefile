@@ -19,7 +19,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup synth test lint typecheck unit bench snapshot-update clean
+.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -38,11 +38,11 @@ synth: setup
 	@echo "cdk.out/ written: $$(ls cdk.out/*.template.json | tr '\n' ' ')"
 
 lint: $(PY_STAMP)
-	$(BIN)/ruff check src tests sample_app
-	$(BIN)/ruff format --check src tests sample_app
+	$(BIN)/ruff check src tests sample_app benchmarks
+	$(BIN)/ruff format --check src tests sample_app benchmarks
 
 typecheck: $(PY_STAMP)
-	$(BIN)/mypy --strict src tests sample_app
+	$(BIN)/mypy --strict src tests sample_app benchmarks
 
 unit: setup
 	$(BIN)/pytest -m "not slow"
@@ -57,3 +57,6 @@ clean:
 
 bench: setup
 	$(PY) benchmarks/synth.py --repeat 3
+
+scale: setup
+	$(PY) benchmarks/scale.py
