@@ -53,6 +53,7 @@ __all__ = [
     "nag_matrix",
     "read_assembly",
     "render",
+    "unused_acknowledgements",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -396,6 +397,34 @@ def evaluate(assembly: Assembly, matrices: Iterable[Mapping[str, Any]]) -> list[
         (o for o in outcomes.values() if o.resources),
         key=lambda o: (order.get(o.pack, len(order)), o.rule),
     )
+
+
+def unused_acknowledgements(assembly: Assembly, outcomes: Sequence[Outcome]) -> list[str]:
+    """Acknowledgements of a reported pack's rule that no non-compliant outcome needed.
+
+    An acknowledgement that hides nothing is stale (the default it excused was fixed) or
+    misplaced (on the wrong resource); either way a reviewer would be misled by it.
+    """
+    prefixes = tuple(f"{p}-" for p in (*NAG_PACKS, "EcsPatterns"))
+    used = {
+        (r.stack, r.path, o.rule + (f"[{r.finding}]" if r.finding else ""))
+        for o in outcomes
+        for r in o.resources
+        if r.status == "acknowledged"
+    }
+    unused = []
+    for name, stack in sorted(assembly.stacks.items()):
+        by_path = {path: logical_id for logical_id, path in stack.paths.items()}
+        for path, acks in sorted(stack.acknowledgements.items()):
+            for key in sorted(acks):
+                rule = key.removeprefix("EcsPatterns::")
+                if not rule.startswith(prefixes):
+                    continue  # another plugin's (e.g. aws-cdk-lib's CloudFormation-Validate)
+                logical_id = by_path.get(path)
+                relative = stack.relative_path(logical_id) if logical_id else path
+                if (name, relative, rule) not in used:
+                    unused.append(f"{name}/{relative}: {rule}")
+    return unused
 
 
 # --- rendering ----------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from scripts.checkov_scan import CheckovRun
@@ -9,11 +12,13 @@ from scripts.compliance_report import (
     REPORT,
     Assembly,
     Outcome,
+    StackTemplate,
     evaluate,
     hardening_matrix,
     nag_matrix,
     read_assembly,
     render,
+    unused_acknowledgements,
 )
 from tests.conftest import SampleSynthesized, Synthesized
 from tests.stacks import STACKS
@@ -72,3 +77,65 @@ def test_container_insights_rule_is_satisfied_on_every_cluster(outcomes: list[Ou
     assert insights.status == "satisfied"
     assert insights.resource_types == ["AWS::ECS::Cluster"]
     assert len(insights.resources) >= 5
+
+
+def test_every_acknowledgement_hides_a_real_finding(
+    assembly: Assembly, outcomes: list[Outcome]
+) -> None:
+    # An acknowledgement on a resource where the rule is compliant would be stale or misplaced.
+    assert unused_acknowledgements(assembly, outcomes) == []
+
+
+def _tiny_assembly(acks: dict[str, dict[str, str]]) -> Assembly:
+    template = {
+        "Resources": {
+            "BucketA": {"Type": "AWS::S3::Bucket"},
+            "BucketB": {"Type": "AWS::S3::Bucket"},
+        }
+    }
+    stack = StackTemplate(
+        name="S",
+        template_file=Path("S.template.json"),
+        template=template,
+        paths={"BucketA": "S/Logs/A/Resource", "BucketB": "S/Data/B/Resource"},
+        acknowledgements=acks,
+        fqns={},
+    )
+    return Assembly(stacks={"S": stack})
+
+
+def _tiny_matrix(results: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "packs": {"AwsSolutions": {"AwsSolutions-S1": {"level": "Error", "info": "No logs."}}},
+        "stacks": {"S": {"results": {"AwsSolutions": {"AwsSolutions-S1": results}}}},
+    }
+
+
+def test_evaluate_honours_an_ancestor_acknowledgement_and_flags_the_rest() -> None:
+    assembly = _tiny_assembly({"S/Logs": {"AwsSolutions-S1": "log bucket"}})
+    matrix = _tiny_matrix({"BucketA": "Non-Compliant", "BucketB": "Non-Compliant"})
+    (outcome,) = evaluate(assembly, [matrix])
+    assert [(r.path, r.status, r.reason) for r in outcome.resources] == [
+        ("Data/B/Resource", "not compliant", ""),
+        ("Logs/A/Resource", "acknowledged", "log bucket"),
+    ]
+    assert outcome.status == "not compliant"
+
+
+def test_evaluate_acknowledges_findings_one_by_one() -> None:
+    assembly = _tiny_assembly({"S/Logs/A/Resource": {"AwsSolutions-S1[Resource::*]": "why"}})
+    matrix = _tiny_matrix({"BucketA": ["Action::s3:*", "Resource::*"], "BucketB": "Compliant"})
+    (outcome,) = evaluate(assembly, [matrix])
+    assert [(r.path, r.finding, r.status) for r in outcome.resources] == [
+        ("Data/B/Resource", "", "satisfied"),
+        ("Logs/A/Resource", "Resource::*", "acknowledged"),
+        ("Logs/A/Resource", "Action::s3:*", "not compliant"),
+    ]
+
+
+def test_unused_acknowledgement_is_reported() -> None:
+    assembly = _tiny_assembly(
+        {"S/Data/B/Resource": {"AwsSolutions-S1": "stale", "CloudFormation-Validate::W1": "x"}}
+    )
+    outcomes = evaluate(assembly, [_tiny_matrix({"BucketB": "Compliant"})])
+    assert unused_acknowledgements(assembly, outcomes) == ["S/Data/B/Resource: AwsSolutions-S1"]
