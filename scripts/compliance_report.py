@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -191,14 +192,16 @@ def _node() -> str:
 
 
 def _jsii_bundles() -> dict[str, Path]:
-    """Package name -> the jsii bundle (``*.jsii.tgz``) shipped in the installed Python package."""
-    import aws_cdk
-    import cdk_nag
-    import constructs
+    """Package name -> the jsii bundle (``*.jsii.tgz``) shipped in the installed Python package.
 
+    Located with ``importlib`` without importing the packages (which would start jsii).
+    """
     bundles: dict[str, Path] = {}
-    for module in (aws_cdk, constructs, cdk_nag):
-        base = Path(str(module.__file__)).parent
+    for module in ("aws_cdk", "constructs", "cdk_nag"):
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError(f"Python package {module} is not installed")
+        base = Path(next(iter(spec.submodule_search_locations)))
         for tgz in [*base.glob("_jsii/*.jsii.tgz"), *base.glob("*/_jsii/*.jsii.tgz")]:
             name = tgz.name.removesuffix(".jsii.tgz").rsplit("@", 1)[0]
             full = f"@aws-cdk/{name}" if tgz.parent.parent != base else name
@@ -208,6 +211,25 @@ def _jsii_bundles() -> dict[str, Path]:
     if missing:
         raise RuntimeError(f"no jsii bundle found for {missing} in the installed packages")
     return bundles
+
+
+def _unpack(tgz: Path, dest: Path) -> None:
+    """Unpack an npm tarball's ``package/`` into ``dest`` (system tar, else tarfile)."""
+    dest.mkdir(parents=True)
+    tar = shutil.which("tar")
+    if tar is not None:
+        subprocess.run(
+            [tar, "-xzf", str(tgz), "-C", str(dest), "--strip-components=1", "package/"],
+            check=True,
+        )
+        return
+    with tarfile.open(tgz) as archive:
+        members = []
+        for member in archive.getmembers():
+            if member.name.startswith("package/"):
+                member.name = member.name.removeprefix("package/")
+                members.append(member)
+        archive.extractall(dest, members=members, filter="data")
 
 
 def nag_runtime() -> Path:
@@ -227,16 +249,7 @@ def nag_runtime() -> Path:
     staging = Path(tempfile.mkdtemp(dir=RUNTIME_ROOT, prefix="tmp-"))
     try:
         for name, tgz in bundles.items():
-            dest = staging / "node_modules" / name
-            dest.mkdir(parents=True)
-            with tarfile.open(tgz) as archive:
-                members = []
-                for member in archive.getmembers():
-                    if not member.name.startswith("package/"):
-                        continue
-                    member.name = member.name.removeprefix("package/")
-                    members.append(member)
-                archive.extractall(dest, members=members, filter="data")
+            _unpack(tgz, staging / "node_modules" / name)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             (staging / "node_modules").rename(target)
