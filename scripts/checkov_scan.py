@@ -110,7 +110,13 @@ def template_files(paths: Iterable[Path]) -> list[Path]:
     return sorted(found, key=lambda p: (p.name, str(p)))
 
 
+def _require_checkov() -> None:
+    if not CHECKOV.exists():
+        raise RuntimeError(f"{CHECKOV} not found: run `make setup` (it creates .venv-checkov)")
+
+
 def checkov_version() -> str:
+    _require_checkov()
     out = subprocess.run(
         [str(CHECKOV), "--version"],
         capture_output=True,
@@ -143,6 +149,7 @@ def run_checkov(files: Sequence[Path]) -> CheckovRun:
     """
     if not files:
         raise ValueError("run_checkov needs at least one template file")
+    _require_checkov()
     command = [
         str(CHECKOV),
         "--framework",
