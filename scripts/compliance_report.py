@@ -47,6 +47,7 @@ from typing import Any
 from scripts.checkov_scan import CheckovRun, run_checkov
 
 __all__ = [
+    "OPT_IN_ONLY",
     "REPORT",
     "Assembly",
     "Outcome",
@@ -72,6 +73,10 @@ PACK_TITLES = {
     "PCI.DSS.321": "PCI DSS 3.2.1",
     "EcsPatterns": "EcsHardeningChecks (this library)",
 }
+DEFAULTS_SUFFIX = "Defaults"
+"""A test stack named ``<Construct>Defaults`` builds its construct with every default."""
+OPT_IN_ONLY = "acknowledged only for a non-default choice"
+"""Status of a rule satisfied by the defaults, acknowledged only where a prop opted out."""
 # cdk-nag's NagRuleCompliance values.
 COMPLIANT = "Compliant"
 NON_COMPLIANT = "Non-Compliant"
@@ -352,7 +357,12 @@ class Outcome:
         bad = self.count("not compliant") + self.count("rule error")
         if bad:
             return "not compliant"
-        return "acknowledged" if self.count("acknowledged") else "satisfied"
+        acked = [r for r in self.resources if r.status == "acknowledged"]
+        if not acked:
+            return "satisfied"
+        if any(r.stack.endswith(DEFAULTS_SUFFIX) for r in acked):
+            return "acknowledged"
+        return OPT_IN_ONLY
 
 
 def _acknowledgement(acks: Mapping[str, str], pack: str, rule_id: str) -> str | None:
@@ -481,6 +491,18 @@ def _reason_cell(outcome: Outcome) -> str:
     )
 
 
+_CONTROLS = re.compile(r"\s*-\s*\(Control IDs?:\s*(?P<ids>.*)\)\.?\s*$", re.DOTALL)
+
+
+def _split_controls(info: str) -> tuple[str, str]:
+    """cdk-nag's info ends with ' - (Control IDs: ...).'; split it into (text, ids)."""
+    match = _CONTROLS.search(info)
+    if match is None:
+        return info, ""
+    text = info[: match.start()].rstrip()
+    return (text if text.endswith(".") else f"{text}."), match["ids"].replace("\u00a0", " ")
+
+
 def _check_order(check_id: str) -> tuple[str, int]:
     """CKV_AWS_2 before CKV_AWS_18: by prefix, then by number."""
     prefix, _, number = check_id.rpartition("_")
@@ -555,32 +577,41 @@ def render(outcomes: Sequence[Outcome], assembly: Assembly, checkov: CheckovRun)
         "For each pack, the rules that apply to at least one resource the library's constructs "
         "create (a rule that returns *not applicable* for every resource is not listed).",
         "",
-        "| pack | rules that apply | satisfied by the defaults | acknowledged (where) "
-        "| not compliant |",
-        "|---|---|---|---|---|",
+        "| pack | rules that apply | satisfied | acknowledged with the defaults "
+        "| acknowledged only for a non-default choice | not compliant |",
+        "|---|---|---|---|---|---|",
     ]
     packs = [*NAG_PACKS, "EcsPatterns"]
+
+    def _named(rules: Sequence[Outcome]) -> str:
+        names = ", ".join(o.rule.split("-", 1)[1] for o in rules)
+        return f"{len(rules)} ({names})" if rules else "0"
+
     for pack in packs:
         mine = [o for o in outcomes if o.pack == pack]
-        acked = [o for o in mine if o.status == "acknowledged"]
         lines.append(
             f"| {PACK_TITLES[pack]} | {len(mine)} | "
             f"{sum(1 for o in mine if o.status == 'satisfied')} | "
-            f"{len(acked)}"
-            + (f" ({', '.join(o.rule.split('-', 1)[1] for o in acked)})" if acked else "")
-            + f" | {sum(1 for o in mine if o.status == 'not compliant')} |"
+            f"{_named([o for o in mine if o.status == 'acknowledged'])} | "
+            f"{_named([o for o in mine if o.status == OPT_IN_ONLY])} | "
+            f"{sum(1 for o in mine if o.status == 'not compliant')} |"
         )
     checkov_counts = {r: len(checkov.with_result(r)) for r in ("PASSED", "FAILED", "SKIPPED")}
     lines += [
         f"| checkov (CloudFormation) | {len({c.check_id for c in checkov.checks})} checks ran "
-        f"| {checkov_counts['PASSED']} passed | {checkov_counts['SKIPPED']} skipped "
+        f"| {checkov_counts['PASSED']} passed | {checkov_counts['SKIPPED']} skipped | "
         f"| {checkov_counts['FAILED']} failed |",
         "",
         "*Satisfied*: the rule returned compliant on every resource it applied to. "
         "*Acknowledged*: on the resources named, the rule's finding is acknowledged by the "
         "library with `Validations.of(resource).acknowledge(...)` (one resource, one rule) for the "
-        "reason given; on every other resource it applied to, it is satisfied. Resources are "
-        "named by construct path below the stack, followed by the stacks that contain them.",
+        "reason given; on every other resource it applied to, it is satisfied. *With the "
+        "defaults*: the acknowledgement is made in a `*Defaults` stack, which builds its "
+        "construct with every default. *Only for a non-default choice*: the defaults satisfy the "
+        "rule; the acknowledgement appears only where a prop opted out (for example "
+        "`allow_plain_http=True`, `waf=False`), and that prop's docstring and synthesis warning "
+        "say so. Resources are named by construct path below the stack, followed by the stacks "
+        "that contain them.",
         "",
         "Stacks: " + ", ".join(f"`{s.name}`" for s in stacks) + ".",
         "",
@@ -590,14 +621,15 @@ def render(outcomes: Sequence[Outcome], assembly: Assembly, checkov: CheckovRun)
         lines += [
             f"## {PACK_TITLES[pack]}",
             "",
-            "| rule | level | what it flags | resource types | status | reason |",
-            "|---|---|---|---|---|---|",
+            "| rule | resource types | status | reason | level | what it flags | controls |",
+            "|---|---|---|---|---|---|---|",
         ]
         for o in mine:
+            flags, controls = _split_controls(o.info)
             lines.append(
-                f"| `{o.rule}` | {o.level} | {_cell(o.info)} | "
-                f"{', '.join(f'`{t}`' for t in o.resource_types)} | {_status_cell(o)} | "
-                f"{_reason_cell(o)} |"
+                f"| `{o.rule}` | {', '.join(f'`{t}`' for t in o.resource_types)} | "
+                f"{_status_cell(o)} | {_reason_cell(o)} | {o.level} | {_cell(flags)} | "
+                f"{_cell(controls)} |"
             )
         lines.append("")
     lines += [

@@ -18,6 +18,7 @@ from cdk_nag import (
 
 from scripts.checkov_scan import CheckovRun
 from scripts.compliance_report import (
+    OPT_IN_ONLY,
     REPORT,
     Assembly,
     Outcome,
@@ -95,7 +96,7 @@ def test_every_acknowledgement_hides_a_real_finding(
     assert unused_acknowledgements(assembly, outcomes) == []
 
 
-def _tiny_assembly(acks: dict[str, dict[str, str]]) -> Assembly:
+def _tiny_assembly(acks: dict[str, dict[str, str]], name: str = "S") -> Assembly:
     template = {
         "Resources": {
             "BucketA": {"Type": "AWS::S3::Bucket"},
@@ -103,25 +104,25 @@ def _tiny_assembly(acks: dict[str, dict[str, str]]) -> Assembly:
         }
     }
     stack = StackTemplate(
-        name="S",
-        template_file=Path("S.template.json"),
+        name=name,
+        template_file=Path(f"{name}.template.json"),
         template=template,
-        paths={"BucketA": "S/Logs/A/Resource", "BucketB": "S/Data/B/Resource"},
-        acknowledgements=acks,
+        paths={"BucketA": f"{name}/Logs/A/Resource", "BucketB": f"{name}/Data/B/Resource"},
+        acknowledgements={f"{name}/{path}": a for path, a in acks.items()},
         fqns={},
     )
-    return Assembly(stacks={"S": stack})
+    return Assembly(stacks={name: stack})
 
 
-def _tiny_matrix(results: dict[str, Any]) -> dict[str, Any]:
+def _tiny_matrix(results: dict[str, Any], name: str = "S") -> dict[str, Any]:
     return {
         "packs": {"AwsSolutions": {"AwsSolutions-S1": {"level": "Error", "info": "No logs."}}},
-        "stacks": {"S": {"results": {"AwsSolutions": {"AwsSolutions-S1": results}}}},
+        "stacks": {name: {"results": {"AwsSolutions": {"AwsSolutions-S1": results}}}},
     }
 
 
 def test_evaluate_honours_an_ancestor_acknowledgement_and_flags_the_rest() -> None:
-    assembly = _tiny_assembly({"S/Logs": {"AwsSolutions-S1": "log bucket"}})
+    assembly = _tiny_assembly({"Logs": {"AwsSolutions-S1": "log bucket"}})
     matrix = _tiny_matrix({"BucketA": "Non-Compliant", "BucketB": "Non-Compliant"})
     (outcome,) = evaluate(assembly, [matrix])
     assert [(r.path, r.status, r.reason) for r in outcome.resources] == [
@@ -132,7 +133,7 @@ def test_evaluate_honours_an_ancestor_acknowledgement_and_flags_the_rest() -> No
 
 
 def test_evaluate_acknowledges_findings_one_by_one() -> None:
-    assembly = _tiny_assembly({"S/Logs/A/Resource": {"AwsSolutions-S1[Resource::*]": "why"}})
+    assembly = _tiny_assembly({"Logs/A/Resource": {"AwsSolutions-S1[Resource::*]": "why"}})
     matrix = _tiny_matrix({"BucketA": ["Action::s3:*", "Resource::*"], "BucketB": "Compliant"})
     (outcome,) = evaluate(assembly, [matrix])
     assert [(r.path, r.finding, r.status) for r in outcome.resources] == [
@@ -144,7 +145,7 @@ def test_evaluate_acknowledges_findings_one_by_one() -> None:
 
 def test_unused_acknowledgement_is_reported() -> None:
     assembly = _tiny_assembly(
-        {"S/Data/B/Resource": {"AwsSolutions-S1": "stale", "CloudFormation-Validate::W1": "x"}}
+        {"Data/B/Resource": {"AwsSolutions-S1": "stale", "CloudFormation-Validate::W1": "x"}}
     )
     outcomes = evaluate(assembly, [_tiny_matrix({"BucketB": "Compliant"})])
     assert unused_acknowledgements(assembly, outcomes) == ["S/Data/B/Resource: AwsSolutions-S1"]
@@ -207,3 +208,15 @@ def test_rebuilt_tree_gives_the_rule_outcomes_of_the_real_tree(
     }
     assert len(real) > 100
     assert rebuilt == real
+
+
+@pytest.mark.parametrize(
+    ("stack", "status"), [("ServiceDefaults", "acknowledged"), ("ServiceMinimal", OPT_IN_ONLY)]
+)
+def test_acknowledgement_outside_a_defaults_stack_is_a_non_default_choice(
+    stack: str, status: str
+) -> None:
+    assembly = _tiny_assembly({"Logs/A/Resource": {"AwsSolutions-S1": "why"}}, name=stack)
+    matrix = _tiny_matrix({"BucketA": "Non-Compliant", "BucketB": "Compliant"}, name=stack)
+    (outcome,) = evaluate(assembly, [matrix])
+    assert outcome.status == status
