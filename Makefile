@@ -18,8 +18,12 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# --- checkov (issue 6): its own venv, its pins clash with requirements.lock ---
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# --- end checkov ---
 
-.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean
+.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -28,6 +32,17 @@ $(PY_STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
+
+# --- checkov (issue 6) ---
+$(CHECKOV_STAMP): requirements-checkov.lock
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
+	touch $@
+
+# Rewrites docs/compliance.md from freshly synthesized test stacks and sample app (+ checkov).
+compliance-report: setup $(CHECKOV_STAMP)
+	$(PY) -m scripts.compliance_report
+# --- end checkov ---
 
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -38,22 +53,22 @@ synth: setup
 	@echo "cdk.out/ written: $$(ls cdk.out/*.template.json | tr '\n' ' ')"
 
 lint: $(PY_STAMP)
-	$(BIN)/ruff check src tests sample_app benchmarks
-	$(BIN)/ruff format --check src tests sample_app benchmarks
+	$(BIN)/ruff check src tests sample_app scripts benchmarks
+	$(BIN)/ruff format --check src tests sample_app scripts benchmarks
 
 typecheck: $(PY_STAMP)
-	$(BIN)/mypy --strict src tests sample_app benchmarks
+	$(BIN)/mypy --strict src tests sample_app scripts benchmarks
 
-unit: setup
+unit: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow"
 
 test: lint typecheck unit
 
-snapshot-update: setup
+snapshot-update: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow" --snapshot-update
 
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache build/nag-runtime
 
 bench: setup
 	$(PY) benchmarks/synth.py --repeat 3

@@ -7,26 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import Stack
 from syrupy.assertion import SnapshotAssertion
 
-from ecs_patterns.testing import Finding, assert_no_findings, stack_template, synth_findings
-from sample_app.stacks import build_app
-from tests.conftest import CDK_CONTEXT
+from ecs_patterns.testing import Finding, assert_no_findings
+from tests.conftest import SampleSynthesized
 
 
 @pytest.fixture(scope="session")
 def sample(
-    tmp_path_factory: pytest.TempPathFactory,
+    sample_synthesized: SampleSynthesized,
 ) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
-    app = build_app(CDK_CONTEXT, outdir=str(tmp_path_factory.mktemp("sample.out")))
-    findings = synth_findings(app)
-    templates = {
-        child.node.id: stack_template(child)
-        for child in app.node.children
-        if isinstance(child, Stack)
-    }
-    return templates, findings
+    return sample_synthesized.templates, sample_synthesized.findings
 
 
 def test_sample_app_has_no_unacknowledged_findings(

@@ -11,7 +11,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._nag import acknowledge
+from ._nag import acknowledge, checkov_skip
 from ._service_props import WebServiceProps
 from ._validation import seconds
 
@@ -124,6 +124,14 @@ class WebLoadBalancer(Construct):
             f"{_NONCURRENT_LOG_DAYS} days, and object-level access can be audited with "
             "CloudTrail data events.",
         )
+        checkov_skip(
+            bucket,
+            "CKV_AWS_18",
+            "This bucket only receives ALB access logs from the ELB log delivery service; "
+            "server access logging on it would need another bucket, itself logged in turn. "
+            "Public access is blocked, TLS is enforced and versions are kept; object-level "
+            "access can be audited with CloudTrail data events.",
+        )
         acknowledge(
             bucket,
             [
@@ -232,6 +240,13 @@ class WebLoadBalancer(Construct):
             "ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this load "
             "balancer or for a non-production environment without real data.",
         )
+        plain_http = (
+            "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True (announced "
+            "by the ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this "
+            "load balancer or for a non-production environment without real data."
+        )
+        checkov_skip(listener, "CKV_AWS_2", plain_http)
+        checkov_skip(listener, "CKV_AWS_103", plain_http)
         return listener, None
 
     def _ingress(self, props: WebServiceProps, cidrs: list[str]) -> None:
@@ -252,6 +267,21 @@ class WebLoadBalancer(Construct):
                 "This is the security group of an internet-facing load balancer: it admits "
                 f"any IPv4 client on the listener ports ({', '.join(map(str, ports))}) only, "
                 "and the load balancer reaches nothing but the tasks' port.",
+            )
+            checkov_skip(
+                self.security_group,
+                "CKV_AWS_260",
+                (
+                    "Port 80 is open to any IPv4 client only for the listener that answers "
+                    "with a permanent redirect to HTTPS on 443; it forwards nothing to the "
+                    "tasks."
+                )
+                if props.certificate is not None
+                else (
+                    "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True "
+                    "(announced by the ecs-patterns:PlainHttp warning) for this internet-facing "
+                    "load balancer."
+                ),
             )
 
     def _waf(self, props: WebServiceProps, key: kms.IKey) -> None:
