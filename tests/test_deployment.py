@@ -116,7 +116,7 @@ def test_estimate_follows_the_health_check_props() -> None:
     assert estimate.drain_s == 420
 
 
-def test_release_timeout_is_estimate_plus_margin_within_30_to_60_minutes() -> None:
+def test_release_timeout_is_estimate_plus_margin_within_30_to_55_minutes() -> None:
     default = ep.CodeDeployBlueGreen()
     total = ep.estimate_deployment_time(default, TIMING)
     assert release_timeout(default, total).to_minutes() == 17 + 15  # ceil(16.3) + margin
@@ -127,6 +127,8 @@ def test_release_timeout_is_estimate_plus_margin_within_30_to_60_minutes() -> No
     assert release_timeout(quick, ep.estimate_deployment_time(quick, TIMING)).to_minutes() == 30
     given = ep.CodeDeployBlueGreen(release_timeout=Duration.minutes(45))
     assert release_timeout(given, total).to_minutes() == 45
+    slow = ep.CodeDeployBlueGreen(termination_wait=Duration.minutes(45))
+    assert release_timeout(slow, ep.estimate_deployment_time(slow, TIMING)).to_minutes() == 55
 
 
 # --- CodeDeploy traffic shifts ----------------------------------------------------------------

@@ -246,9 +246,10 @@ class CodeDeployBlueGreen:
             calling ``/health`` through the test listener. The function must report with
             ``codedeploy:PutLifecycleEventHookExecutionStatus`` (granted). Default: no hooks.
         release_timeout: How long ``cdk deploy`` waits for one CodeDeploy deployment before it
-            fails the stack update. Default: the estimate's total plus 15 minutes, 30 to 60
-            minutes (60 is the provider framework's maximum; a configuration whose estimate
-            leaves less than the 15-minute margin under it is rejected). 5 to 60 minutes.
+            fails the stack update. Default: the estimate's total plus 15 minutes, 30 to 55
+            minutes (55 is the longest a custom resource can wait, with 5 minutes to spare
+            under CloudFormation's hour; a configuration whose estimate leaves less than the
+            15-minute margin under it is rejected). 5 to 55 minutes.
     """
 
     traffic_shift: CodeDeployTrafficShift = field(default_factory=CodeDeployTrafficShift.linear)
@@ -274,7 +275,13 @@ class CodeDeployBlueGreen:
                 "Use one of the ECS hook names, e.g. 'AfterAllowTestTraffic'.",
             )
         if self.release_timeout is not None:
-            _check_minutes(checks, "release_timeout", self.release_timeout, 5, 60)
+            _check_minutes(
+                checks,
+                "release_timeout",
+                self.release_timeout,
+                5,
+                int(RELEASE_TIMEOUT_MAX.to_minutes()),
+            )
         checks.done()
 
 
@@ -493,8 +500,10 @@ def estimate_deployment_time(
     )
 
 
-RELEASE_TIMEOUT_MAX = Duration.minutes(60)
-"""The provider framework's longest total timeout, so the longest ``cdk deploy`` wait."""
+RELEASE_TIMEOUT_MAX = Duration.minutes(55)
+"""The longest ``cdk deploy`` wait for one CodeDeploy deployment: ``CodeDeployRelease``'s
+maximum (CloudFormation waits at most 3600 s for a custom resource; the provider gives up
+5 minutes earlier so the stack shows the provider's reason)."""
 _RELEASE_MARGIN_MIN = 15
 _RELEASE_MIN_MIN = 30
 
@@ -504,12 +513,13 @@ def release_timeout(strategy: CodeDeployBlueGreen, estimate: DeploymentTimeEstim
 
     ``release_timeout`` when given; else the estimate's total plus 15 minutes (slow image
     pulls, replaced Spot tasks, the rollback's re-route), at least 30 minutes (the provider
-    framework's default) and at most :data:`RELEASE_TIMEOUT_MAX` (its maximum).
+    framework's default) and at most :data:`RELEASE_TIMEOUT_MAX`.
     """
     if strategy.release_timeout is not None:
         return strategy.release_timeout
     minutes = math.ceil(estimate.total_s / 60) + _RELEASE_MARGIN_MIN
-    return Duration.minutes(min(max(minutes, _RELEASE_MIN_MIN), 60))
+    longest = int(RELEASE_TIMEOUT_MAX.to_minutes())
+    return Duration.minutes(min(max(minutes, _RELEASE_MIN_MIN), longest))
 
 
 def _whole_minutes(value: Duration) -> int | None:

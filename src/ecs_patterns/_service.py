@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ._release import CodeDeployRelease
 from ._service_props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
+from ._validation import seconds
 from ._task import (
     ECR_LOGIN,
     EXEC_CHANNELS,
@@ -243,7 +244,11 @@ class FargateWebService(Construct):
                 listener=self.listener,
                 test_listener=self.test_listener,
                 termination_wait_time=strategy.termination_wait,
-                deployment_approval_wait_time=strategy.deployment_ready_wait,
+                # aws-cdk-lib writes STOP_DEPLOYMENT for any Duration given, even 0 (which
+                # would stop every deployment at once): None gives CONTINUE_DEPLOYMENT, wait 0.
+                deployment_approval_wait_time=strategy.deployment_ready_wait
+                if seconds(strategy.deployment_ready_wait) != 0
+                else None,
             ),
             # deployment_in_alarm is left to CDK: on as soon as an alarm is added
             # (ServiceMonitoring with deployment_group=...), and CDK rejects it without one.

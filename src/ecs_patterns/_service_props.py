@@ -399,9 +399,10 @@ class WebServiceProps:
                 "deployment",
                 f"CodeDeployBlueGreen estimated at {total / 60:.1f} min",
                 f"an estimate of at most {limit / 60:g} min, so `cdk deploy` can wait for the "
-                "deployment (the provider framework waits 60 min at most) with a 15-min margin",
+                f"deployment ({RELEASE_TIMEOUT_MAX.to_minutes():g} min at most) with a 15-min "
+                "margin",
                 "Shorten traffic_shift, termination_wait or deployment_ready_wait, or set "
-                "release_timeout explicitly (at most 60 min).",
+                f"release_timeout explicitly (at most {RELEASE_TIMEOUT_MAX.to_minutes():g} min).",
             )
 
     @property
