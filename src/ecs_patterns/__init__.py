@@ -16,6 +16,7 @@ from ._github_oidc import (
     GitHubRepo,
 )
 from ._monitoring import MonitoringProps, ServiceMonitoring
+from ._release import CodeDeployRelease
 from ._repository import EcrRepository, RepositoryProps
 from ._service import (
     FargateWebService,
@@ -31,6 +32,7 @@ __all__ = [
     "GITHUB_OIDC_URL",
     "CapacityStrategy",
     "ClusterProps",
+    "CodeDeployRelease",
     "ConfigurationError",
     "EcrRepository",
     "EcsHardeningChecks",
