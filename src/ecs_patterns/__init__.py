@@ -28,6 +28,7 @@ from ._github_oidc import (
     GitHubRepo,
 )
 from ._monitoring import MonitoringProps, ServiceMonitoring
+from ._release import CodeDeployRelease
 from ._repository import EcrRepository, RepositoryProps
 from ._service import (
     FargateWebService,
@@ -45,6 +46,7 @@ __all__ = [
     "CapacityStrategy",
     "ClusterProps",
     "CodeDeployBlueGreen",
+    "CodeDeployRelease",
     "CodeDeployTrafficShift",
     "ConfigurationError",
     "DeploymentStrategy",

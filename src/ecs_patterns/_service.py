@@ -23,9 +23,7 @@ from ._deployment import (
 from ._errors import ConfigurationError, Problem
 from ._load_balancer import WebLoadBalancer
 from ._nag import acknowledge, cfn_lint_ignore
-from typing import TYPE_CHECKING
-if TYPE_CHECKING:
-    from ._release import CodeDeployRelease
+from ._release import CodeDeployRelease
 from ._service_props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
 from ._validation import seconds
 from ._task import (
@@ -279,8 +277,6 @@ class FargateWebService(Construct):
         props = self.props
         capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
         subnets = self.cluster.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
-        from ._release import CodeDeployRelease
-
         return CodeDeployRelease(
             self,
             "Release",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from aws_cdk import Stack
 
-from . import blue_green, cluster, github_oidc, monitoring, repository, service
+from . import blue_green, cluster, github_oidc, monitoring, release, repository, service
 
 StackBuilder = Callable[[Stack], None]
 
@@ -22,6 +22,7 @@ STACKS: dict[str, StackBuilder] = {
     **service.STACKS,
     **monitoring.STACKS,
     **blue_green.STACKS,
+    **release.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]
