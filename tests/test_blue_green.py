@@ -174,18 +174,26 @@ def test_codedeploy_green_target_group_copies_the_blue_health_check(
 ) -> None:
     groups = list(_target_groups(codedeploy).values())
     assert len(groups) == 2
-    keys = ("HealthCheckPath", "HealthCheckIntervalSeconds", "HealthyThresholdCount",
-            "TargetGroupAttributes", "TargetType", "Port")
-    assert [{k: g.get(k) for k in keys} for g in groups][0] == [
-        {k: g.get(k) for k in keys} for g in groups
-    ][1]
+    keys = (
+        "HealthCheckPath",
+        "HealthCheckIntervalSeconds",
+        "HealthyThresholdCount",
+        "TargetGroupAttributes",
+        "TargetType",
+        "Port",
+    )
+    assert (
+        next({k: g.get(k) for k in keys} for g in groups)
+        == [{k: g.get(k) for k in keys} for g in groups][1]
+    )
 
 
 def test_codedeploy_production_forwards_to_blue_and_test_listener_to_green(
     codedeploy: Template, synthesized: Synthesized
 ) -> None:
     web = _web(synthesized, "BlueGreenCodeDeploy")
-    assert web.test_listener is not None and web.green_target_group is not None
+    assert web.test_listener is not None
+    assert web.green_target_group is not None
     listeners = {
         r["Properties"]["Port"]: r["Properties"]
         for r in codedeploy.find_resources("AWS::ElasticLoadBalancingV2::Listener").values()

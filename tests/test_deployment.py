@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_ecs as ecs
@@ -87,11 +90,13 @@ def test_ecs_native_linear_and_canary_defaults_are_the_librarys() -> None:
     canary = ep.EcsNativeBlueGreen(strategy=ecs.DeploymentStrategy.CANARY)
     bake = linear.effective_step_bake_time
     assert linear.effective_step_percent == 10.0
-    assert bake is not None and bake.to_minutes() == 1
+    assert bake is not None
+    assert bake.to_minutes() == 1
     assert ep.estimate_deployment_time(linear, TIMING).traffic_shift_s == 9 * 60
     assert ep.estimate_deployment_time(canary, TIMING).traffic_shift_s == 5 * 60
     config = canary.traffic_shift_config()
-    assert config is not None and config.step_percent == 10.0
+    assert config is not None
+    assert config.step_percent == 10.0
 
 
 def test_blue_green_has_no_traffic_shift_config() -> None:
@@ -199,13 +204,12 @@ def test_fails_on_unknown_codedeploy_hook() -> None:
     assert err.value.props == ("hooks",)
 
 
-@pytest.mark.parametrize(
-    "prop", ["termination_wait", "deployment_ready_wait", "release_timeout"]
-)
+@pytest.mark.parametrize("prop", ["termination_wait", "deployment_ready_wait", "release_timeout"])
 def test_fails_on_codedeploy_waits_out_of_range_or_fractional(prop: str) -> None:
     for bad in (Duration.seconds(90), Duration.minutes(5000)):
+        changes: dict[str, Any] = {prop: bad}
         with pytest.raises(ep.ConfigurationError) as err:
-            ep.CodeDeployBlueGreen(**{prop: bad})
+            replace(ep.CodeDeployBlueGreen(), **changes)
         assert err.value.props == (prop,)
 
 
@@ -246,8 +250,7 @@ def test_canary_accepts_a_tenth_of_a_percent() -> None:
 
 @pytest.mark.parametrize("prop", ["bake_time", "step_bake_time"])
 def test_fails_on_bake_times_out_of_range(prop: str) -> None:
+    changes: dict[str, Any] = {prop: Duration.minutes(1441)}
     with pytest.raises(ep.ConfigurationError) as err:
-        ep.EcsNativeBlueGreen(
-            strategy=ecs.DeploymentStrategy.LINEAR, **{prop: Duration.minutes(1441)}
-        )
+        replace(ep.EcsNativeBlueGreen(strategy=ecs.DeploymentStrategy.LINEAR), **changes)
     assert err.value.props == (prop,)

@@ -72,9 +72,7 @@ def test_sample_service_image_comes_from_the_repository_and_context_tag(
 
 def _services(sample: tuple[dict[str, dict[str, Any]], list[Finding]]) -> dict[str, Any]:
     resources = sample[0]["EcsPatternsSample"]["Resources"]
-    return {
-        k: r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::ECS::Service"
-    }
+    return {k: r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::ECS::Service"}
 
 
 def test_sample_web_service_deploys_with_codedeploy_blue_green_and_alarm_rollback(

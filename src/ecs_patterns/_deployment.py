@@ -33,13 +33,13 @@ from ._validation import Checks, is_token, seconds
 
 __all__ = [
     "CODEDEPLOY_HOOKS",
+    "RELEASE_TIMEOUT_MAX",
     "TASK_START_ESTIMATE",
     "CodeDeployBlueGreen",
     "CodeDeployTrafficShift",
     "DeploymentStrategy",
     "DeploymentTimeEstimate",
     "EcsNativeBlueGreen",
-    "RELEASE_TIMEOUT_MAX",
     "HealthTiming",
     "Rolling",
     "ShiftKind",
@@ -108,9 +108,7 @@ class CodeDeployTrafficShift:
     interval: Duration = _ZERO
 
     @classmethod
-    def linear(
-        cls, percent: int = 10, interval: Duration | None = None
-    ) -> CodeDeployTrafficShift:
+    def linear(cls, percent: int = 10, interval: Duration | None = None) -> CodeDeployTrafficShift:
         """``percent`` every ``interval``. Default 10 % every minute: the source documents'
         ``CodeDeployDefault.ECSLinear10PercentEvery1Minutes``."""
         return cls(
@@ -120,9 +118,7 @@ class CodeDeployTrafficShift:
         )
 
     @classmethod
-    def canary(
-        cls, percent: int = 10, interval: Duration | None = None
-    ) -> CodeDeployTrafficShift:
+    def canary(cls, percent: int = 10, interval: Duration | None = None) -> CodeDeployTrafficShift:
         """``percent`` first, the rest after ``interval``. Default 10 % for 5 minutes
         (``CodeDeployDefault.ECSCanary10Percent5Minutes``)."""
         return cls(
@@ -457,7 +453,9 @@ def estimate_deployment_time(
     Unresolved tokens count as 0.
     """
     interval = seconds(timing.target_health_check_interval) or 0.0
-    healthy = timing.target_healthy_threshold if not is_token(timing.target_healthy_threshold) else 0
+    healthy = (
+        timing.target_healthy_threshold if not is_token(timing.target_healthy_threshold) else 0
+    )
     start = (seconds(TASK_START_ESTIMATE) or 0.0) + interval * healthy
     drain = (seconds(timing.deregistration_delay) or 0.0) + (seconds(timing.stop_timeout) or 0.0)
     grace = seconds(timing.health_check_grace_period) or 0.0

@@ -294,7 +294,8 @@ class WebLoadBalancer(Construct):
         """The test listener, and for ECS-native deployments the two listener rules."""
         green = self.green_target_group
         port = self._test_port(props)
-        assert green is not None and port is not None
+        assert green is not None
+        assert port is not None
         native = isinstance(props.deployment, EcsNativeBlueGreen)
         # CodeDeploy: test traffic starts on green (empty until a deployment), which also
         # associates green with the load balancer so CodeDeploy can register tasks in it.

@@ -384,8 +384,7 @@ def deployment_alarm_problems(
                 prop="deployment_group",
                 value=deployment_group.node.path,
                 allowed="only for a service with the CODE_DEPLOY controller",
-                fix="Drop deployment_group: this service's own ECS deployment alarms roll it "
-                "back.",
+                fix="Drop deployment_group: this service's own ECS deployment alarms roll it back.",
             )
         ]
     return []

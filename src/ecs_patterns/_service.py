@@ -25,7 +25,6 @@ from ._load_balancer import WebLoadBalancer
 from ._nag import acknowledge, cfn_lint_ignore
 from ._release import CodeDeployRelease
 from ._service_props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
-from ._validation import seconds
 from ._task import (
     ECR_LOGIN,
     EXEC_CHANNELS,
@@ -36,6 +35,7 @@ from ._task import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
+from ._validation import seconds
 
 __all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
 
@@ -189,7 +189,8 @@ class FargateWebService(Construct):
             )
             return
         assert self.green_target_group is not None
-        assert self.production_rule is not None and self.test_rule is not None
+        assert self.production_rule is not None
+        assert self.test_rule is not None
         target = self.service.load_balancer_target(
             container_name=props.container_name,
             container_port=props.container_port,
@@ -214,9 +215,9 @@ class FargateWebService(Construct):
                     "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
                 ],
                 "The infrastructure role ECS assumes to rewrite the listener rules and register "
-                "green tasks uses the AWS managed AmazonECSInfrastructureRolePolicyForLoadBalancers "
-                "policy, the one the ECS blue/green documentation prescribes; aws-cdk-lib's "
-                "AlternateTarget creates it.",
+                "green tasks uses the AWS managed "
+                "AmazonECSInfrastructureRolePolicyForLoadBalancers policy, the one the ECS "
+                "blue/green documentation prescribes; aws-cdk-lib's AlternateTarget creates it.",
             )
         # The green target group is only in the listener rules' weighted forward: ECS starts
         # the green tasks only once it is attached, like the blue one.
@@ -225,11 +226,10 @@ class FargateWebService(Construct):
         cfn_service.node.add_dependency(self.production_rule, self.test_rule)
 
     def _codedeploy(self, strategy: CodeDeployBlueGreen) -> None:
-        assert self.green_target_group is not None and self.test_listener is not None
+        assert self.green_target_group is not None
+        assert self.test_listener is not None
         self.application = codedeploy.EcsApplication(self, "Application")
-        self.deployment_config = strategy.traffic_shift.deployment_config(
-            self, "DeploymentConfig"
-        )
+        self.deployment_config = strategy.traffic_shift.deployment_config(self, "DeploymentConfig")
         self.deployment_group = codedeploy.EcsDeploymentGroup(
             self,
             "DeploymentGroup",
@@ -301,7 +301,8 @@ class FargateWebService(Construct):
         for stage, function in strategy.hooks.items():
             self.service.add_lifecycle_hook(
                 ecs.DeploymentLifecycleLambdaTarget(
-                    function, f"Hook{stage.value.title().replace('_', '')}",
+                    function,
+                    f"Hook{stage.value.title().replace('_', '')}",
                     lifecycle_stages=[stage],
                 )
             )
