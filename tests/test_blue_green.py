@@ -424,3 +424,28 @@ def test_construct_estimate_reads_its_props(synthesized: Synthesized) -> None:
     native = _web(synthesized, "BlueGreenEcsNative").estimated_deployment_time()
     assert native.traffic_shift_s == 4 * 60  # 20 % steps: 5 increments, 4 one-minute waits
     assert native.bake_s == 120
+
+
+def test_codedeploy_release_deploys_each_task_definition_revision_with_the_spot_strategy(
+    codedeploy: Template, synthesized: Synthesized
+) -> None:
+    web = _web(synthesized, "BlueGreenCodeDeploy")
+    assert isinstance(web.release, ep.CodeDeployRelease)
+    (release,) = codedeploy.find_resources("Custom::EcsCodeDeployRelease").values()
+    props = release["Properties"]
+    assert _ref_prefix(props["TaskDefinitionArn"]).startswith("WebTaskTaskDefinition")
+    assert _ref_prefix(props["DeploymentGroupName"]).startswith("WebDeploymentGroup")
+    appspec = json.dumps(props["AppSpec"])
+    assert "WebTaskTaskDefinition" in appspec  # a new revision changes the resource
+    assert (
+        '\\"CapacityProviderStrategy\\":[{\\"CapacityProvider\\":\\"FARGATE\\",\\"Base\\":1,'
+        '\\"Weight\\":1},{\\"CapacityProvider\\":\\"FARGATE_SPOT\\",\\"Weight\\":3}]'
+    ) in appspec
+    assert '\\"AssignPublicIp\\":\\"DISABLED\\"' in appspec
+
+
+def test_release_module_and_strategy_agree_on_the_longest_wait() -> None:
+    from ecs_patterns._deployment import RELEASE_TIMEOUT_MAX
+    from ecs_patterns._release import MAX_RELEASE_TIMEOUT
+
+    assert RELEASE_TIMEOUT_MAX.to_seconds() == MAX_RELEASE_TIMEOUT.to_seconds()
