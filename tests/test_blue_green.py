@@ -449,3 +449,61 @@ def test_release_module_and_strategy_agree_on_the_longest_wait() -> None:
     from ecs_patterns._release import MAX_RELEASE_TIMEOUT
 
     assert RELEASE_TIMEOUT_MAX.to_seconds() == MAX_RELEASE_TIMEOUT.to_seconds()
+
+
+# --- ServiceMonitoring wiring ---------------------------------------------------------------
+
+
+def test_fails_on_deployment_group_without_alarm_rollback(synthesized: Synthesized) -> None:
+    web = _web(synthesized, "BlueGreenCodeDeploy")
+    with pytest.raises(ep.ConfigurationError, match="deployment_alarm_rollback=True") as err:
+        ep.MonitoringProps(service=web.service, deployment_group=web.deployment_group)
+    assert err.value.props == ("deployment_group",)
+
+
+def test_fails_on_deployment_group_for_an_ecs_controlled_service(
+    synthesized: Synthesized,
+) -> None:
+    group = _web(synthesized, "BlueGreenCodeDeploy").deployment_group
+    rolling = _web(synthesized, "ServiceDefaults").service
+    with pytest.raises(ep.ConfigurationError, match="CODE_DEPLOY controller") as err:
+        ep.MonitoringProps(service=rolling, deployment_alarm_rollback=True, deployment_group=group)
+    assert err.value.props == ("deployment_group",)
+
+
+def test_readme_estimate_table_matches_the_method() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    base: dict[str, Any] = {
+        "image": ecs.ContainerImage.from_registry(IMAGE),
+        "allow_plain_http": True,
+    }
+    rows = {
+        "Rolling()": ep.Rolling(),
+        "CodeDeployBlueGreen()": ep.CodeDeployBlueGreen(),
+        "CodeDeployBlueGreen(traffic_shift=CodeDeployTrafficShift.canary())": (
+            ep.CodeDeployBlueGreen(traffic_shift=ep.CodeDeployTrafficShift.canary())
+        ),
+        "CodeDeployBlueGreen(traffic_shift=all_at_once(), termination_wait=0)": (
+            ep.CodeDeployBlueGreen(
+                traffic_shift=ep.CodeDeployTrafficShift.all_at_once(),
+                termination_wait=Duration.minutes(0),
+            )
+        ),
+        "EcsNativeBlueGreen()": ep.EcsNativeBlueGreen(),
+        "EcsNativeBlueGreen(strategy=LINEAR)": ep.EcsNativeBlueGreen(
+            strategy=ecs.DeploymentStrategy.LINEAR
+        ),
+        "EcsNativeBlueGreen(strategy=CANARY)": ep.EcsNativeBlueGreen(
+            strategy=ecs.DeploymentStrategy.CANARY
+        ),
+    }
+    for name, strategy in rows.items():
+        e = ep.WebServiceProps(**base, deployment=strategy).estimated_deployment_time()
+        row = (
+            f"| `{name}` | {e.start_s:g} | {e.ready_wait_s:g} | {e.traffic_shift_s:g} | "
+            f"{e.bake_s:g} | {e.drain_s:g} | {e.to_full_traffic_s / 60:.1f} | "
+            f"**{e.total_minutes:g}** |"
+        )
+        assert row in readme
