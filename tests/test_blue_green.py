@@ -299,6 +299,21 @@ def test_codedeploy_custom_shape_creates_a_deployment_config(variants: dict[str,
     )
 
 
+def test_codedeploy_hook_may_report_to_its_deployment_group_only(
+    variants: dict[str, Template],
+) -> None:
+    policies = [
+        p["Properties"]
+        for p in variants["custom"].find_resources("AWS::IAM::ManagedPolicy").values()
+        if "PutLifecycleEventHookExecutionStatus" in json.dumps(p)
+    ]
+    assert len(policies) == 1
+    (statement,) = policies[0]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == "codedeploy:PutLifecycleEventHookExecutionStatus"
+    assert "WebDeploymentGroup" in json.dumps(statement["Resource"])
+    assert _ref_prefix(policies[0]["Roles"][0]).startswith("CheckServiceRole")
+
+
 def test_codedeploy_plain_http_test_listener_on_the_given_port(
     variants: dict[str, Template],
 ) -> None:
@@ -479,7 +494,7 @@ def test_readme_estimate_table_matches_the_method() -> None:
         "image": ecs.ContainerImage.from_registry(IMAGE),
         "allow_plain_http": True,
     }
-    rows = {
+    rows: dict[str, ep.DeploymentStrategy] = {
         "Rolling()": ep.Rolling(),
         "CodeDeployBlueGreen()": ep.CodeDeployBlueGreen(),
         "CodeDeployBlueGreen(traffic_shift=CodeDeployTrafficShift.canary())": (

@@ -7,6 +7,7 @@ from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
@@ -266,6 +267,31 @@ class FargateWebService(Construct):
             "AWS keeps the action list current as ECS adds features.",
         )
         self.release = self._release(strategy)
+        self._allow_hook_reports(strategy)
+
+    def _allow_hook_reports(self, strategy: CodeDeployBlueGreen) -> None:
+        """Let each hook function report its result on this deployment group only.
+
+        A hook ends by calling ``codedeploy:PutLifecycleEventHookExecutionStatus``; without it
+        CodeDeploy waits for the hook's timeout and fails. Imported functions (no role known
+        here) must be granted by their owner.
+        """
+        assert self.deployment_group is not None
+        roles = {id(fn.role): fn.role for fn in strategy.hooks.values() if fn.role is not None}
+        if not roles:
+            return
+        iam.ManagedPolicy(
+            self,
+            "HookReportPolicy",
+            description="AppSpec hook functions report their result to this deployment group",
+            roles=list(roles.values()),
+            statements=[
+                iam.PolicyStatement(
+                    actions=["codedeploy:PutLifecycleEventHookExecutionStatus"],
+                    resources=[self.deployment_group.deployment_group_arn],
+                )
+            ],
+        )
 
     def _release(self, strategy: CodeDeployBlueGreen) -> CodeDeployRelease:
         """The custom resource that rolls each new task definition revision through CodeDeploy.
