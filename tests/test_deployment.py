@@ -68,11 +68,11 @@ def test_codedeploy_ready_wait_is_counted_before_traffic_moves() -> None:
     assert estimate.to_full_traffic_s == START + 600 + 540
 
 
-def test_ecs_native_blue_green_default_meets_the_five_minute_target() -> None:
+def test_ecs_native_blue_green_default_shifts_after_1_3_min_and_completes_after_5_3() -> None:
     estimate = ep.estimate_deployment_time(ep.EcsNativeBlueGreen(), TIMING)
     assert estimate.strategy == "EcsNativeBlueGreen/BLUE_GREEN"
     assert (estimate.traffic_shift_s, estimate.bake_s) == (0, 180)
-    assert estimate.total_s == START + 180 + DRAIN == 320  # 5.3 min with the stop timeout
+    assert estimate.total_s == START + 180 + DRAIN == 320  # 5.3 min: the 3-min bake keeps blue
     assert estimate.to_full_traffic_s == START
 
 
