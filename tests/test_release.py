@@ -454,3 +454,15 @@ def test_handler_code_ships_in_the_package() -> None:
     # A package (with __init__.py) under ecs_patterns: setuptools' find includes index.py.
     assert (HANDLER_DIR / "__init__.py").is_file()
     assert HANDLER_DIR.parent.name == "ecs_patterns"
+
+
+def test_framework_lambdas_log_at_info_to_the_encrypted_group(defaults: Template) -> None:
+    functions = defaults.find_resources("AWS::Lambda::Function")
+    framework = {k: v for k, v in functions.items() if k.startswith("ReleaseProviderframework")}
+    assert len(framework) == 3
+    for fn in framework.values():
+        assert fn["Properties"]["LoggingConfig"] == {
+            "ApplicationLogLevel": "INFO",
+            "LogFormat": "JSON",
+            "LogGroup": {"Ref": "ReleaseLogsB9EA69B0"},
+        }

@@ -386,6 +386,9 @@ class CodeDeployRelease(Construct):
             log_group=self.log_group,
             framework_on_event_role=on_event_role.without_policy_updates(),
             framework_complete_and_timeout_role=waiter_role.without_policy_updates(),
+            # INFO, not aws-cdk-lib's FATAL: each request, the handler's answer and the response
+            # sent to CloudFormation are logged (ResponseURL redacted by the framework).
+            framework_lambda_logging_level=lambda_.ApplicationLogLevel.INFO,
             disable_waiter_state_machine_logging=False,
             waiter_state_machine_log_options=cr.LogOptions(
                 destination=self.log_group,
