@@ -17,6 +17,7 @@ import ecs_patterns as ep
 from ecs_patterns._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
 from ecs_patterns._release import HANDLER_DIR, MAX_RELEASE_TIMEOUT, QUERY_INTERVAL
 from tests.conftest import Synthesized, new_stack
+from tests.stacks.monitoring import fargate_service
 from tests.stacks.release import CONTAINER, codedeploy_service, release
 
 Resource = dict[str, Any]
@@ -466,3 +467,12 @@ def test_framework_lambdas_log_at_info_to_the_encrypted_group(defaults: Template
             "LogFormat": "JSON",
             "LogGroup": {"Ref": "ReleaseLogsB9EA69B0"},
         }
+
+
+def test_fails_for_a_service_without_the_code_deploy_controller(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    rolling = fargate_service(stack, "Rolling", fixture.cluster)
+    with pytest.raises(ep.ConfigurationError) as raised:
+        release(stack, fixture, service=rolling)
+    assert raised.value.props == ("service",)
+    assert "the ECS deployment controller" in str(raised.value)

@@ -151,6 +151,7 @@ class CodeDeployRelease(Construct):
         hooks = dict(hooks or {})
         timeout = timeout if timeout is not None else MAX_RELEASE_TIMEOUT
         _validate(
+            controller=_controller(service),
             container_name=container_name,
             container_port=container_port,
             subnet_ids=subnet_ids,
@@ -556,8 +557,21 @@ def _ignore_role_depends_on(fn: lambda_.Function) -> None:
     cfn_lint_ignore(cfn_fn, ["W3005"])
 
 
+def _controller(service: ecs.FargateService) -> str | None:
+    """The service's deployment controller type, or None when unknown (a token, an import)."""
+    cfn_service = service.node.default_child
+    if not isinstance(cfn_service, ecs.CfnService):
+        return None
+    controller = cfn_service.deployment_controller
+    if isinstance(controller, ecs.CfnService.DeploymentControllerProperty):
+        kind = controller.type
+        return kind if isinstance(kind, str) and not is_token(kind) else None
+    return "ECS" if controller is None else None
+
+
 def _validate(
     *,
+    controller: str | None,
     container_name: str,
     container_port: int,
     subnet_ids: Sequence[str],
@@ -567,6 +581,15 @@ def _validate(
     log_retention: logs.RetentionDays,
 ) -> None:
     checks = Checks("CodeDeployRelease")
+    checks.check(
+        controller in (None, "CODE_DEPLOY"),
+        "service",
+        f"a service with the {controller} deployment controller",
+        "a service with the CODE_DEPLOY deployment controller",
+        "Create the service with deployment_controller=ecs.DeploymentController("
+        "type=ecs.DeploymentControllerType.CODE_DEPLOY); an ECS-controlled service takes new "
+        "task definitions from CloudFormation directly and needs no release.",
+    )
     checks.check(
         is_token(container_name) or bool(container_name),
         "container_name",
