@@ -6,6 +6,7 @@ each expected call was made, and an unexpected call fails the Stubber.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Iterator
@@ -20,7 +21,48 @@ from ecs_patterns._release_handler import index
 
 OLD = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"
 NEW = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"
-APPSPEC = json.dumps({"version": "0.0", "Resources": [{"TargetService": {}}]})
+APPSPEC_PROPERTIES: dict[str, Any] = {
+    "TaskDefinition": NEW,
+    "LoadBalancerInfo": {"ContainerName": "web", "ContainerPort": 8080},
+    "NetworkConfiguration": {
+        "AwsvpcConfiguration": {
+            "Subnets": ["subnet-1", "subnet-2"],
+            "SecurityGroups": ["sg-1"],
+            "AssignPublicIp": "DISABLED",
+        }
+    },
+    "CapacityProviderStrategy": [
+        {"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
+        {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
+    ],
+}
+
+
+def appspec(**changes: Any) -> str:
+    properties = {**APPSPEC_PROPERTIES, **changes}
+    target = {"Type": "AWS::ECS::Service", "Properties": properties}
+    return json.dumps({"version": "0.0", "Resources": [{"TargetService": target}]})
+
+
+APPSPEC = appspec()
+# What ECS reports for a task set (or service) running exactly APPSPEC (less the revision).
+RUNNING: dict[str, Any] = {
+    "loadBalancers": [
+        {"targetGroupArn": "arn:tg/blue", "containerName": "web", "containerPort": 8080}
+    ],
+    "networkConfiguration": {
+        "awsvpcConfiguration": {
+            "subnets": ["subnet-2", "subnet-1"],
+            "securityGroups": ["sg-1"],
+            "assignPublicIp": "DISABLED",
+        }
+    },
+    "capacityProviderStrategy": [
+        {"capacityProvider": "FARGATE_SPOT", "weight": 3, "base": 0},
+        {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+    ],
+    "platformVersion": "1.4.0",
+}
 STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/App/0a1b2c3d"
 DESCRIPTION = f"ecs-patterns CodeDeployRelease Release in {STACK_ID}"
 DEPLOYMENT = "d-ABCDEFGH1"
@@ -82,16 +124,18 @@ def no_active_deployments(stubs: Stubs) -> None:
     stubs.codedeploy.add_response("list_deployments", {"deployments": []}, ACTIVE_FILTER)
 
 
-def service_runs(stubs: Stubs, task_definition: str, *, task_sets: bool = True) -> None:
-    service: dict[str, Any] = {
-        "serviceName": "web",
-        "status": "ACTIVE",
-        "taskDefinition": task_definition,
-    }
+def service_runs(
+    stubs: Stubs, task_definition: str, *, task_sets: bool = True, **changes: Any
+) -> None:
+    state = {**RUNNING, "taskDefinition": task_definition, **changes}
+    service: dict[str, Any] = {"serviceName": "web", "status": "ACTIVE", **state}
     if task_sets:
-        service["taskDefinition"] = OLD  # the service field lags; the PRIMARY task set decides
+        # The service's own fields lag behind; the PRIMARY task set decides.
+        service["taskDefinition"] = OLD
+        service["capacityProviderStrategy"] = []
         service["taskSets"] = [
-            {"id": "ecs-svc/1", "status": "PRIMARY", "taskDefinition": task_definition},
+            {"id": "ecs-svc/2", "status": "ACTIVE", "taskDefinition": "arn:other"},
+            {"id": "ecs-svc/1", "status": "PRIMARY", **state},
         ]
     stubs.ecs.add_response(
         "describe_services",
@@ -143,6 +187,66 @@ def test_create_skip_reads_the_service_task_definition_without_task_sets(stubs: 
     service_runs(stubs, NEW, task_sets=False)
     result = index.handle_event(event("Create"), stubs.clients)
     assert result["Data"]["Action"] == index.ACTION_NONE
+
+
+@pytest.mark.parametrize(
+    ("changes", "difference"),
+    [
+        (
+            {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}]},
+            "capacity provider strategy",
+        ),
+        (
+            {
+                "networkConfiguration": {
+                    "awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}
+                }
+            },
+            "subnets",
+        ),
+        (
+            {
+                "networkConfiguration": {
+                    "awsvpcConfiguration": {
+                        "subnets": ["subnet-1", "subnet-2"],
+                        "securityGroups": ["sg-9"],
+                    }
+                }
+            },
+            "security groups",
+        ),
+        (
+            {"loadBalancers": [{"containerName": "web", "containerPort": 80}]},
+            "load balancer container",
+        ),
+    ],
+)
+def test_update_deploys_an_appspec_change_with_the_same_task_definition(
+    stubs: Stubs, changes: dict[str, Any], difference: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    no_active_deployments(stubs)
+    service_runs(stubs, NEW, **changes)
+    create_deployment(stubs)
+    with caplog.at_level(logging.INFO):
+        result = index.handle_event(event("Update", PREVIOUS), stubs.clients)
+    assert result["Data"] == data(index.ACTION_DEPLOY, DEPLOYMENT)
+    assert difference in caplog.text
+
+
+def test_a_pinned_platform_version_is_compared_and_latest_is_not() -> None:
+    current = {**RUNNING, "taskDefinition": NEW}
+    pinned = {**PROPS, "AppSpec": appspec(PlatformVersion="1.3.0")}
+    latest = {**PROPS, "AppSpec": appspec(PlatformVersion="LATEST")}
+    assert index.differences(pinned, current) == ["platform version: 1.4.0 -> 1.3.0"]
+    assert index.differences(latest, current) == []
+
+
+def test_public_ip_defaults_to_disabled_on_both_sides() -> None:
+    network = {"Subnets": ["subnet-1", "subnet-2"], "SecurityGroups": ["sg-1"]}
+    props = {**PROPS, "AppSpec": appspec(NetworkConfiguration={"AwsvpcConfiguration": network})}
+    current = {**copy.deepcopy(RUNNING), "taskDefinition": NEW}
+    del current["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"]
+    assert index.differences(props, current) == []
 
 
 def test_create_deploys_when_the_service_runs_another_task_definition(stubs: Stubs) -> None:
@@ -374,7 +478,7 @@ def test_stopped_leftover_completes_when_the_service_runs_the_requested_revision
 def test_stopped_leftover_fails_when_the_service_runs_another_revision(stubs: Stubs) -> None:
     deployment(stubs, DEPLOYMENT, "Succeeded")  # it finished before the stop arrived
     service_runs(stubs, OLD)
-    with pytest.raises(RuntimeError, match=f"left the service on {OLD}, not the requested {NEW}"):
+    with pytest.raises(RuntimeError, match=f"task definition: {OLD} -> {NEW}"):
         index.check_complete(waiting("STOP"), stubs.clients)
 
 
