@@ -410,7 +410,6 @@ def test_default_timeout_is_the_maximum() -> None:
     [
         ({"timeout": Duration.minutes(2)}, "timeout"),
         ({"timeout": Duration.minutes(60)}, "timeout"),
-        ({"timeout": Duration.seconds(610)}, "timeout"),
         ({"hooks": {"AfterTraffic": None}}, "hooks"),
         ({"container_port": 0}, "container_port"),
         ({"container_name": ""}, "container_name"),
@@ -476,3 +475,14 @@ def test_fails_for_a_service_without_the_code_deploy_controller(stack: Stack) ->
         release(stack, fixture, service=rolling)
     assert raised.value.props == ("service",)
     assert "the ECS deployment controller" in str(raised.value)
+
+
+def test_timeout_is_rounded_up_to_whole_polls(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    release(stack, fixture, timeout=Duration.seconds(610))
+    machine = only(Template.from_stack(stack), "AWS::StepFunctions::StateMachine")
+    definition = "".join(
+        p if isinstance(p, str) else ""
+        for p in machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    )
+    assert '"MaxAttempts":41' in definition  # 615 s / 15 s

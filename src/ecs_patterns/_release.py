@@ -12,6 +12,7 @@ deployment fails the stack update and CloudFormation rolls the stack back.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from constructs import Construct, IConstruct
 from ._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
 from ._cluster import encrypted_log_group, logs_kms_key
 from ._nag import acknowledge, cfn_lint_ignore
-from ._validation import Checks, is_token, seconds
+from ._validation import Checks, is_token
 
 __all__ = [
     "HANDLER_DIR",
@@ -107,8 +108,8 @@ class CodeDeployRelease(Construct):
             minutes (:data:`MAX_RELEASE_TIMEOUT`, the most CloudFormation allows a custom
             resource, less a margin). Green tasks must start and pass health checks, traffic
             must shift and the termination wait must pass within it. From
-            :data:`MIN_RELEASE_TIMEOUT` to :data:`MAX_RELEASE_TIMEOUT`, a multiple of
-            :data:`QUERY_INTERVAL`.
+            :data:`MIN_RELEASE_TIMEOUT` to :data:`MAX_RELEASE_TIMEOUT`; rounded up to whole
+            :data:`QUERY_INTERVAL` s (the waiter counts polls).
         vpc: When given, every Lambda of the provider runs in its private subnets
             (``PRIVATE_WITH_EGRESS``: they call CodeDeploy, ECS and Step Functions APIs, so
             they need a NAT gateway or VPC endpoints) with a security group that allows only
@@ -383,7 +384,7 @@ class CodeDeployRelease(Construct):
             on_event_handler=self.on_event_function,
             is_complete_handler=self.is_complete_function,
             query_interval=QUERY_INTERVAL,
-            total_timeout=timeout,
+            total_timeout=_whole_intervals(timeout),
             log_group=self.log_group,
             framework_on_event_role=on_event_role.without_policy_updates(),
             framework_complete_and_timeout_role=waiter_role.without_policy_updates(),
@@ -557,6 +558,13 @@ def _ignore_role_depends_on(fn: lambda_.Function) -> None:
     cfn_lint_ignore(cfn_fn, ["W3005"])
 
 
+def _whole_intervals(timeout: Duration) -> Duration:
+    """``timeout`` rounded up to whole query intervals (the provider needs an integral count)."""
+    interval = int(QUERY_INTERVAL.to_seconds())
+    total = math.ceil(timeout.to_seconds(integral=False) / interval)
+    return Duration.seconds(total * interval)
+
+
 def _controller(service: ecs.FargateService) -> str | None:
     """The service's deployment controller type, or None when unknown (a token, an import)."""
     cfn_service = service.node.default_child
@@ -627,16 +635,7 @@ def _validate(
         "Use one of the ECS hook names as the key (they are case-sensitive).",
     )
     low, high = MIN_RELEASE_TIMEOUT.to_seconds(), MAX_RELEASE_TIMEOUT.to_seconds()
-    interval = QUERY_INTERVAL.to_seconds()
     checks.duration_range("timeout", timeout, low, high)
-    secs = seconds(timeout)
-    checks.check(
-        secs is None or secs % interval == 0,
-        "timeout",
-        f"{secs:g}s" if secs is not None else timeout,
-        f"a multiple of the {interval:g}s query interval",
-        "Use whole minutes, e.g. Duration.minutes(30).",
-    )
     checks.check(
         log_retention != logs.RetentionDays.INFINITE,
         "log_retention",
