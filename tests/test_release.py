@@ -16,6 +16,7 @@ from aws_cdk.assertions import Match, Template
 import ecs_patterns as ep
 from ecs_patterns._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
 from ecs_patterns._release import HANDLER_DIR, MAX_RELEASE_TIMEOUT, QUERY_INTERVAL
+from ecs_patterns.testing import nag_findings
 from tests.conftest import Synthesized, new_stack
 from tests.stacks.monitoring import fargate_service
 from tests.stacks.release import CONTAINER, codedeploy_service, release
@@ -377,6 +378,10 @@ def test_hooks_go_into_the_appspec_and_the_group_role_may_invoke_them(stack: Sta
     invoke = by_sid(policy_statements(template, "ReleaseHookInvokePolicy"))["InvokeAppSpecHooks"]
     assert invoke["Action"] == "lambda:InvokeFunction"
     assert invoke["Resource"] == {"Fn::GetAtt": ["SmokeTest737D2188", "Arn"]}
+    # The invoke policy adds no finding; only the bare stand-in hook function has some.
+    findings = nag_findings(stack)
+    assert findings
+    assert all(f.construct_path.startswith("Test/SmokeTest/") for f in findings), findings
 
 
 def test_without_hooks_the_group_role_gets_no_invoke_policy(defaults: Template) -> None:
