@@ -15,6 +15,10 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
 import pytest
+from botocore.exceptions import (  # type: ignore[import-untyped,unused-ignore]
+    BotoCoreError,
+    EndpointConnectionError,
+)
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
 from ecs_patterns._release_handler import index
@@ -482,10 +486,43 @@ def test_stopped_leftover_fails_when_the_service_runs_another_revision(stubs: St
         index.check_complete(waiting("STOP"), stubs.clients)
 
 
-def test_get_deployment_errors_fail_is_complete(stubs: Stubs) -> None:
-    stubs.codedeploy.add_client_error("get_deployment", "ThrottlingException", "slow down")
-    with pytest.raises(Exception, match="ThrottlingException"):
+def test_permanent_api_errors_fail_is_complete(stubs: Stubs) -> None:
+    stubs.codedeploy.add_client_error("get_deployment", "AccessDeniedException", "no")
+    with pytest.raises(Exception, match="AccessDeniedException"):
         index.check_complete(waiting(), stubs.clients)
+
+
+@pytest.mark.parametrize(
+    ("code", "http_status"),
+    [("ThrottlingException", 400), ("InternalError", 500), ("ServiceUnavailable", 503)],
+)
+def test_transient_api_errors_mean_not_yet(
+    stubs: Stubs, code: str, http_status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    stubs.codedeploy.add_client_error(
+        "get_deployment", code, "try later", http_status_code=http_status
+    )
+    with caplog.at_level(logging.WARNING):
+        assert index.check_complete(waiting(), stubs.clients) == {"IsComplete": False}
+    assert "transient error" in caplog.text
+
+
+def test_network_errors_mean_not_yet() -> None:
+    class Unreachable:
+        def get_deployment(self, **_: Any) -> Any:
+            raise EndpointConnectionError(endpoint_url="https://codedeploy")
+
+    clients = {"codedeploy": Unreachable(), "ecs": None}
+    assert index.check_complete(waiting(), clients) == {"IsComplete": False}
+
+
+def test_other_botocore_errors_fail_is_complete() -> None:
+    class Broken:
+        def get_deployment(self, **_: Any) -> Any:
+            raise BotoCoreError()
+
+    with pytest.raises(BotoCoreError):
+        index.check_complete(waiting(), {"codedeploy": Broken(), "ecs": None})
 
 
 # ---------------------------------------------------------------------------------------------

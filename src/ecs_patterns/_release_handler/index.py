@@ -29,6 +29,9 @@ Create/Update:
 Delete: a deployment that is still active is stopped with automatic rollback; every error is
 logged and ignored (a failed delete would block the stack). Nothing else is deleted.
 
+isComplete treats a transient API error (throttling, 5xx, network) as "not yet", since any
+exception fails the stack operation; every other error fails it with the error's message.
+
 Only the Python standard library and the boto3 of the Lambda runtime are used.
 """
 
@@ -41,7 +44,14 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
-from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
+from botocore.exceptions import (  # type: ignore[import-untyped,unused-ignore]
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(logging.INFO)
@@ -50,6 +60,23 @@ ACTIVE = ("Created", "Queued", "InProgress", "Baking", "Ready")
 """Deployment statuses that are not final."""
 SUCCEEDED = "Succeeded"
 FAILED = ("Failed", "Stopped")
+
+TRANSIENT_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "InternalFailure",
+        "InternalServerError",
+    }
+)
+"""Error codes that ``is_complete`` treats as "ask again at the next poll"."""
 
 DEPLOYMENT_ID = re.compile(r"^d-[A-Z0-9]{9}$")
 """CodeDeploy deployment ids; any other physical id means "nothing was deployed"."""
@@ -297,8 +324,36 @@ def _stop_quietly(physical_id: str, clients: Clients) -> None:
 def check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
     """Whether the work that ``handle_event`` started is finished; raises when it failed.
 
-    Returns no ``Data`` while not complete (the framework rejects it).
+    Returns no ``Data`` while not complete (the framework rejects it). A transient API error
+    (throttling, a 5xx, a network timeout) left after botocore's own retries means "not yet":
+    any exception here fails the stack operation at once, which a slow API must not do.
     """
+    try:
+        return _check_complete(event, clients)
+    except (ClientError, BotoCoreError) as error:
+        if not _transient(error):
+            raise
+        LOG.warning(
+            json.dumps(
+                {"message": "transient error; asking again at the next poll", "error": str(error)}
+            )
+        )
+        return {"IsComplete": False}
+
+
+def _transient(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        response = error.response
+        code = str(response.get("Error", {}).get("Code", ""))
+        status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        return code in TRANSIENT_CODES or status >= 500
+    return isinstance(
+        error,
+        (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError, ConnectTimeoutError),
+    )
+
+
+def _check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
     if event["RequestType"] == "Delete":
         return {"IsComplete": True}
     data = event.get("Data", {})
