@@ -100,9 +100,11 @@ class CodeDeployRelease(Construct):
         platform_version: Fargate platform version. Default: left out, CodeDeploy uses LATEST.
         hooks: AppSpec hook name (BeforeInstall, AfterInstall, AfterAllowTestTraffic,
             BeforeAllowTraffic, AfterAllowTraffic) to a Lambda function. Default: none. When
-            ``deployment_group`` is an ``EcsDeploymentGroup``, its service role is allowed to
-            invoke exactly these functions (AWS's managed CodeDeploy policy only allows
-            functions named ``CodeDeployHook_*``); for an imported group, grant it yourself.
+            ``deployment_group`` is an ``EcsDeploymentGroup``, its service role is explicitly
+            allowed to invoke exactly these functions: aws-cdk-lib's default role
+            (AWSCodeDeployRoleForECS) may already invoke any function, but a role with
+            AWSCodeDeployRoleForECSLimited only functions named ``CodeDeployHook_*``. For an
+            imported group, grant it yourself.
             A hook must call ``codedeploy:PutLifecycleEventHookExecutionStatus``.
         timeout: How long a release may take before the stack update fails. Default 55
             minutes (:data:`MAX_RELEASE_TIMEOUT`, the most CloudFormation allows a custom
@@ -251,8 +253,9 @@ class CodeDeployRelease(Construct):
             ],
         )
         # No iam:PassRole: CodeDeploy creates the replacement task set with the deployment
-        # group's service role (AWSCodeDeployRoleForECS allows passing roles to ECS tasks); the
-        # caller of CreateDeployment passes no role.
+        # group's service role (AWSCodeDeployRoleForECS grants iam:PassRole with
+        # iam:PassedToService ecs-tasks.amazonaws.com, AWS managed policy reference); the caller
+        # of CreateDeployment passes no role.
 
         self.provider = self._provider(timeout, vpc)
         self.resource = CustomResource(
