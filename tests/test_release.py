@@ -491,3 +491,10 @@ def test_timeout_is_rounded_up_to_whole_polls(stack: Stack) -> None:
         for p in machine["Properties"]["DefinitionString"]["Fn::Join"][1]
     )
     assert '"MaxAttempts":41' in definition  # 615 s / 15 s
+
+
+def test_deployment_id_is_the_custom_resource_attribute(stack: Stack) -> None:
+    created = release(stack, codedeploy_service(stack))
+    assert stack.resolve(created.deployment_id) == {
+        "Fn::GetAtt": [stack.get_logical_id(created.resource.node.default_child), "DeploymentId"]  # type: ignore[arg-type]
+    }

@@ -122,8 +122,9 @@ class CodeDeployRelease(Construct):
 
     Attributes:
         provider: the ``custom_resources.Provider``.
-        resource: the ``CustomResource``; ``resource.get_att_string("DeploymentId")`` is the
-            last deployment's id ("" when nothing was deployed).
+        resource: the ``CustomResource``.
+        deployment_id: the id of the deployment the last stack operation started ("" when
+            nothing was deployed), a ``GetAtt`` token, e.g. for a stack output.
         on_event_function, is_complete_function: the handler Lambdas.
         log_group: the encrypted log group of every Lambda and of the waiter state machine.
         appspec: the AppSpec as a dict (tokens unresolved).
@@ -273,6 +274,7 @@ class CodeDeployRelease(Construct):
                 "AppSpec": stack.to_json_string(self.appspec),
             },
         )
+        self.deployment_id = self.resource.get_att_string("DeploymentId")
         if isinstance(deployment_group, codedeploy.EcsDeploymentGroup) and hooks:
             self._allow_hooks(deployment_group, hooks)
 
