@@ -12,6 +12,7 @@ deployment fails the stack update and CloudFormation rolls the stack back.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from constructs import Construct, IConstruct
 from ._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
 from ._cluster import encrypted_log_group, logs_kms_key
 from ._nag import acknowledge, cfn_lint_ignore
-from ._validation import Checks, is_token, seconds
+from ._validation import Checks, is_token
 
 __all__ = [
     "HANDLER_DIR",
@@ -99,16 +100,18 @@ class CodeDeployRelease(Construct):
         platform_version: Fargate platform version. Default: left out, CodeDeploy uses LATEST.
         hooks: AppSpec hook name (BeforeInstall, AfterInstall, AfterAllowTestTraffic,
             BeforeAllowTraffic, AfterAllowTraffic) to a Lambda function. Default: none. When
-            ``deployment_group`` is an ``EcsDeploymentGroup``, its service role is allowed to
-            invoke exactly these functions (AWS's managed CodeDeploy policy only allows
-            functions named ``CodeDeployHook_*``); for an imported group, grant it yourself.
+            ``deployment_group`` is an ``EcsDeploymentGroup``, its service role is explicitly
+            allowed to invoke exactly these functions: aws-cdk-lib's default role
+            (AWSCodeDeployRoleForECS) may already invoke any function, but a role with
+            AWSCodeDeployRoleForECSLimited only functions named ``CodeDeployHook_*``. For an
+            imported group, grant it yourself.
             A hook must call ``codedeploy:PutLifecycleEventHookExecutionStatus``.
         timeout: How long a release may take before the stack update fails. Default 55
             minutes (:data:`MAX_RELEASE_TIMEOUT`, the most CloudFormation allows a custom
             resource, less a margin). Green tasks must start and pass health checks, traffic
             must shift and the termination wait must pass within it. From
-            :data:`MIN_RELEASE_TIMEOUT` to :data:`MAX_RELEASE_TIMEOUT`, a multiple of
-            :data:`QUERY_INTERVAL`.
+            :data:`MIN_RELEASE_TIMEOUT` to :data:`MAX_RELEASE_TIMEOUT`; rounded up to whole
+            :data:`QUERY_INTERVAL` s (the waiter counts polls).
         vpc: When given, every Lambda of the provider runs in its private subnets
             (``PRIVATE_WITH_EGRESS``: they call CodeDeploy, ECS and Step Functions APIs, so
             they need a NAT gateway or VPC endpoints) with a security group that allows only
@@ -119,8 +122,9 @@ class CodeDeployRelease(Construct):
 
     Attributes:
         provider: the ``custom_resources.Provider``.
-        resource: the ``CustomResource``; ``resource.get_att_string("DeploymentId")`` is the
-            last deployment's id ("" when nothing was deployed).
+        resource: the ``CustomResource``.
+        deployment_id: the id of the deployment the last stack operation started ("" when
+            nothing was deployed), a ``GetAtt`` token, e.g. for a stack output.
         on_event_function, is_complete_function: the handler Lambdas.
         log_group: the encrypted log group of every Lambda and of the waiter state machine.
         appspec: the AppSpec as a dict (tokens unresolved).
@@ -151,6 +155,7 @@ class CodeDeployRelease(Construct):
         hooks = dict(hooks or {})
         timeout = timeout if timeout is not None else MAX_RELEASE_TIMEOUT
         _validate(
+            controller=_controller(service),
             container_name=container_name,
             container_port=container_port,
             subnet_ids=subnet_ids,
@@ -249,8 +254,9 @@ class CodeDeployRelease(Construct):
             ],
         )
         # No iam:PassRole: CodeDeploy creates the replacement task set with the deployment
-        # group's service role (AWSCodeDeployRoleForECS allows passing roles to ECS tasks); the
-        # caller of CreateDeployment passes no role.
+        # group's service role (AWSCodeDeployRoleForECS grants iam:PassRole with
+        # iam:PassedToService ecs-tasks.amazonaws.com, AWS managed policy reference); the caller
+        # of CreateDeployment passes no role.
 
         self.provider = self._provider(timeout, vpc)
         self.resource = CustomResource(
@@ -268,6 +274,7 @@ class CodeDeployRelease(Construct):
                 "AppSpec": stack.to_json_string(self.appspec),
             },
         )
+        self.deployment_id = self.resource.get_att_string("DeploymentId")
         if isinstance(deployment_group, codedeploy.EcsDeploymentGroup) and hooks:
             self._allow_hooks(deployment_group, hooks)
 
@@ -382,10 +389,13 @@ class CodeDeployRelease(Construct):
             on_event_handler=self.on_event_function,
             is_complete_handler=self.is_complete_function,
             query_interval=QUERY_INTERVAL,
-            total_timeout=timeout,
+            total_timeout=_whole_intervals(timeout),
             log_group=self.log_group,
             framework_on_event_role=on_event_role.without_policy_updates(),
             framework_complete_and_timeout_role=waiter_role.without_policy_updates(),
+            # INFO, not aws-cdk-lib's FATAL: each request, the handler's answer and the response
+            # sent to CloudFormation are logged (ResponseURL redacted by the framework).
+            framework_lambda_logging_level=lambda_.ApplicationLogLevel.INFO,
             disable_waiter_state_machine_logging=False,
             waiter_state_machine_log_options=cr.LogOptions(
                 destination=self.log_group,
@@ -553,8 +563,28 @@ def _ignore_role_depends_on(fn: lambda_.Function) -> None:
     cfn_lint_ignore(cfn_fn, ["W3005"])
 
 
+def _whole_intervals(timeout: Duration) -> Duration:
+    """``timeout`` rounded up to whole query intervals (the provider needs an integral count)."""
+    interval = int(QUERY_INTERVAL.to_seconds())
+    total = math.ceil(timeout.to_seconds(integral=False) / interval)
+    return Duration.seconds(total * interval)
+
+
+def _controller(service: ecs.FargateService) -> str | None:
+    """The service's deployment controller type, or None when unknown (a token, an import)."""
+    cfn_service = service.node.default_child
+    if not isinstance(cfn_service, ecs.CfnService):
+        return None
+    controller = cfn_service.deployment_controller
+    if isinstance(controller, ecs.CfnService.DeploymentControllerProperty):
+        kind = controller.type
+        return kind if isinstance(kind, str) and not is_token(kind) else None
+    return "ECS" if controller is None else None
+
+
 def _validate(
     *,
+    controller: str | None,
     container_name: str,
     container_port: int,
     subnet_ids: Sequence[str],
@@ -564,6 +594,15 @@ def _validate(
     log_retention: logs.RetentionDays,
 ) -> None:
     checks = Checks("CodeDeployRelease")
+    checks.check(
+        controller in (None, "CODE_DEPLOY"),
+        "service",
+        f"a service with the {controller} deployment controller",
+        "a service with the CODE_DEPLOY deployment controller",
+        "Create the service with deployment_controller=ecs.DeploymentController("
+        "type=ecs.DeploymentControllerType.CODE_DEPLOY); an ECS-controlled service takes new "
+        "task definitions from CloudFormation directly and needs no release.",
+    )
     checks.check(
         is_token(container_name) or bool(container_name),
         "container_name",
@@ -601,16 +640,7 @@ def _validate(
         "Use one of the ECS hook names as the key (they are case-sensitive).",
     )
     low, high = MIN_RELEASE_TIMEOUT.to_seconds(), MAX_RELEASE_TIMEOUT.to_seconds()
-    interval = QUERY_INTERVAL.to_seconds()
     checks.duration_range("timeout", timeout, low, high)
-    secs = seconds(timeout)
-    checks.check(
-        secs is None or secs % interval == 0,
-        "timeout",
-        f"{secs:g}s" if secs is not None else timeout,
-        f"a multiple of the {interval:g}s query interval",
-        "Use whole minutes, e.g. Duration.minutes(30).",
-    )
     checks.check(
         log_retention != logs.RetentionDays.INFINITE,
         "log_retention",

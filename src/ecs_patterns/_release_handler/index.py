@@ -18,14 +18,19 @@ Create/Update:
        stopped with rollback, and ``is_complete`` waits for the rollback, then checks that the
        service runs the requested revision (a stack rollback requests the old one). An active
        deployment started by anything else fails the request: stopping it is not ours to do.
-    2. If the service already runs the requested revision, nothing is deployed (the first
-       creation, where CloudFormation created the service with it; or a stack rollback after
-       CodeDeploy already rolled back: a second deployment would only cost time).
+    2. If the service already runs what the AppSpec asks for (task definition, capacity provider
+       strategy, network configuration, pinned platform version, container), nothing is
+       deployed: the first creation, where CloudFormation created the service with it; or a
+       stack rollback after CodeDeploy already rolled back, where a second deployment would
+       only cost time.
     3. Otherwise ``CreateDeployment`` with the AppSpec; the deployment id is the physical id,
        so each release is a new physical resource and CloudFormation deletes the previous one.
 
 Delete: a deployment that is still active is stopped with automatic rollback; every error is
 logged and ignored (a failed delete would block the stack). Nothing else is deleted.
+
+isComplete treats a transient API error (throttling, 5xx, network) as "not yet", since any
+exception fails the stack operation; every other error fails it with the error's message.
 
 Only the Python standard library and the boto3 of the Lambda runtime are used.
 """
@@ -39,7 +44,14 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
-from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
+from botocore.exceptions import (  # type: ignore[import-untyped,unused-ignore]
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(logging.INFO)
@@ -48,6 +60,23 @@ ACTIVE = ("Created", "Queued", "InProgress", "Baking", "Ready")
 """Deployment statuses that are not final."""
 SUCCEEDED = "Succeeded"
 FAILED = ("Failed", "Stopped")
+
+TRANSIENT_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "InternalFailure",
+        "InternalServerError",
+    }
+)
+"""Error codes that ``is_complete`` treats as "ask again at the next poll"."""
 
 DEPLOYMENT_ID = re.compile(r"^d-[A-Z0-9]{9}$")
 """CodeDeploy deployment ids; any other physical id means "nothing was deployed"."""
@@ -137,10 +166,10 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
         codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
         return _response(deployment_id, ACTION_STOP)
 
-    current = running_task_definition(props, clients["ecs"])
-    if current == requested:
+    changes = differences(props, running(props, clients["ecs"]))
+    if not changes:
         _log(
-            "the service already runs the requested task definition: nothing to deploy",
+            "the service already runs what the AppSpec asks for: nothing to deploy",
             task_definition=requested,
         )
         return _response(f"{NO_DEPLOYMENT}:{requested}", ACTION_NONE)
@@ -155,7 +184,7 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
         },
     )
     deployment_id = created["deploymentId"]
-    _log("created deployment", deployment_id=deployment_id, running=current, requested=requested)
+    _log("created deployment", deployment_id=deployment_id, changes=changes)
     return _response(deployment_id, ACTION_DEPLOY)
 
 
@@ -182,8 +211,12 @@ def _active_deployments(props: dict[str, Any], codedeploy: Any) -> list[str]:
         kwargs["nextToken"] = page["nextToken"]
 
 
-def running_task_definition(props: dict[str, Any], ecs: Any) -> str | None:
-    """The task definition ARN serving production: the PRIMARY task set's, else the service's."""
+def running(props: dict[str, Any], ecs: Any) -> dict[str, Any]:
+    """What serves production: the PRIMARY task set, else the service itself.
+
+    Both carry the same keys (taskDefinition, capacityProviderStrategy, networkConfiguration,
+    platformVersion, loadBalancers).
+    """
     described = ecs.describe_services(cluster=props["Cluster"], services=[props["Service"]])
     services = described.get("services", [])
     if not services or services[0].get("status") != "ACTIVE":
@@ -192,12 +225,68 @@ def running_task_definition(props: dict[str, Any], ecs: Any) -> str | None:
             f"ECS service {props['Service']} in cluster {props['Cluster']} was not found or is "
             f"not ACTIVE: {failures or [s.get('status') for s in services]}"
         )
-    service = services[0]
+    service: dict[str, Any] = services[0]
     for task_set in service.get("taskSets", []):
         if task_set.get("status") == "PRIMARY":
-            return str(task_set["taskDefinition"])
-    task_definition = service.get("taskDefinition")
-    return str(task_definition) if task_definition else None
+            return dict(task_set)
+    return service
+
+
+def _capacity(items: list[dict[str, Any]], provider: str, base: str, weight: str) -> list[Any]:
+    return sorted((i.get(provider), i.get(base) or 0, i.get(weight) or 0) for i in items)
+
+
+def differences(props: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """How ``current`` (see :func:`running`) differs from what the AppSpec asks for.
+
+    Compares the task definition, and what the AppSpec sets of the capacity provider strategy,
+    the network configuration, a pinned platform version and the container behind the load
+    balancer: under CODE_DEPLOY each of them changes only through a deployment, so a change of
+    any one of them needs one even when the task definition is unchanged.
+    """
+    appspec = json.loads(props["AppSpec"])
+    wanted = appspec["Resources"][0]["TargetService"].get("Properties", {})
+    found: list[str] = []
+
+    def differ(what: str, have: Any, want: Any) -> None:
+        if have != want:
+            found.append(f"{what}: {have} -> {want}")
+
+    differ("task definition", current.get("taskDefinition"), props["TaskDefinitionArn"])
+    if "CapacityProviderStrategy" in wanted:
+        differ(
+            "capacity provider strategy",
+            _capacity(
+                current.get("capacityProviderStrategy", []), "capacityProvider", "base", "weight"
+            ),
+            _capacity(wanted["CapacityProviderStrategy"], "CapacityProvider", "Base", "Weight"),
+        )
+    network = wanted.get("NetworkConfiguration", {}).get("AwsvpcConfiguration")
+    if network is not None:
+        have = current.get("networkConfiguration", {}).get("awsvpcConfiguration", {})
+        differ("subnets", sorted(have.get("subnets", [])), sorted(network.get("Subnets", [])))
+        differ(
+            "security groups",
+            sorted(have.get("securityGroups", [])),
+            sorted(network.get("SecurityGroups", [])),
+        )
+        differ(
+            "public IP",
+            have.get("assignPublicIp", "DISABLED"),
+            network.get("AssignPublicIp", "DISABLED"),
+        )
+    platform = wanted.get("PlatformVersion")
+    if platform not in (None, "LATEST"):
+        differ("platform version", current.get("platformVersion"), platform)
+    target = wanted.get("LoadBalancerInfo")
+    balancers = current.get("loadBalancers", [])
+    if target is not None and balancers:
+        differ(
+            "load balancer container",
+            [(b.get("containerName"), b.get("containerPort")) for b in balancers][:1],
+            [(target.get("ContainerName"), target.get("ContainerPort"))],
+        )
+    return found
 
 
 def _stop_quietly(physical_id: str, clients: Clients) -> None:
@@ -235,8 +324,36 @@ def _stop_quietly(physical_id: str, clients: Clients) -> None:
 def check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
     """Whether the work that ``handle_event`` started is finished; raises when it failed.
 
-    Returns no ``Data`` while not complete (the framework rejects it).
+    Returns no ``Data`` while not complete (the framework rejects it). A transient API error
+    (throttling, a 5xx, a network timeout) left after botocore's own retries means "not yet":
+    any exception here fails the stack operation at once, which a slow API must not do.
     """
+    try:
+        return _check_complete(event, clients)
+    except (ClientError, BotoCoreError) as error:
+        if not _transient(error):
+            raise
+        LOG.warning(
+            json.dumps(
+                {"message": "transient error; asking again at the next poll", "error": str(error)}
+            )
+        )
+        return {"IsComplete": False}
+
+
+def _transient(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        response = error.response
+        code = str(response.get("Error", {}).get("Code", ""))
+        status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        return code in TRANSIENT_CODES or status >= 500
+    return isinstance(
+        error,
+        (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError, ConnectTimeoutError),
+    )
+
+
+def _check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
     if event["RequestType"] == "Delete":
         return {"IsComplete": True}
     data = event.get("Data", {})
@@ -276,16 +393,16 @@ def check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
 
     if action == ACTION_STOP:
         props = event["ResourceProperties"]
-        current = running_task_definition(props, clients["ecs"])
-        if current == props["TaskDefinitionArn"]:
+        changes = differences(props, running(props, clients["ecs"]))
+        if not changes:
             _log(
-                "stopped deployment rolled back; the service runs the requested task definition",
-                task_definition=current,
+                "stopped deployment rolled back; the service runs what the AppSpec asks for",
+                task_definition=props["TaskDefinitionArn"],
             )
             return {"IsComplete": True}
         raise RuntimeError(
-            f"Stopped CodeDeploy deployment {deployment_id} left the service on {current}, not "
-            f"the requested {props['TaskDefinitionArn']}; retry the stack update."
+            f"Stopped CodeDeploy deployment {deployment_id} left the service different from "
+            f"the requested AppSpec ({'; '.join(changes)}); retry the stack update."
         )
 
     if status == SUCCEEDED:
