@@ -21,8 +21,12 @@ PY_STAMP  := $(VENV)/.installed
 MOTO_VENV  := $(VENV)/moto
 MOTO_STAMP := $(MOTO_VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# --- checkov (issue 6): its own venv, its pins clash with requirements.lock ---
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# --- end checkov ---
 
-.PHONY: setup synth test lint typecheck unit bench snapshot-update clean deploy-test ci
+.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test ci
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -37,6 +41,17 @@ $(MOTO_STAMP): tests/deploy/requirements-moto.lock
 	$(MOTO_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/deploy/requirements-moto.lock
 	touch $@
 
+# --- checkov (issue 6) ---
+$(CHECKOV_STAMP): requirements-checkov.lock
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
+	touch $@
+
+# Rewrites docs/compliance.md from freshly synthesized test stacks and sample app (+ checkov).
+compliance-report: setup $(CHECKOV_STAMP)
+	$(PY) -m scripts.compliance_report
+# --- end checkov ---
+
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -46,13 +61,13 @@ synth: setup
 	@echo "cdk.out/ written: $$(ls cdk.out/*.template.json | tr '\n' ' ')"
 
 lint: $(PY_STAMP)
-	$(BIN)/ruff check src tests sample_app
-	$(BIN)/ruff format --check src tests sample_app
+	$(BIN)/ruff check src tests sample_app scripts benchmarks
+	$(BIN)/ruff format --check src tests sample_app scripts benchmarks
 
 typecheck: $(PY_STAMP)
-	$(BIN)/mypy --strict src tests sample_app
+	$(BIN)/mypy --strict src tests sample_app scripts benchmarks
 
-unit: setup
+unit: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy"
 
 test: lint typecheck unit
@@ -65,11 +80,14 @@ deploy-test: setup $(MOTO_STAMP)
 
 ci: test deploy-test
 
-snapshot-update: setup
+snapshot-update: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy" --snapshot-update
 
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache build/nag-runtime
 
 bench: setup
 	$(PY) benchmarks/synth.py --repeat 3
+
+scale: setup
+	$(PY) benchmarks/scale.py

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PATTERNS = ("ecs-patterns", "stock")
@@ -31,7 +32,19 @@ CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-44
 
 
 def _build(pattern: str, count: int, outdir: str) -> None:
-    """Child process: build ``count`` stacks of one service each and synthesize them."""
+    """Child process: build ``count`` stacks of one service each and synthesize them.
+
+    Pattern ``sample`` synthesizes the sample app exactly as ``cdk synth`` does (its four
+    cdk-nag packs included); ``count`` is ignored.
+    """
+    if pattern == "sample":
+        sys.path.insert(0, str(ROOT))
+        from sample_app.stacks import build_app
+
+        context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+        build_app(context, outdir=outdir).synth()
+        return
+
     from aws_cdk import App, Environment, Stack
     from aws_cdk import aws_certificatemanager as acm
     from aws_cdk import aws_ecs as ecs
@@ -59,12 +72,77 @@ def _build(pattern: str, count: int, outdir: str) -> None:
     app.synth()
 
 
+# aws-cdk-lib modules a stock-pattern app imports anyway (the pattern, ContainerImage, ACM).
+STOCK_MODULES = ("aws_ecs", "aws_ecs_patterns", "aws_certificatemanager")
+
+
+def _import_child(preload_all: bool) -> None:
+    """Child process: print import times, in seconds, of each layer.
+
+    ``base``: aws_cdk and cdk_nag. ``stock``: the aws-cdk-lib modules a stock-pattern app
+    imports. ``deps`` (only with ``preload_all``): every other aws-cdk-lib module ecs_patterns
+    imports. ``ours``: ecs_patterns itself, on top of the layers before it.
+    """
+    import importlib
+
+    marks = [time.perf_counter()]
+    import aws_cdk  # noqa: F401
+    import cdk_nag  # noqa: F401
+
+    marks.append(time.perf_counter())
+    for name in STOCK_MODULES:
+        importlib.import_module(f"aws_cdk.{name}")
+    marks.append(time.perf_counter())
+    if preload_all:
+        for name in json.loads(os.environ["ECS_PATTERNS_BENCH_MODULES"]):
+            importlib.import_module(name)
+    marks.append(time.perf_counter())
+    import ecs_patterns  # noqa: F401
+
+    marks.append(time.perf_counter())
+    used = sorted(m for m in sys.modules if m.startswith("aws_cdk.aws_") and m.count(".") == 1)
+    print(
+        json.dumps(
+            {
+                "base": marks[1] - marks[0],
+                "stock": marks[2] - marks[1],
+                "deps": marks[3] - marks[2],
+                "ours": marks[4] - marks[3],
+                "modules": used,
+            }
+        )
+    )
+
+
+def _import_times(repeat: int) -> dict[str, dict[str, float]]:
+    """Median layer times with and without the rest of ecs_patterns' dependencies preloaded."""
+
+    def run(preload: bool, modules: list[str]) -> dict[str, Any]:
+        args = [sys.executable, __file__, "--import-child"] + (["--preload-all"] if preload else [])
+        env = {**os.environ, "ECS_PATTERNS_BENCH_MODULES": json.dumps(modules)}
+        out = subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
+        result: dict[str, Any] = json.loads(out)
+        return result
+
+    modules: list[str] = run(False, [])["modules"]
+    results: dict[str, dict[str, float]] = {}
+    for preload in (False, True):
+        runs = [run(preload, modules) for _ in range(repeat)]
+        results["preloaded" if preload else "plain"] = {
+            key: float(statistics.median(r[key] for r in runs))
+            for key in ("base", "stock", "deps", "ours")
+        }
+    results["modules"] = {"count": float(len(modules))}
+    return results
+
+
 @dataclass(frozen=True)
 class Sample:
     seconds: float
     peak_rss_mib: float
     resources_per_service: float
     template_bytes_per_service: float
+    services: int
 
 
 def _measure(pattern: str, count: int) -> Sample:
@@ -83,7 +161,14 @@ def _measure(pattern: str, count: int) -> Sample:
             len(json.loads(t.read_text(encoding="utf-8"))["Resources"]) for t in templates
         )
         size = sum(t.stat().st_size for t in templates)
-    return Sample(elapsed, peak, resources / count, size / count)
+        services = sum(
+            1
+            for t in templates
+            for r in json.loads(t.read_text(encoding="utf-8"))["Resources"].values()
+            if r["Type"] == "AWS::ECS::Service"
+        )
+    count = services if pattern == "sample" else count
+    return Sample(elapsed, peak, resources / count, size / count, services)
 
 
 def main() -> None:
@@ -93,7 +178,12 @@ def main() -> None:
     parser.add_argument(
         "--child", nargs=3, metavar=("PATTERN", "N", "OUTDIR"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--import-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--preload-all", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.import_child:
+        _import_child(args.preload_all)
+        return
     if args.child:
         pattern, count, outdir = args.child
         _build(pattern, int(count), outdir)
@@ -128,6 +218,30 @@ def main() -> None:
             f"| {med('ecs-patterns', count, 'template_bytes_per_service') / 1024:.1f} / "
             f"{med('stock', count, 'template_bytes_per_service') / 1024:.1f} |"
         )
+    # The sample app (what `cdk synth` runs, nag packs included) against the stock pattern with
+    # the same number of services, alternating.
+    sample_runs: list[Sample] = []
+    baseline_runs: list[Sample] = []
+    for _ in range(args.repeat):
+        sample_runs.append(_measure("sample", 1))
+        baseline_runs.append(_measure("stock", sample_runs[-1].services))
+    sample_s = statistics.median(s.seconds for s in sample_runs)
+    baseline_s = statistics.median(s.seconds for s in baseline_runs)
+    print(
+        f"\nSample app (`cdk synth`'s app, 4 nag packs): {sample_s:.2f} s for "
+        f"{sample_runs[0].services} services; stock pattern, same count: {baseline_s:.2f} s; "
+        f"ratio {sample_s / baseline_s:.2f}"
+    )
+    imports = _import_times(args.repeat)
+    plain, preloaded = imports["plain"], imports["preloaded"]
+    print(
+        f"Import, median of {args.repeat} fresh processes: aws_cdk + cdk_nag "
+        f"{plain['base']:.2f} s; the modules a stock-pattern app imports "
+        f"({', '.join(STOCK_MODULES)}) {plain['stock']:.2f} s; "
+        f"then `import ecs_patterns` {plain['ours']:.2f} s, of which "
+        f"{preloaded['deps']:.2f} s are the other {imports['modules']['count']:.0f} aws-cdk-lib "
+        f"modules it imports and {preloaded['ours'] * 1000:.0f} ms its own code."
+    )
     if len(args.counts) >= 2:
         lo, hi = min(args.counts), max(args.counts)
         for pattern in PATTERNS:

@@ -16,7 +16,10 @@ __all__ = ["SampleStack", "build_app"]
 
 
 class SampleStack(Stack):
-    """A repository, a cluster (with its VPC), a monitored web service and the CI deploy role.
+    """A repository, a cluster, two monitored services and the CI deploy role.
+
+    ``web`` (internet-facing) deploys with CodeDeploy blue/green; ``api`` (internal) with ECS
+    rolling deployments and the circuit breaker, so both styles are in the reviewed snapshot.
 
     The image tag comes from the ``image_tag`` context value, so a pipeline ships a new image
     with ``cdk deploy -c image_tag=prod-<sha>`` without editing code; the GitHub deploy role
@@ -42,7 +45,8 @@ class SampleStack(Stack):
             id,
             env=env,
             description=(
-                "ecs-patterns sample: ECR repository, Fargate cluster, web service, CI deploy role"
+                "ecs-patterns sample: ECR repository, Fargate cluster, blue/green web service, "
+                "rolling API service, CI deploy role"
             ),
         )
         self.repository = ep.EcrRepository(
@@ -54,6 +58,10 @@ class SampleStack(Stack):
             if certificate_arn
             else None
         )
+        # The public web service rolls out with CodeDeploy blue/green (the source documents'
+        # setup): `cdk deploy -c image_tag=...` registers the new task definition revision and
+        # a custom resource runs the CodeDeploy deployment, failing the stack update if
+        # CodeDeploy rolls back.
         self.web = ep.FargateWebService(
             self,
             "Web",
@@ -64,6 +72,7 @@ class SampleStack(Stack):
                 certificate=certificate,
                 allow_plain_http=certificate is None,
                 user="65534",  # `nobody`, as the sample Dockerfile's USER
+                deployment=ep.CodeDeployBlueGreen(),
             ),
         )
         self.monitoring = ep.ServiceMonitoring(
@@ -73,6 +82,35 @@ class SampleStack(Stack):
                 service=self.web.service,
                 target_group=self.web.target_group,
                 load_balancer=self.web.load_balancer,
+                min_running_tasks=1,
+                deployment_alarm_rollback=True,
+                deployment_group=self.web.deployment_group,
+            ),
+        )
+        # An internal API on the same cluster and image, rolled out by ECS itself: rolling
+        # deployments with the circuit breaker, rolled back on the same kind of alarms.
+        self.api = ep.FargateWebService(
+            self,
+            "Api",
+            ep.WebServiceProps(
+                repository=self.repository,
+                image_tag=image_tag,
+                cluster=self.cluster,
+                internet_facing=False,
+                certificate=certificate,
+                allow_plain_http=certificate is None,
+                user="65534",
+                deployment=ep.Rolling(),
+            ),
+        )
+        self.api_monitoring = ep.ServiceMonitoring(
+            self,
+            "ApiMonitoring",
+            ep.MonitoringProps(
+                service=self.api.service,
+                target_group=self.api.target_group,
+                load_balancer=self.api.load_balancer,
+                topic=self.monitoring.topic,
                 min_running_tasks=1,
                 deployment_alarm_rollback=True,
             ),

@@ -20,6 +20,8 @@ from ecs_patterns.testing import (
     synth_findings,
     template_snapshot_extension,
 )
+from sample_app.stacks import build_app
+from scripts.checkov_scan import CheckovRun, run_checkov, template_files
 from tests.stacks import STACKS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +75,47 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
         validation_findings=validation,
         nag=nag_findings(app),
     )
+
+
+@dataclass(frozen=True)
+class SampleSynthesized:
+    """The sample app, synthesized once as `cdk synth` does (nag packs and validation on)."""
+
+    templates: dict[str, dict[str, Any]]
+    findings: list[Finding]
+    outdir: Path
+
+
+@pytest.fixture(scope="session")
+def sample_synthesized(tmp_path_factory: pytest.TempPathFactory) -> SampleSynthesized:
+    outdir = tmp_path_factory.mktemp("sample.out")
+    app = build_app(CDK_CONTEXT, outdir=str(outdir))
+    findings = synth_findings(app)
+    templates = {
+        child.node.id: stack_template(child)
+        for child in app.node.children
+        if isinstance(child, Stack)
+    }
+    return SampleSynthesized(templates=templates, findings=findings, outdir=outdir)
+
+
+CHECKOV_CONTROL = Path(__file__).resolve().parent / "checkov_control"
+"""A deliberately unsafe template: the negative control that proves the checkov run can fail."""
+
+
+@pytest.fixture(scope="session")
+def checkov_all(synthesized: Synthesized, sample_synthesized: SampleSynthesized) -> CheckovRun:
+    """checkov, run once over every synthesized template plus the negative control."""
+    return run_checkov(
+        template_files([synthesized.outdir, sample_synthesized.outdir, CHECKOV_CONTROL])
+    )
+
+
+@pytest.fixture(scope="session")
+def checkov_output(checkov_all: CheckovRun) -> CheckovRun:
+    """checkov's results on the synthesized templates only (the control left out)."""
+    control = {p.name for p in template_files([CHECKOV_CONTROL])}
+    return checkov_all.without_files(control)
 
 
 @pytest.fixture(scope="session")

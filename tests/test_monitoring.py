@@ -467,7 +467,7 @@ def test_fails_to_enable_rollback_under_code_deploy(stack: Stack) -> None:
     )
     with pytest.raises(ep.ConfigurationError, match="CODE_DEPLOY") as err:
         ep.MonitoringProps(service=service, deployment_alarm_rollback=True)
-    assert err.value.props == ("deployment_alarm_rollback",)
+    assert err.value.props == ("deployment_group",)
     monitoring = ep.ServiceMonitoring(stack, "Monitoring", ep.MonitoringProps(service=service))
     assert len(monitoring.rollback_alarms) == 1  # still usable for a CodeDeploy group
     with pytest.raises(ep.ConfigurationError, match="CodeDeploy"):

@@ -7,26 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import Stack
 from syrupy.assertion import SnapshotAssertion
 
-from ecs_patterns.testing import Finding, assert_no_findings, stack_template, synth_findings
-from sample_app.stacks import build_app
-from tests.conftest import CDK_CONTEXT
+from ecs_patterns.testing import Finding, assert_no_findings
+from tests.conftest import SampleSynthesized
 
 
 @pytest.fixture(scope="session")
 def sample(
-    tmp_path_factory: pytest.TempPathFactory,
+    sample_synthesized: SampleSynthesized,
 ) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
-    app = build_app(CDK_CONTEXT, outdir=str(tmp_path_factory.mktemp("sample.out")))
-    findings = synth_findings(app)
-    templates = {
-        child.node.id: stack_template(child)
-        for child in app.node.children
-        if isinstance(child, Stack)
-    }
-    return templates, findings
+    return sample_synthesized.templates, sample_synthesized.findings
 
 
 def test_sample_app_has_no_unacknowledged_findings(
@@ -62,10 +53,49 @@ def test_sample_service_image_comes_from_the_repository_and_context_tag(
     sample: tuple[dict[str, dict[str, Any]], list[Finding]],
 ) -> None:
     resources = sample[0]["EcsPatternsSample"]["Resources"]
-    (task,) = [r for r in resources.values() if r["Type"] == "AWS::ECS::TaskDefinition"]
-    image = json.dumps(task["Properties"]["ContainerDefinitions"][0]["Image"])
-    assert ":bootstrap" in image  # cdk.json's image_tag
-    assert "Repository" in image
+    tasks = [r for r in resources.values() if r["Type"] == "AWS::ECS::TaskDefinition"]
+    assert len(tasks) == 2  # the blue/green web service and the rolling API
+    for task in tasks:
+        image = json.dumps(task["Properties"]["ContainerDefinitions"][0]["Image"])
+        assert ":bootstrap" in image  # cdk.json's image_tag
+        assert "Repository" in image
+
+
+def _services(sample: tuple[dict[str, dict[str, Any]], list[Finding]]) -> dict[str, Any]:
+    resources = sample[0]["EcsPatternsSample"]["Resources"]
+    return {k: r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::ECS::Service"}
+
+
+def test_sample_web_service_deploys_with_codedeploy_blue_green_and_alarm_rollback(
+    sample: tuple[dict[str, dict[str, Any]], list[Finding]],
+) -> None:
+    resources = sample[0]["EcsPatternsSample"]["Resources"]
+    (web,) = [p for k, p in _services(sample).items() if k.startswith("Web")]
+    assert web["DeploymentController"] == {"Type": "CODE_DEPLOY"}
+    (group,) = [r for r in resources.values() if r["Type"] == "AWS::CodeDeploy::DeploymentGroup"]
+    props = group["Properties"]
+    assert props["DeploymentConfigName"] == "CodeDeployDefault.ECSLinear10PercentEvery1Minutes"
+    assert "DEPLOYMENT_STOP_ON_ALARM" in props["AutoRollbackConfiguration"]["Events"]
+    assert len(props["AlarmConfiguration"]["Alarms"]) == 3
+    # The release custom resource carries the task definition ARN, so `cdk deploy` of a new
+    # image triggers a CodeDeploy deployment.
+    releases = [
+        r
+        for r in resources.values()
+        if r["Type"].startswith("Custom::") and "AWS::ECS::Service" in json.dumps(r)
+    ]
+    assert len(releases) == 1
+
+
+def test_sample_api_service_deploys_rolling_with_circuit_breaker_and_alarm_rollback(
+    sample: tuple[dict[str, dict[str, Any]], list[Finding]],
+) -> None:
+    (api,) = [p for k, p in _services(sample).items() if k.startswith("Api")]
+    assert api["DeploymentController"] == {"Type": "ECS"}
+    config = api["DeploymentConfiguration"]
+    assert config["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+    assert (config["Alarms"]["Enable"], config["Alarms"]["Rollback"]) == (True, True)
+    assert (config["MinimumHealthyPercent"], config["MaximumPercent"]) == (100, 200)
 
 
 def test_sample_app_sources_exist() -> None:

@@ -6,6 +6,18 @@ invalid props raise :class:`ConfigurationError` before any resource is created.
 
 from ._capacity import CapacityStrategy
 from ._cluster import ClusterProps, FargateCluster
+from ._deployment import (
+    TASK_START_ESTIMATE,
+    CodeDeployBlueGreen,
+    CodeDeployTrafficShift,
+    DeploymentStrategy,
+    DeploymentTimeEstimate,
+    EcsNativeBlueGreen,
+    HealthTiming,
+    Rolling,
+    ShiftKind,
+    estimate_deployment_time,
+)
 from ._errors import ConfigurationError, Problem
 from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
 from ._github_oidc import (
@@ -16,6 +28,7 @@ from ._github_oidc import (
     GitHubRepo,
 )
 from ._monitoring import MonitoringProps, ServiceMonitoring
+from ._release import CodeDeployRelease
 from ._repository import EcrRepository, RepositoryProps
 from ._service import (
     FargateWebService,
@@ -29,23 +42,34 @@ __all__ = [
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
+    "TASK_START_ESTIMATE",
     "CapacityStrategy",
     "ClusterProps",
+    "CodeDeployBlueGreen",
+    "CodeDeployRelease",
+    "CodeDeployTrafficShift",
     "ConfigurationError",
+    "DeploymentStrategy",
+    "DeploymentTimeEstimate",
     "EcrRepository",
     "EcsHardeningChecks",
+    "EcsNativeBlueGreen",
     "FargateCluster",
     "FargateWebService",
     "GitHubDeployRole",
     "GitHubDeployRoleProps",
     "GitHubRepo",
+    "HealthTiming",
     "MonitoringProps",
     "Problem",
     "RepositoryProps",
+    "Rolling",
     "ScheduledCapacity",
     "ServiceConnectOptions",
     "ServiceMonitoring",
+    "ShiftKind",
     "WebServiceProps",
+    "estimate_deployment_time",
     "fargate_memory_options",
 ]
 

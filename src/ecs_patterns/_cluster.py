@@ -13,7 +13,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ._capacity import CapacityStrategy
-from ._nag import acknowledge, cfn_lint_ignore
+from ._nag import acknowledge, cfn_lint_ignore, checkov_skip
 from ._validation import Checks, is_token
 
 __all__ = ["ClusterProps", "FargateCluster", "encrypted_log_group", "logs_kms_key"]
@@ -90,6 +90,31 @@ class ClusterProps:
                 "Use a /16 such as '10.0.0.0/16' so each AZ gets room for tasks.",
             )
         checks.done()
+
+
+def _skip_provider_checks(handler: CfnResource) -> None:
+    """checkov's Lambda checks on aws-cdk-lib's Custom::VpcRestrictDefaultSG provider function."""
+    checkov_skip(
+        handler,
+        "CKV_AWS_115",
+        "aws-cdk-lib's provider for Custom::VpcRestrictDefaultSG runs only when CloudFormation "
+        "creates, updates or deletes a VPC's default-security-group restriction, a few times "
+        "per deployment; reserved concurrency would only set aside account capacity for it.",
+    )
+    checkov_skip(
+        handler,
+        "CKV_AWS_116",
+        "CloudFormation invokes this custom-resource provider synchronously and turns a failure "
+        "into a failed, rolled-back stack operation; a dead-letter queue only receives failed "
+        "asynchronous invocations, so it would never receive anything.",
+    )
+    checkov_skip(
+        handler,
+        "CKV_AWS_117",
+        "The function only calls the EC2 API to revoke the default security group's rules. "
+        "Placing it in the VPC it restricts would need a NAT gateway or an EC2 endpoint to "
+        "reach that API, for no isolation gain; it reads no data and holds no secrets.",
+    )
 
 
 def logs_kms_key(scope: Construct, id: str) -> kms.Key:
@@ -246,6 +271,7 @@ class FargateCluster(Construct):
         if isinstance(handler, CfnResource):
             # aws-cdk-lib's provider declares a DependsOn its role that a GetAtt already implies.
             cfn_lint_ignore(handler, ["W3005"])
+            _skip_provider_checks(handler)
         for subnet in vpc.public_subnets:
             route = subnet.node.try_find_child("DefaultRoute")
             if route is not None:

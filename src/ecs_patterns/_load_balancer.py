@@ -11,7 +11,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._nag import acknowledge
+from ._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
+from ._nag import acknowledge, checkov_skip
 from ._service_props import WebServiceProps
 from ._validation import seconds
 
@@ -25,10 +26,21 @@ _NONCURRENT_LOG_DAYS = 30
 class WebLoadBalancer(Construct):
     """ALB with HTTPS (or explicit plain HTTP), access logs, WAF and an IP target group.
 
+    With a blue/green deployment strategy it adds a green target group (same settings) and a
+    test listener on ``test_listener_port`` (same protocol, certificate and allowed clients as
+    production):
+
+    * CodeDeploy: the production listener forwards to blue, the test listener to green;
+      CodeDeploy re-points both during a deployment.
+    * ECS-native: ECS moves traffic by rewriting listener *rules*, so each listener gets a
+      rule (priority 1, every path) forwarding to blue (weight 100) and green (weight 0); the
+      default actions forward to blue and are never reached.
+
     Attributes:
         load_balancer, security_group, listener (production), redirect_listener (HTTP->HTTPS,
-        None for plain HTTP), target_group, access_log_bucket, web_acl (None unless created),
-        waf_log_group (None unless a web ACL is created).
+        None for plain HTTP), target_group (blue), access_log_bucket, web_acl (None unless
+        created), waf_log_group (None unless a web ACL is created), green_target_group,
+        test_listener, production_rule, test_rule (None unless the strategy needs them).
     """
 
     def __init__(
@@ -66,8 +78,17 @@ class WebLoadBalancer(Construct):
             desync_mitigation_mode=props.desync_mitigation_mode,
         )
         self.load_balancer.log_access_logs(self.access_log_bucket, "alb")
-        self.target_group = self._target_group(props, vpc)
+        self.target_group = self._target_group(props, vpc, "TargetGroup")
+        self.green_target_group: elbv2.ApplicationTargetGroup | None = None
+        self.test_listener: elbv2.ApplicationListener | None = None
+        self.production_rule: elbv2.ApplicationListenerRule | None = None
+        self.test_rule: elbv2.ApplicationListenerRule | None = None
+        blue_green = isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen))
+        if blue_green:
+            self.green_target_group = self._target_group(props, vpc, "GreenTargetGroup")
         self.listener, self.redirect_listener = self._listeners(props)
+        if blue_green:
+            self._blue_green_listeners(props)
         self._ingress(props, ingress_cidrs)
         self.web_acl: wafv2.CfnWebACL | None = None
         self.waf_log_group: logs.LogGroup | None = None
@@ -124,6 +145,14 @@ class WebLoadBalancer(Construct):
             f"{_NONCURRENT_LOG_DAYS} days, and object-level access can be audited with "
             "CloudTrail data events.",
         )
+        checkov_skip(
+            bucket,
+            "CKV_AWS_18",
+            "This bucket only receives ALB access logs from the ELB log delivery service; "
+            "server access logging on it would need another bucket, itself logged in turn. "
+            "Public access is blocked, TLS is enforced and versions are kept; object-level "
+            "access can be audited with CloudTrail data events.",
+        )
         acknowledge(
             bucket,
             [
@@ -149,12 +178,14 @@ class WebLoadBalancer(Construct):
         )
         return bucket
 
-    def _target_group(self, props: WebServiceProps, vpc: ec2.IVpc) -> elbv2.ApplicationTargetGroup:
+    def _target_group(
+        self, props: WebServiceProps, vpc: ec2.IVpc, id: str
+    ) -> elbv2.ApplicationTargetGroup:
         # 0 means off; an unresolved token is passed through.
         slow_start = None if seconds(props.slow_start) == 0 else props.slow_start
         return elbv2.ApplicationTargetGroup(
             self,
-            "TargetGroup",
+            id,
             vpc=vpc,
             port=props.container_port,
             protocol=elbv2.ApplicationProtocol.HTTP,
@@ -232,10 +263,20 @@ class WebLoadBalancer(Construct):
             "ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this load "
             "balancer or for a non-production environment without real data.",
         )
+        plain_http = (
+            "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True (announced "
+            "by the ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this "
+            "load balancer or for a non-production environment without real data."
+        )
+        checkov_skip(listener, "CKV_AWS_2", plain_http)
+        checkov_skip(listener, "CKV_AWS_103", plain_http)
         return listener, None
 
     def _ingress(self, props: WebServiceProps, cidrs: list[str]) -> None:
         ports = [443, 80] if props.certificate is not None else [80]
+        test_port = self._test_port(props)
+        if test_port is not None:
+            ports.append(test_port)
         peers = [ec2.Peer.ipv4(c) for c in cidrs]
         peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
         for peer in peers:
@@ -243,7 +284,11 @@ class WebLoadBalancer(Construct):
                 self.security_group.add_ingress_rule(
                     peer,
                     ec2.Port.tcp(port),
-                    "HTTPS clients" if port == 443 else "HTTP clients",
+                    "Test listener clients"
+                    if port == test_port
+                    else "HTTPS clients"
+                    if port == 443
+                    else "HTTP clients",
                 )
         if "0.0.0.0/0" in cidrs:
             acknowledge(
@@ -253,6 +298,96 @@ class WebLoadBalancer(Construct):
                 f"any IPv4 client on the listener ports ({', '.join(map(str, ports))}) only, "
                 "and the load balancer reaches nothing but the tasks' port.",
             )
+            checkov_skip(
+                self.security_group,
+                "CKV_AWS_260",
+                (
+                    "Port 80 is open to any IPv4 client only for the listener that answers "
+                    "with a permanent redirect to HTTPS on 443; it forwards nothing to the "
+                    "tasks."
+                )
+                if props.certificate is not None
+                else (
+                    "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True "
+                    "(announced by the ecs-patterns:PlainHttp warning) for this internet-facing "
+                    "load balancer."
+                ),
+            )
+
+    @staticmethod
+    def _test_port(props: WebServiceProps) -> int | None:
+        if isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen)):
+            return props.deployment.test_listener_port
+        return None
+
+    def _blue_green_listeners(self, props: WebServiceProps) -> None:
+        """The test listener, and for ECS-native deployments the two listener rules."""
+        green = self.green_target_group
+        port = self._test_port(props)
+        assert green is not None
+        assert port is not None
+        native = isinstance(props.deployment, EcsNativeBlueGreen)
+        # CodeDeploy: test traffic starts on green (empty until a deployment), which also
+        # associates green with the load balancer so CodeDeploy can register tasks in it.
+        default_group = self.target_group if native else green
+        if props.certificate is not None:
+            self.test_listener = self.load_balancer.add_listener(
+                "TestListener",
+                port=port,
+                protocol=elbv2.ApplicationProtocol.HTTPS,
+                certificates=[
+                    elbv2.ListenerCertificate.from_certificate_manager(props.certificate)
+                ],
+                ssl_policy=props.ssl_policy,
+                open=False,
+                default_target_groups=[default_group],
+            )
+        else:
+            self.test_listener = self.load_balancer.add_listener(
+                "TestListener",
+                port=port,
+                protocol=elbv2.ApplicationProtocol.HTTP,
+                open=False,
+                default_target_groups=[default_group],
+            )
+            acknowledge(
+                self.test_listener,
+                [
+                    "NIST.800.53.R5-ELBv2ACMCertificateRequired",
+                    "HIPAA.Security-ELBv2ACMCertificateRequired",
+                    "PCI.DSS.321-ELBv2ACMCertificateRequired",
+                    "NIST.800.53.R5-ALBHttpToHttpsRedirection",
+                    "HIPAA.Security-ALBHttpToHttpsRedirection",
+                    "PCI.DSS.321-ALBHttpToHttpsRedirection",
+                ],
+                "The blue/green test listener follows the production listener, which serves "
+                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
+                "the ecs-patterns:PlainHttp warning).",
+            )
+        if native:
+            self.production_rule = self._weighted_rule("ProductionRule", self.listener, green)
+            self.test_rule = self._weighted_rule("TestRule", self.test_listener, green)
+
+    def _weighted_rule(
+        self,
+        id: str,
+        listener: elbv2.ApplicationListener,
+        green: elbv2.ApplicationTargetGroup,
+    ) -> elbv2.ApplicationListenerRule:
+        """Every path to blue (100) and green (0): the rule ECS rewrites to shift traffic."""
+        return elbv2.ApplicationListenerRule(
+            self,
+            id,
+            listener=listener,
+            priority=1,
+            conditions=[elbv2.ListenerCondition.path_patterns(["/*"])],
+            action=elbv2.ListenerAction.weighted_forward(
+                [
+                    elbv2.WeightedTargetGroup(target_group=self.target_group, weight=100),
+                    elbv2.WeightedTargetGroup(target_group=green, weight=0),
+                ]
+            ),
+        )
 
     def _waf(self, props: WebServiceProps, key: kms.IKey) -> None:
         if not props.waf:

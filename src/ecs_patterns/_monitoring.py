@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_events as events
@@ -125,11 +126,17 @@ class MonitoringProps:
         notify_on_task_failure: Publish an EventBridge notification when a task of the service
             stops unexpectedly (crashed essential container, failed to start, failed health
             checks), the seeds' "tasks stopping unexpectedly". Default True.
-        deployment_alarm_rollback: Roll an ECS rolling (or ECS-native blue/green) deployment
-            back when a critical alarm fires (see
-            :meth:`ServiceMonitoring.enable_deployment_alarm_rollback`). Default False, because
-            it changes the service: a pattern that owns the service turns it on. Needs a
-            service defined in this app with the ECS deployment controller.
+        deployment_alarm_rollback: Roll a deployment back when a critical alarm fires (see
+            :meth:`ServiceMonitoring.enable_deployment_alarm_rollback`): ECS deployment alarms
+            for a service with the ECS controller (rolling and ECS-native blue/green, linear,
+            canary); for a ``CODE_DEPLOY`` service, the alarms are added to
+            ``deployment_group``, whose automatic rollback on alarm then turns on. Default
+            False, because it changes the service or the group: a pattern that owns them turns
+            it on. Needs a service defined in this app.
+        deployment_group: The service's CodeDeploy ``EcsDeploymentGroup`` (e.g.
+            ``FargateWebService.deployment_group``). Required with
+            ``deployment_alarm_rollback`` for a ``CODE_DEPLOY`` service (ECS rejects deployment
+            alarms under CodeDeploy); not allowed otherwise. Default: none.
         create_dashboard: Create a dashboard for this service. Default True.
         dashboard: An existing dashboard to add this service's widgets to instead of creating
             one, so several services share a dashboard. Default: a dashboard of its own when
@@ -157,6 +164,7 @@ class MonitoringProps:
     latency_p99_threshold: Duration = field(default_factory=_one_second)
     notify_on_task_failure: bool = True
     deployment_alarm_rollback: bool = False
+    deployment_group: codedeploy.EcsDeploymentGroup | None = None
     create_dashboard: bool = True
     dashboard: cloudwatch.Dashboard | None = None
     dashboard_name: str | None = None
@@ -178,8 +186,16 @@ class MonitoringProps:
                     "Add the target group to a listener before creating ServiceMonitoring.",
                 )
         if self.deployment_alarm_rollback:
-            for problem in deployment_alarm_problems(self.service):
+            for problem in deployment_alarm_problems(self.service, self.deployment_group):
                 checks.fail(problem.prop, problem.value, problem.allowed, problem.fix)
+        elif self.deployment_group is not None:
+            checks.fail(
+                "deployment_group",
+                self.deployment_group.node.path,
+                "only with deployment_alarm_rollback=True",
+                "Set deployment_alarm_rollback=True to roll CodeDeploy deployments back on "
+                "these alarms, or drop deployment_group.",
+            )
         checks.done()
 
     def _check_alarm_shape(self, checks: Checks) -> None:
@@ -306,12 +322,27 @@ class MonitoringProps:
             )
 
 
-def deployment_alarm_problems(service: ecs.IBaseService) -> list[Problem]:
-    """Why ECS deployment alarms cannot be enabled on ``service`` (empty when they can).
+def deployment_controller(service: ecs.IBaseService) -> str | None:
+    """The deployment controller type of a service defined in this app (None: ECS default)."""
+    cfn = service.node.default_child
+    controller = (
+        Stack.of(service).resolve(cfn.deployment_controller)
+        if isinstance(cfn, ecs.CfnService)
+        else None
+    )
+    kind = controller.get("type") if isinstance(controller, dict) else None
+    return str(kind) if kind is not None else None
+
+
+def deployment_alarm_problems(
+    service: ecs.IBaseService, deployment_group: codedeploy.EcsDeploymentGroup | None = None
+) -> list[Problem]:
+    """Why alarm rollback cannot be wired for ``service`` (empty when it can).
 
     ``BaseService.enable_deployment_alarms`` itself does not check the deployment controller
     (only the service's constructor does), so it is checked here: ECS rejects alarm rollback
-    under CODE_DEPLOY and EXTERNAL controllers.
+    under CODE_DEPLOY and EXTERNAL controllers, where the CodeDeploy deployment group rolls
+    back on alarms instead.
     """
     if not isinstance(service, ecs.BaseService):
         return [
@@ -323,21 +354,37 @@ def deployment_alarm_problems(service: ecs.IBaseService) -> list[Problem]:
                 "deployment_alarm_names.",
             )
         ]
-    cfn = service.node.default_child
-    controller = (
-        Stack.of(service).resolve(cfn.deployment_controller)
-        if isinstance(cfn, ecs.CfnService)
-        else None
-    )
-    kind = controller.get("type") if isinstance(controller, dict) else None
+    kind = deployment_controller(service)
+    if kind == "CODE_DEPLOY":
+        if deployment_group is None:
+            return [
+                Problem(
+                    prop="deployment_group",
+                    value=None,
+                    allowed="the service's CodeDeploy EcsDeploymentGroup (the service uses the "
+                    "CODE_DEPLOY controller, which rejects ECS deployment alarms)",
+                    fix="Pass deployment_group=web.deployment_group so CodeDeploy rolls back "
+                    "on these alarms.",
+                )
+            ]
+        return []
     if kind not in (None, "ECS"):
         return [
             Problem(
                 prop="deployment_alarm_rollback",
                 value=True,
-                allowed="a service with the ECS deployment controller",
-                fix=f"The service uses the {kind} controller: pass rollback_alarms to the "
-                "CodeDeploy deployment group instead.",
+                allowed="a service with the ECS or CODE_DEPLOY deployment controller",
+                fix=f"The service uses the {kind} controller: wire rollback_alarms into "
+                "whatever deploys it.",
+            )
+        ]
+    if deployment_group is not None:
+        return [
+            Problem(
+                prop="deployment_group",
+                value=deployment_group.node.path,
+                allowed="only for a service with the CODE_DEPLOY controller",
+                fix="Drop deployment_group: this service's own ECS deployment alarms roll it back.",
             )
         ]
     return []
@@ -358,7 +405,7 @@ class ServiceMonitoring(Construct):
       the task graph shows totals.
     * Rollback wiring: :attr:`deployment_alarm_names` for ECS deployment alarms,
       :attr:`rollback_alarms` for a CodeDeploy deployment group, and
-      :meth:`enable_deployment_alarm_rollback`.
+      :meth:`enable_deployment_alarm_rollback`, which wires either (``deployment_group``).
 
     Attributes:
         topic: the alarm topic (escape hatch).
@@ -671,23 +718,32 @@ class ServiceMonitoring(Construct):
         return list(self.critical_alarms)
 
     def enable_deployment_alarm_rollback(self) -> None:
-        """Make the service's ECS deployments roll back when a critical alarm fires.
+        """Make the service's deployments roll back when a critical alarm fires.
 
-        Calls ``service.enable_deployment_alarms(deployment_alarm_names,
-        behavior=ROLLBACK_ON_ALARM)``: ``DeploymentConfiguration.Alarms`` gets ``Enable: true,
-        Rollback: true``. Raises :class:`ConfigurationError` for an imported service or a
-        service whose deployment controller is not ECS. Calling it twice has no further effect.
+        ECS controller (rolling, ECS-native blue/green): calls
+        ``service.enable_deployment_alarms(deployment_alarm_names,
+        behavior=ROLLBACK_ON_ALARM)``, so ``DeploymentConfiguration.Alarms`` gets
+        ``Enable: true, Rollback: true``. ``CODE_DEPLOY`` controller: adds
+        :attr:`rollback_alarms` to ``props.deployment_group``, whose auto-rollback then
+        includes ``DEPLOYMENT_STOP_ON_ALARM``. Raises :class:`ConfigurationError` for an
+        imported service, another controller, or a CodeDeploy service without
+        ``deployment_group``. Calling it twice has no further effect.
         """
         if self._rollback_enabled:
             return
-        problems = deployment_alarm_problems(self.props.service)
+        group = self.props.deployment_group
+        problems = deployment_alarm_problems(self.props.service, group)
         if problems:
             raise ConfigurationError("ServiceMonitoring", problems)
         service = self.props.service
         assert isinstance(service, ecs.BaseService)  # checked by deployment_alarm_problems
-        service.enable_deployment_alarms(
-            self.deployment_alarm_names, behavior=ecs.AlarmBehavior.ROLLBACK_ON_ALARM
-        )
+        if group is not None:
+            for alarm in self.rollback_alarms:
+                group.add_alarm(alarm)
+        else:
+            service.enable_deployment_alarms(
+                self.deployment_alarm_names, behavior=ecs.AlarmBehavior.ROLLBACK_ON_ALARM
+            )
         self._rollback_enabled = True
 
     # -- dashboard ---------------------------------------------------------------------------

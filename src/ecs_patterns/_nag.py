@@ -1,11 +1,24 @@
-"""Narrow cdk-nag v3 acknowledgements: one rule (or one finding), one resource, one reason."""
+"""Narrow acknowledgements: one rule (or one finding, or one check), one resource, one reason.
+
+``acknowledge`` is for cdk-nag v3 packs, ``cfn_lint_ignore`` for cfn-lint, ``checkov_skip`` for
+checkov; each writes on the single CloudFormation resource behind a construct.
+"""
 
 from __future__ import annotations
+
+import re
 
 from aws_cdk import Acknowledgment, CfnResource, Validations
 from constructs import IConstruct
 
-__all__ = ["acknowledge", "cfn_lint_ignore"]
+__all__ = ["acknowledge", "cfn_lint_ignore", "checkov_skip"]
+
+
+def _resource(construct: IConstruct) -> CfnResource:
+    target = construct if isinstance(construct, CfnResource) else construct.node.default_child
+    if not isinstance(target, CfnResource):
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource to acknowledge on")
+    return target
 
 
 def acknowledge(construct: IConstruct, rule_ids: list[str], reason: str) -> None:
@@ -15,9 +28,7 @@ def acknowledge(construct: IConstruct, rule_ids: list[str], reason: str) -> None
     acknowledgement is placed on that single resource, never on a parent scope, so it cannot
     hide a finding on any other resource.
     """
-    target = construct if isinstance(construct, CfnResource) else construct.node.default_child
-    if not isinstance(target, CfnResource):
-        raise TypeError(f"{construct.node.path} has no CloudFormation resource to acknowledge on")
+    target = _resource(construct)
     Validations.of(target).acknowledge(
         *(Acknowledgment(id=rule_id, reason=reason) for rule_id in rule_ids)
     )
@@ -28,3 +39,30 @@ def cfn_lint_ignore(resource: CfnResource, rule_ids: list[str]) -> None:
     existing = resource.get_metadata("cfn-lint") or {}
     ignored = sorted({*existing.get("config", {}).get("ignore_checks", []), *rule_ids})
     resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ignored}})
+
+
+def checkov_skip(construct: IConstruct, check_id: str, comment: str) -> None:
+    """Skip checkov's ``check_id`` on the CloudFormation resource behind ``construct``.
+
+    Writes ``Metadata.checkov.skip: [{id, comment}]`` on that single resource (an L1, or the
+    ``node.default_child`` of an L2), which checkov reports as a skipped check with the comment.
+    One call, one check: the comment must say why this resource is an inherent exception, in
+    words a security reviewer would accept. Calling it again for the same check replaces the
+    comment; skips are kept sorted by id so templates are stable.
+
+    Checks that checkov runs on every ``AWS::Lambda::Function`` (custom-resource providers,
+    deployment hooks) are the usual candidates: CKV_AWS_115 (reserved concurrency),
+    CKV_AWS_116 (dead-letter queue), CKV_AWS_117 (inside a VPC) and CKV_AWS_173 (environment
+    variables encrypted with a customer-managed key).
+    """
+    if not re.fullmatch(r"CKV2?_[A-Z0-9]+_\d+", check_id):
+        raise ValueError(f"check_id={check_id!r} is not a checkov check id like 'CKV_AWS_117'")
+    if not comment.strip():
+        raise ValueError(f"checkov_skip({check_id}) needs a comment saying why it is skipped")
+    target = _resource(construct)
+    existing = target.get_metadata("checkov") or {}
+    skips = {str(s["id"]): str(s["comment"]) for s in existing.get("skip", [])}
+    skips[check_id] = comment
+    target.add_metadata(
+        "checkov", {"skip": [{"id": i, "comment": c} for i, c in sorted(skips.items())]}
+    )

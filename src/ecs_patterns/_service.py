@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
+from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from ._cluster import FargateCluster
+from ._deployment import (
+    CodeDeployBlueGreen,
+    DeploymentTimeEstimate,
+    EcsNativeBlueGreen,
+    Rolling,
+    release_timeout,
+)
 from ._errors import ConfigurationError, Problem
 from ._load_balancer import WebLoadBalancer
-from ._nag import cfn_lint_ignore
+from ._nag import acknowledge, cfn_lint_ignore
+from ._release import CodeDeployRelease
 from ._service_props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
 from ._task import (
     ECR_LOGIN,
@@ -26,6 +36,7 @@ from ._task import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
+from ._validation import seconds
 
 __all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
 
@@ -54,9 +65,21 @@ class FargateWebService(Construct):
       AWS managed rules, logged with credentials redacted. Its security group admits the
       allowed clients on the listener ports and reaches only the tasks.
     * **Service**: private subnets without public IPs, a security group that admits only the
-      load balancer on the container port; rolling deployments with 100 %/200 % and the
-      deployment circuit breaker with rollback; FARGATE + FARGATE_SPOT; AZ rebalancing; ECS
-      managed tags propagated from the service; optional ECS Exec and Service Connect.
+      load balancer on the container port; FARGATE + FARGATE_SPOT; ECS managed tags propagated
+      from the service; optional ECS Exec and Service Connect.
+    * **Deployments** (``deployment``): rolling with 100 %/200 %, the circuit breaker with
+      rollback and AZ rebalancing (default); or CodeDeploy blue/green (``CODE_DEPLOY``
+      controller, green target group, test listener, ``EcsApplication`` and
+      ``EcsDeploymentGroup``, and a custom resource that rolls each new task definition
+      revision through CodeDeploy on ``cdk deploy``); or ECS-native blue/green, linear or
+      canary (alternate target group, listener rules, bake time).
+
+    Listener reset (aws/aws-cdk#36649): after a blue/green deployment CodeDeploy or ECS leaves
+    production traffic on the *other* target group than the template names. A later stack
+    update that changes the production listener (or, ECS-native, its rule) writes the
+    template's target group back, which can send production to a target group without tasks.
+    Change listener settings (certificate, SSL policy, ports) only right after a deployment
+    that ended on the template's target group, or in a stack update that also deploys.
     * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
       between ``min_capacity`` and ``max_capacity``, plus optional schedules.
 
@@ -78,6 +101,10 @@ class FargateWebService(Construct):
         web_acl: the created ``wafv2.CfnWebACL``, or None.
         service_security_group / load_balancer_security_group: the two security groups.
         scalable_target: the service's ``ecs.ScalableTaskCount`` (add more scaling policies).
+        green_target_group / test_listener: blue/green only, else None.
+        production_rule / test_rule: the listener rules ECS rewrites (ECS-native only).
+        application / deployment_group / deployment_config: CodeDeploy only, else None.
+        release: the ``CodeDeployRelease`` custom resource (CodeDeploy only), else None.
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
@@ -110,6 +137,10 @@ class FargateWebService(Construct):
         self.listener: elbv2.ApplicationListener = alb.listener
         self.redirect_listener: elbv2.ApplicationListener | None = alb.redirect_listener
         self.target_group: elbv2.ApplicationTargetGroup = alb.target_group
+        self.green_target_group: elbv2.ApplicationTargetGroup | None = alb.green_target_group
+        self.test_listener: elbv2.ApplicationListener | None = alb.test_listener
+        self.production_rule: elbv2.ApplicationListenerRule | None = alb.production_rule
+        self.test_rule: elbv2.ApplicationListenerRule | None = alb.test_rule
         self.access_log_bucket: s3.Bucket = alb.access_log_bucket
         self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
 
@@ -121,12 +152,16 @@ class FargateWebService(Construct):
             allow_all_outbound=True,
         )
         self.service = self._service(props, task)
-        self.target_group.add_target(
-            self.service.load_balancer_target(
-                container_name=props.container_name, container_port=props.container_port
-            )
-        )
+        self._attach_target(props)
         self.scalable_target = self._autoscaling(props)
+        self.application: codedeploy.EcsApplication | None = None
+        self.deployment_group: codedeploy.EcsDeploymentGroup | None = None
+        self.deployment_config: codedeploy.IEcsDeploymentConfig | None = None
+        self.release: CodeDeployRelease | None = None
+        if isinstance(props.deployment, CodeDeployBlueGreen):
+            self._codedeploy(props.deployment)
+        elif isinstance(props.deployment, EcsNativeBlueGreen):
+            self._native_hooks(props.deployment)
 
         self._order_service_creation(task)
         acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
@@ -134,6 +169,169 @@ class FargateWebService(Construct):
             task.task_role.policy,
             [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
         )
+
+    def estimated_deployment_time(self) -> DeploymentTimeEstimate:
+        """Estimated phases and total of one successful deployment of a new image.
+
+        Computed from the props (``WebServiceProps.estimated_deployment_time``): task start
+        (an assumption, ``TASK_START_ESTIMATE``), target group ``interval x healthy
+        threshold``, deployment-ready wait, traffic-shift steps x interval, bake time or
+        termination wait, deregistration delay and stop timeout.
+        """
+        return self.props.estimated_deployment_time()
+
+    def _attach_target(self, props: WebServiceProps) -> None:
+        strategy = props.deployment
+        if not isinstance(strategy, EcsNativeBlueGreen):
+            self.target_group.add_target(
+                self.service.load_balancer_target(
+                    container_name=props.container_name, container_port=props.container_port
+                )
+            )
+            return
+        assert self.green_target_group is not None
+        assert self.production_rule is not None
+        assert self.test_rule is not None
+        target = self.service.load_balancer_target(
+            container_name=props.container_name,
+            container_port=props.container_port,
+            alternate_target=ecs.AlternateTarget(
+                "AlternateTarget",
+                alternate_target_group=self.green_target_group,
+                production_listener=ecs.ListenerRuleConfiguration.application_listener_rule(
+                    self.production_rule
+                ),
+                test_listener=ecs.ListenerRuleConfiguration.application_listener_rule(
+                    self.test_rule
+                ),
+            ),
+        )
+        target.attach_to_application_target_group(self.target_group)
+        role = self.service.node.try_find_child("AlternateTargetRole")
+        if role is not None:
+            acknowledge(
+                role,
+                [
+                    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                    "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
+                ],
+                "The infrastructure role ECS assumes to rewrite the listener rules and register "
+                "green tasks uses the AWS managed "
+                "AmazonECSInfrastructureRolePolicyForLoadBalancers policy, the one the ECS "
+                "blue/green documentation prescribes; aws-cdk-lib's AlternateTarget creates it.",
+            )
+        # The green target group is only in the listener rules' weighted forward: ECS starts
+        # the green tasks only once it is attached, like the blue one.
+        cfn_service = self.service.node.default_child
+        assert isinstance(cfn_service, ecs.CfnService)
+        cfn_service.node.add_dependency(self.production_rule, self.test_rule)
+
+    def _codedeploy(self, strategy: CodeDeployBlueGreen) -> None:
+        assert self.green_target_group is not None
+        assert self.test_listener is not None
+        self.application = codedeploy.EcsApplication(self, "Application")
+        self.deployment_config = strategy.traffic_shift.deployment_config(self, "DeploymentConfig")
+        self.deployment_group = codedeploy.EcsDeploymentGroup(
+            self,
+            "DeploymentGroup",
+            application=self.application,
+            service=self.service,
+            deployment_config=self.deployment_config,
+            blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
+                blue_target_group=self.target_group,
+                green_target_group=self.green_target_group,
+                listener=self.listener,
+                test_listener=self.test_listener,
+                termination_wait_time=strategy.termination_wait,
+                # aws-cdk-lib writes STOP_DEPLOYMENT for any Duration given, even 0 (which
+                # would stop every deployment at once): None gives CONTINUE_DEPLOYMENT, wait 0.
+                deployment_approval_wait_time=strategy.deployment_ready_wait
+                if seconds(strategy.deployment_ready_wait) != 0
+                else None,
+            ),
+            # deployment_in_alarm is left to CDK: on as soon as an alarm is added
+            # (ServiceMonitoring with deployment_group=...), and CDK rejects it without one.
+            auto_rollback=codedeploy.AutoRollbackConfig(
+                failed_deployment=True, stopped_deployment=True
+            ),
+        )
+        acknowledge(
+            self.deployment_group.role,
+            [
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                "AWSCodeDeployRoleForECS]"
+            ],
+            "The CodeDeploy service role uses the AWS managed policy AWSCodeDeployRoleForECS, "
+            "the documented policy for ECS blue/green deployments: CodeDeploy needs to "
+            "create and delete task sets, modify the two listeners and read alarms, and "
+            "AWS keeps the action list current as ECS adds features.",
+        )
+        self.release = self._release(strategy)
+        self._allow_hook_reports(strategy)
+
+    def _allow_hook_reports(self, strategy: CodeDeployBlueGreen) -> None:
+        """Let each hook function report its result on this deployment group only.
+
+        A hook ends by calling ``codedeploy:PutLifecycleEventHookExecutionStatus``; without it
+        CodeDeploy waits for the hook's timeout and fails. Imported functions (no role known
+        here) must be granted by their owner.
+        """
+        assert self.deployment_group is not None
+        roles = {id(fn.role): fn.role for fn in strategy.hooks.values() if fn.role is not None}
+        if not roles:
+            return
+        iam.ManagedPolicy(
+            self,
+            "HookReportPolicy",
+            description="AppSpec hook functions report their result to this deployment group",
+            roles=list(roles.values()),
+            statements=[
+                iam.PolicyStatement(
+                    actions=["codedeploy:PutLifecycleEventHookExecutionStatus"],
+                    resources=[self.deployment_group.deployment_group_arn],
+                )
+            ],
+        )
+
+    def _release(self, strategy: CodeDeployBlueGreen) -> CodeDeployRelease:
+        """The custom resource that rolls each new task definition revision through CodeDeploy.
+
+        The AppSpec carries the service's network settings and capacity provider strategy
+        (CodeDeploy drops a strategy the AppSpec omits, so Fargate Spot survives).
+        """
+        assert self.deployment_group is not None
+        props = self.props
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        subnets = self.cluster.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+        return CodeDeployRelease(
+            self,
+            "Release",
+            deployment_group=self.deployment_group,
+            service=self.service,
+            task_definition=self.task_definition,
+            container_name=props.container_name,
+            container_port=props.container_port,
+            capacity_provider_strategies=capacity.to_cdk(),
+            subnet_ids=subnets.subnet_ids,
+            security_group_ids=[self.service_security_group.security_group_id],
+            assign_public_ip=False,
+            hooks=strategy.hooks,
+            timeout=release_timeout(strategy, self.estimated_deployment_time()),
+            vpc=self.cluster.vpc,
+            log_key=self.cluster.key,
+            log_retention=props.log_retention,
+            log_removal_policy=props.log_removal_policy,
+        )
+
+    def _native_hooks(self, strategy: EcsNativeBlueGreen) -> None:
+        for stage, function in strategy.hooks.items():
+            self.service.add_lifecycle_hook(
+                ecs.DeploymentLifecycleLambdaTarget(
+                    function,
+                    f"Hook{stage.value.title().replace('_', '')}",
+                    lifecycle_stages=[stage],
+                )
+            )
 
     def _order_service_creation(self, task: WebTask) -> None:
         """Create the service (and so start tasks) only once everything it uses exists."""
@@ -178,7 +376,11 @@ class FargateWebService(Construct):
 
     def _service(self, props: WebServiceProps, task: WebTask) -> ecs.FargateService:
         capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
-        return ecs.FargateService(
+        strategy = props.deployment
+        native = strategy if isinstance(strategy, EcsNativeBlueGreen) else None
+        shift = native.traffic_shift_config() if native is not None else None
+        linear = native is not None and native.strategy is ecs.DeploymentStrategy.LINEAR
+        service = ecs.FargateService(
             self,
             "Service",
             cluster=self.cluster.cluster,
@@ -188,17 +390,41 @@ class FargateWebService(Construct):
             min_healthy_percent=100,
             max_healthy_percent=200,
             health_check_grace_period=props.health_check_grace_period,
-            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True)
+            if isinstance(strategy, Rolling)
+            else None,
+            deployment_controller=ecs.DeploymentController(
+                type=ecs.DeploymentControllerType.CODE_DEPLOY
+            )
+            if isinstance(strategy, CodeDeployBlueGreen)
+            else ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS),
+            deployment_strategy=native.strategy if native is not None else None,
+            bake_time=native.bake_time if native is not None else None,
+            linear_configuration=shift if linear else None,
+            canary_configuration=shift if native is not None and not linear else None,
             capacity_provider_strategies=capacity.to_cdk(),
             enable_ecs_managed_tags=True,
             propagate_tags=ecs.PropagatedTagSource.SERVICE,
             enable_execute_command=props.enable_execute_command,
-            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.ENABLED,
+            # ECS rebalances tasks across AZs by replacing them, which it does for services
+            # it deploys itself; CodeDeploy task sets are left as CodeDeploy placed them.
+            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.DISABLED
+            if isinstance(strategy, CodeDeployBlueGreen)
+            else ecs.AvailabilityZoneRebalancing.ENABLED,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
             assign_public_ip=False,
             security_groups=[self.service_security_group],
             service_connect_configuration=self._service_connect(props.service_connect, task),
         )
+        if native is not None:
+            # The circuit breaker is documented for rolling deployments only; ECS-native
+            # blue/green rolls back through its bake time and alarms instead.
+            Annotations.of(service).acknowledge_warning(
+                "@aws-cdk/aws-ecs:shouldUseCircuitBreaker",
+                "ECS-native blue/green: failed green tasks never receive production traffic "
+                "and alarms roll back during the bake time.",
+            )
+        return service
 
     def _service_connect(
         self, options: ServiceConnectOptions | None, task: WebTask

@@ -16,6 +16,15 @@ from aws_cdk import aws_logs as logs
 
 from ._capacity import CapacityStrategy
 from ._cluster import FargateCluster
+from ._deployment import (
+    RELEASE_TIMEOUT_MAX,
+    CodeDeployBlueGreen,
+    DeploymentStrategy,
+    DeploymentTimeEstimate,
+    HealthTiming,
+    Rolling,
+    estimate_deployment_time,
+)
 from ._fargate import check_task_size
 from ._repository import EcrRepository
 from ._validation import Checks, is_token, seconds
@@ -244,7 +253,14 @@ class WebServiceProps:
         enable_execute_command: Allow ``aws ecs execute-command`` (seed 004). Default False:
             interactive shells into production are an explicit decision. ECS Exec needs a
             writable root filesystem, so it requires ``readonly_root_filesystem=False``.
-        service_connect: :class:`ServiceConnectOptions`. Default: Service Connect off.
+        service_connect: :class:`ServiceConnectOptions`. Default: Service Connect off. Not
+            with :class:`CodeDeployBlueGreen` (Service Connect needs the ECS controller).
+        deployment: How a new task definition (a new image) is rolled out:
+            :class:`Rolling` (default: ECS rolling, 100/200 %, circuit breaker with rollback),
+            :class:`CodeDeployBlueGreen` or :class:`EcsNativeBlueGreen`. See each class and the
+            README section "Deployment strategies", which also says what autoscaling does
+            during a deployment. :meth:`FargateWebService.estimated_deployment_time` estimates
+            how long one takes.
 
     Autoscaling (target tracking, seed 000/003/004):
         min_capacity: Default 2: one task per AZ, so losing a zone or a Spot task never stops
@@ -318,6 +334,7 @@ class WebServiceProps:
     capacity: CapacityStrategy | None = None
     enable_execute_command: bool = False
     service_connect: ServiceConnectOptions | None = None
+    deployment: DeploymentStrategy = field(default_factory=Rolling)
     # autoscaling
     min_capacity: int = 2
     max_capacity: int = 10
@@ -336,7 +353,57 @@ class WebServiceProps:
         self._check_load_balancer(checks)
         self._check_target_group(checks)
         self._check_service(checks)
+        self._check_deployment(checks)
         checks.done()
+
+    @property
+    def health_timing(self) -> HealthTiming:
+        """The props the deployment-time estimate reads."""
+        return HealthTiming(
+            target_health_check_interval=self.target_health_check_interval,
+            target_healthy_threshold=self.target_healthy_threshold,
+            deregistration_delay=self.deregistration_delay,
+            health_check_grace_period=self.health_check_grace_period,
+            stop_timeout=self.stop_timeout,
+        )
+
+    def estimated_deployment_time(self) -> DeploymentTimeEstimate:
+        """Estimate of one successful deployment under ``deployment`` (see
+        :func:`estimate_deployment_time`)."""
+        return estimate_deployment_time(
+            self.deployment,
+            self.health_timing,
+            unhealthy_threshold=self.target_unhealthy_threshold
+            if not is_token(self.target_unhealthy_threshold)
+            else 3,
+        )
+
+    def _check_deployment(self, checks: Checks) -> None:
+        strategy = self.deployment
+        if not isinstance(strategy, CodeDeployBlueGreen):
+            return
+        checks.check(
+            self.service_connect is None,
+            "service_connect",
+            "ServiceConnectOptions",
+            "no Service Connect with deployment=CodeDeployBlueGreen (Service Connect needs "
+            "the ECS deployment controller)",
+            "Use deployment=EcsNativeBlueGreen() or Rolling() with Service Connect, or drop "
+            "service_connect.",
+        )
+        if strategy.release_timeout is None:
+            limit = float(RELEASE_TIMEOUT_MAX.to_seconds()) - 15 * 60
+            total = self.estimated_deployment_time().total_s
+            checks.check(
+                total <= limit,
+                "deployment",
+                f"CodeDeployBlueGreen estimated at {total / 60:.1f} min",
+                f"an estimate of at most {limit / 60:g} min, so `cdk deploy` can wait for the "
+                f"deployment ({RELEASE_TIMEOUT_MAX.to_minutes():g} min at most) with a 15-min "
+                "margin",
+                "Shorten traffic_shift, termination_wait or deployment_ready_wait, or set "
+                f"release_timeout explicitly (at most {RELEASE_TIMEOUT_MAX.to_minutes():g} min).",
+            )
 
     @property
     def effective_desired_count(self) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from aws_cdk import Stack
 
-from . import cluster, github_oidc, monitoring, repository, service
+from . import blue_green, cluster, github_oidc, monitoring, release, repository, service
 
 StackBuilder = Callable[[Stack], None]
 
@@ -21,6 +21,8 @@ STACKS: dict[str, StackBuilder] = {
     **github_oidc.STACKS,
     **service.STACKS,
     **monitoring.STACKS,
+    **blue_green.STACKS,
+    **release.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]

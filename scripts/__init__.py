@@ -1,0 +1,1 @@
+"""Repository scripts (not part of the library): the compliance report and the checkov scan."""

@@ -1,0 +1,428 @@
+"""Lambda handlers of CodeDeployRelease: roll a new task definition out through CodeDeploy.
+
+Runs under the aws-cdk-lib custom resource provider framework (``custom_resources.Provider``):
+``on_event`` starts the work for Create/Update/Delete and returns at once; ``is_complete`` is
+polled by the framework's Step Functions waiter until it returns ``{"IsComplete": True}``,
+raises (the stack operation fails, so CloudFormation rolls the stack back) or the provider's
+total timeout passes (the framework then reports the resource as failed).
+
+Resource properties (all strings, as CloudFormation sends them):
+    ApplicationName, DeploymentGroupName: the CodeDeploy deployment group.
+    Cluster, Service: the ECS service (CODE_DEPLOY controller), name or ARN.
+    TaskDefinitionArn: the revision to run.
+    AppSpec: the AppSpec (JSON) that deploys TaskDefinitionArn.
+
+Create/Update:
+    1. An active deployment of the group that this resource started (found by its description)
+       is a deployment left running by an earlier, timed-out or cancelled stack operation: it is
+       stopped with rollback, and ``is_complete`` waits for the rollback, then checks that the
+       service runs the requested revision (a stack rollback requests the old one). An active
+       deployment started by anything else fails the request: stopping it is not ours to do.
+    2. If the service already runs what the AppSpec asks for (task definition, capacity provider
+       strategy, network configuration, pinned platform version, container), nothing is
+       deployed: the first creation, where CloudFormation created the service with it; or a
+       stack rollback after CodeDeploy already rolled back, where a second deployment would
+       only cost time.
+    3. Otherwise ``CreateDeployment`` with the AppSpec; the deployment id is the physical id,
+       so each release is a new physical resource and CloudFormation deletes the previous one.
+
+Delete: a deployment that is still active is stopped with automatic rollback; every error is
+logged and ignored (a failed delete would block the stack). Nothing else is deleted.
+
+isComplete treats a transient API error (throttling, 5xx, network) as "not yet", since any
+exception fails the stack operation; every other error fails it with the error's message.
+
+Only the Python standard library and the boto3 of the Lambda runtime are used.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+import boto3  # type: ignore[import-untyped,unused-ignore]
+from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
+from botocore.exceptions import (  # type: ignore[import-untyped,unused-ignore]
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+LOG = logging.getLogger(__name__)
+LOG.setLevel(logging.INFO)
+
+ACTIVE = ("Created", "Queued", "InProgress", "Baking", "Ready")
+"""Deployment statuses that are not final."""
+SUCCEEDED = "Succeeded"
+FAILED = ("Failed", "Stopped")
+
+TRANSIENT_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "InternalFailure",
+        "InternalServerError",
+    }
+)
+"""Error codes that ``is_complete`` treats as "ask again at the next poll"."""
+
+DEPLOYMENT_ID = re.compile(r"^d-[A-Z0-9]{9}$")
+"""CodeDeploy deployment ids; any other physical id means "nothing was deployed"."""
+NO_DEPLOYMENT = "no-deployment"
+
+ACTION_NONE = "NONE"
+ACTION_DEPLOY = "DEPLOY"
+ACTION_STOP = "STOP"
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
+
+Clients = dict[str, Any]
+
+
+def _clients() -> Clients:
+    return {
+        "codedeploy": boto3.client("codedeploy", config=_CONFIG),
+        "ecs": boto3.client("ecs", config=_CONFIG),
+    }
+
+
+def _log(message: str, **fields: Any) -> None:
+    """One JSON log line: easy to read in the console, easy to query in Logs Insights."""
+    LOG.info(json.dumps({"message": message, **fields}, default=str, sort_keys=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lambda entry points
+
+
+def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Provider framework onEvent handler."""
+    return handle_event(event, _clients())
+
+
+def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Provider framework isComplete handler."""
+    return check_complete(event, _clients())
+
+
+# ---------------------------------------------------------------------------------------------
+# onEvent
+
+
+def handle_event(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
+    """Start the work for one CloudFormation request; see the module docstring."""
+    request = event["RequestType"]
+    _log(
+        "request",
+        request=request,
+        logical_id=event.get("LogicalResourceId"),
+        physical_id=event.get("PhysicalResourceId"),
+        task_definition=event.get("ResourceProperties", {}).get("TaskDefinitionArn"),
+    )
+    if request in ("Create", "Update"):
+        return _release(event, clients)
+    if request == "Delete":
+        _stop_quietly(event.get("PhysicalResourceId", ""), clients)
+        return {"PhysicalResourceId": event["PhysicalResourceId"]}
+    raise ValueError(f"unknown RequestType {request!r}")
+
+
+def _description(event: dict[str, Any]) -> str:
+    """The deployment description; it names the stack and resource that started it."""
+    return f"ecs-patterns CodeDeployRelease {event['LogicalResourceId']} in {event['StackId']}"
+
+
+def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
+    props = event["ResourceProperties"]
+    codedeploy = clients["codedeploy"]
+    requested = props["TaskDefinitionArn"]
+
+    for deployment_id in _active_deployments(props, codedeploy):
+        info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+        if info.get("description") != _description(event):
+            raise RuntimeError(
+                f"CodeDeploy deployment {deployment_id} ({info.get('status')}) is already "
+                f"running in deployment group {props['DeploymentGroupName']} and was not "
+                "started by this stack; wait for it to finish (or stop it) and retry the "
+                "stack update."
+            )
+        _log(
+            "stopping a deployment left running by an earlier stack operation",
+            deployment_id=deployment_id,
+            status=info.get("status"),
+        )
+        codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
+        return _response(deployment_id, ACTION_STOP)
+
+    changes = differences(props, running(props, clients["ecs"]))
+    if not changes:
+        _log(
+            "the service already runs what the AppSpec asks for: nothing to deploy",
+            task_definition=requested,
+        )
+        return _response(f"{NO_DEPLOYMENT}:{requested}", ACTION_NONE)
+
+    created = codedeploy.create_deployment(
+        applicationName=props["ApplicationName"],
+        deploymentGroupName=props["DeploymentGroupName"],
+        description=_description(event),
+        revision={
+            "revisionType": "AppSpecContent",
+            "appSpecContent": {"content": props["AppSpec"]},
+        },
+    )
+    deployment_id = created["deploymentId"]
+    _log("created deployment", deployment_id=deployment_id, changes=changes)
+    return _response(deployment_id, ACTION_DEPLOY)
+
+
+def _response(physical_id: str, action: str) -> dict[str, Any]:
+    deployment_id = physical_id if DEPLOYMENT_ID.match(physical_id) else ""
+    return {
+        "PhysicalResourceId": physical_id,
+        "Data": {"DeploymentId": deployment_id, "Action": action},
+    }
+
+
+def _active_deployments(props: dict[str, Any], codedeploy: Any) -> list[str]:
+    ids: list[str] = []
+    kwargs = {
+        "applicationName": props["ApplicationName"],
+        "deploymentGroupName": props["DeploymentGroupName"],
+        "includeOnlyStatuses": list(ACTIVE),
+    }
+    while True:
+        page = codedeploy.list_deployments(**kwargs)
+        ids.extend(page.get("deployments", []))
+        if not page.get("nextToken"):
+            return ids
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def running(props: dict[str, Any], ecs: Any) -> dict[str, Any]:
+    """What serves production: the PRIMARY task set, else the service itself.
+
+    Both carry the same keys (taskDefinition, capacityProviderStrategy, networkConfiguration,
+    platformVersion, loadBalancers).
+    """
+    described = ecs.describe_services(cluster=props["Cluster"], services=[props["Service"]])
+    services = described.get("services", [])
+    if not services or services[0].get("status") != "ACTIVE":
+        failures = described.get("failures", [])
+        raise RuntimeError(
+            f"ECS service {props['Service']} in cluster {props['Cluster']} was not found or is "
+            f"not ACTIVE: {failures or [s.get('status') for s in services]}"
+        )
+    service: dict[str, Any] = services[0]
+    for task_set in service.get("taskSets", []):
+        if task_set.get("status") == "PRIMARY":
+            return dict(task_set)
+    return service
+
+
+def _capacity(items: list[dict[str, Any]], provider: str, base: str, weight: str) -> list[Any]:
+    return sorted((i.get(provider), i.get(base) or 0, i.get(weight) or 0) for i in items)
+
+
+def differences(props: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """How ``current`` (see :func:`running`) differs from what the AppSpec asks for.
+
+    Compares the task definition, and what the AppSpec sets of the capacity provider strategy,
+    the network configuration, a pinned platform version and the container behind the load
+    balancer: under CODE_DEPLOY each of them changes only through a deployment, so a change of
+    any one of them needs one even when the task definition is unchanged.
+    """
+    appspec = json.loads(props["AppSpec"])
+    wanted = appspec["Resources"][0]["TargetService"].get("Properties", {})
+    found: list[str] = []
+
+    def differ(what: str, have: Any, want: Any) -> None:
+        if have != want:
+            found.append(f"{what}: {have} -> {want}")
+
+    differ("task definition", current.get("taskDefinition"), props["TaskDefinitionArn"])
+    if "CapacityProviderStrategy" in wanted:
+        differ(
+            "capacity provider strategy",
+            _capacity(
+                current.get("capacityProviderStrategy", []), "capacityProvider", "base", "weight"
+            ),
+            _capacity(wanted["CapacityProviderStrategy"], "CapacityProvider", "Base", "Weight"),
+        )
+    network = wanted.get("NetworkConfiguration", {}).get("AwsvpcConfiguration")
+    if network is not None:
+        have = current.get("networkConfiguration", {}).get("awsvpcConfiguration", {})
+        differ("subnets", sorted(have.get("subnets", [])), sorted(network.get("Subnets", [])))
+        differ(
+            "security groups",
+            sorted(have.get("securityGroups", [])),
+            sorted(network.get("SecurityGroups", [])),
+        )
+        differ(
+            "public IP",
+            have.get("assignPublicIp", "DISABLED"),
+            network.get("AssignPublicIp", "DISABLED"),
+        )
+    platform = wanted.get("PlatformVersion")
+    if platform not in (None, "LATEST"):
+        differ("platform version", current.get("platformVersion"), platform)
+    target = wanted.get("LoadBalancerInfo")
+    balancers = current.get("loadBalancers", [])
+    if target is not None and balancers:
+        differ(
+            "load balancer container",
+            [(b.get("containerName"), b.get("containerPort")) for b in balancers][:1],
+            [(target.get("ContainerName"), target.get("ContainerPort"))],
+        )
+    return found
+
+
+def _stop_quietly(physical_id: str, clients: Clients) -> None:
+    if not DEPLOYMENT_ID.match(physical_id):
+        _log("nothing to stop: no deployment behind this physical id", physical_id=physical_id)
+        return
+    codedeploy = clients["codedeploy"]
+    try:
+        status = codedeploy.get_deployment(deploymentId=physical_id)["deploymentInfo"]["status"]
+        if status not in ACTIVE:
+            _log(
+                "deployment already finished: nothing to stop",
+                deployment_id=physical_id,
+                status=status,
+            )
+            return
+        codedeploy.stop_deployment(deploymentId=physical_id, autoRollbackEnabled=True)
+        _log("stopped deployment with rollback", deployment_id=physical_id, status=status)
+    except ClientError as error:
+        LOG.warning(
+            json.dumps(
+                {
+                    "message": "ignoring error while stopping a deployment on delete",
+                    "deployment_id": physical_id,
+                    "error": str(error),
+                }
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# isComplete
+
+
+def check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
+    """Whether the work that ``handle_event`` started is finished; raises when it failed.
+
+    Returns no ``Data`` while not complete (the framework rejects it). A transient API error
+    (throttling, a 5xx, a network timeout) left after botocore's own retries means "not yet":
+    any exception here fails the stack operation at once, which a slow API must not do.
+    """
+    try:
+        return _check_complete(event, clients)
+    except (ClientError, BotoCoreError) as error:
+        if not _transient(error):
+            raise
+        LOG.warning(
+            json.dumps(
+                {"message": "transient error; asking again at the next poll", "error": str(error)}
+            )
+        )
+        return {"IsComplete": False}
+
+
+def _transient(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        response = error.response
+        code = str(response.get("Error", {}).get("Code", ""))
+        status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        return code in TRANSIENT_CODES or status >= 500
+    return isinstance(
+        error,
+        (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError, ConnectTimeoutError),
+    )
+
+
+def _check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
+    if event["RequestType"] == "Delete":
+        return {"IsComplete": True}
+    data = event.get("Data", {})
+    action = data.get("Action", ACTION_NONE)
+    deployment_id = data.get("DeploymentId", "")
+    if action == ACTION_NONE or not deployment_id:
+        return {"IsComplete": True}
+    codedeploy = clients["codedeploy"]
+    info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    status = info["status"]
+    rollback_id = (info.get("rollbackInfo") or {}).get("rollbackDeploymentId")
+    rollback_status = None
+    if rollback_id:
+        rollback_status = codedeploy.get_deployment(deploymentId=rollback_id)["deploymentInfo"][
+            "status"
+        ]
+    _log(
+        "deployment status",
+        deployment_id=deployment_id,
+        action=action,
+        status=status,
+        rollback_id=rollback_id,
+        rollback_status=rollback_status,
+        overview=info.get("deploymentOverview"),
+    )
+
+    if status in ACTIVE:
+        if status == "Ready":
+            _log(
+                "deployment is Ready: waiting for traffic to be rerouted (ContinueDeployment)",
+                deployment_id=deployment_id,
+            )
+        return {"IsComplete": False}
+    if rollback_status in ACTIVE:
+        _log("waiting for the rollback deployment", rollback_id=rollback_id)
+        return {"IsComplete": False}
+
+    if action == ACTION_STOP:
+        props = event["ResourceProperties"]
+        changes = differences(props, running(props, clients["ecs"]))
+        if not changes:
+            _log(
+                "stopped deployment rolled back; the service runs what the AppSpec asks for",
+                task_definition=props["TaskDefinitionArn"],
+            )
+            return {"IsComplete": True}
+        raise RuntimeError(
+            f"Stopped CodeDeploy deployment {deployment_id} left the service different from "
+            f"the requested AppSpec ({'; '.join(changes)}); retry the stack update."
+        )
+
+    if status == SUCCEEDED:
+        _log("deployment succeeded", deployment_id=deployment_id)
+        return {"IsComplete": True}
+    raise RuntimeError(_failure_message(deployment_id, info, rollback_id, rollback_status))
+
+
+def _failure_message(
+    deployment_id: str, info: dict[str, Any], rollback_id: str | None, rollback_status: str | None
+) -> str:
+    error = info.get("errorInformation") or {}
+    rollback = info.get("rollbackInfo") or {}
+    parts = [
+        f"CodeDeploy deployment {deployment_id} {info.get('status')}: "
+        f"[{error.get('code', 'UNKNOWN')}] {error.get('message', 'no error information')}."
+    ]
+    if rollback_id:
+        parts.append(f"Rollback deployment {rollback_id}: {rollback_status}.")
+    if rollback.get("rollbackMessage"):
+        parts.append(str(rollback["rollbackMessage"]))
+    parts.append("The stack update fails so that CloudFormation rolls the stack back.")
+    return " ".join(parts)
