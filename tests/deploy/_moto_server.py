@@ -29,6 +29,8 @@ library. The gap:
 5. ``AWS::CloudFormation::CustomResource`` (what CDK's ``CustomResource`` declares when given no
    ``resource_type``) is the same thing as ``Custom::*`` in CloudFormation; moto handles only
    the ``Custom::`` spelling and skips the other. Both go to moto's custom-resource model.
+6. ``Fn::GetAtt [StateMachine, Arn]`` (the CDK provider framework's waiter state machine, in
+   its policies): moto's state machine answers ``Name`` and a few others but not ``Arn``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs.models import TaskDefinition
 from moto.elbv2 import models
 from moto.server import main
+from moto.stepfunctions.models import StateMachine
 
 
 def _arn_tail(arn: str, prefix: str) -> str:
@@ -75,6 +78,21 @@ def _load_balancer_attr(self: Any, name: str) -> Any:
 
 models.FakeTargetGroup.get_cfn_attribute = _target_group_attr
 models.FakeLoadBalancer.get_cfn_attribute = _load_balancer_attr
+
+_state_machine_get = StateMachine.get_cfn_attribute
+_state_machine_has = StateMachine.has_cfn_attr.__func__
+
+
+def _state_machine_attr(self: Any, name: str) -> Any:
+    return self.arn if name == "Arn" else _state_machine_get(self, name)
+
+
+def _state_machine_has_attr(cls: Any, name: str) -> bool:
+    return name == "Arn" or bool(_state_machine_has(cls, name))
+
+
+StateMachine.get_cfn_attribute = _state_machine_attr
+StateMachine.has_cfn_attr = classmethod(_state_machine_has_attr)
 
 
 @dataclass(frozen=True)
