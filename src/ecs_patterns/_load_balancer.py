@@ -364,6 +364,14 @@ class WebLoadBalancer(Construct):
                 "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
                 "the ecs-patterns:PlainHttp warning).",
             )
+            test_plain_http = (
+                "The blue/green test listener follows the production listener, which serves "
+                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
+                "the ecs-patterns:PlainHttp warning); it admits only the production listener's "
+                "clients."
+            )
+            checkov_skip(self.test_listener, "CKV_AWS_2", test_plain_http)
+            checkov_skip(self.test_listener, "CKV_AWS_103", test_plain_http)
         if native:
             self.production_rule = self._weighted_rule("ProductionRule", self.listener, green)
             self.test_rule = self._weighted_rule("TestRule", self.test_listener, green)

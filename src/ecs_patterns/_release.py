@@ -30,7 +30,7 @@ from constructs import Construct, IConstruct
 
 from ._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
 from ._cluster import encrypted_log_group, logs_kms_key
-from ._nag import acknowledge, cfn_lint_ignore
+from ._nag import acknowledge, cfn_lint_ignore, checkov_skip
 from ._validation import Checks, is_token
 
 __all__ = [
@@ -357,22 +357,23 @@ class CodeDeployRelease(Construct):
         return fn
 
     def _lambda_acknowledgements(self, fn: lambda_.Function, vpc: ec2.IVpc | None) -> None:
-        acknowledge(
-            fn,
-            _in_packs("LambdaDLQ"),
+        no_dlq = (
             "Invoked synchronously (by the provider framework or its Step Functions waiter) or, "
             "for the framework's entry point, by CloudFormation, which the framework answers "
             "with SUCCESS or FAILED itself; a failed event in a dead-letter queue would have "
-            "nobody to act on it, and CloudFormation already reports the failure on the stack.",
+            "nobody to act on it, and CloudFormation already reports the failure on the stack."
         )
+        # PCI DSS 3.2.1 has no LambdaDLQ rule.
+        acknowledge(fn, _in_packs("LambdaDLQ", ("NIST.800.53.R5", "HIPAA.Security")), no_dlq)
+        checkov_skip(fn, "CKV_AWS_116", no_dlq)
         if vpc is None:
-            acknowledge(
-                fn,
-                _in_packs("LambdaInsideVPC"),
+            outside_vpc = (
                 "No vpc was given to CodeDeployRelease: the function only calls the CodeDeploy, "
                 "ECS, Step Functions and Lambda APIs and reaches no private resource. Pass vpc= "
-                "to run it in private subnets.",
+                "to run it in private subnets."
             )
+            acknowledge(fn, _in_packs("LambdaInsideVPC"), outside_vpc)
+            checkov_skip(fn, "CKV_AWS_117", outside_vpc)
 
     def _provider(self, timeout: Duration, vpc: ec2.IVpc | None) -> cr.Provider:
         on_event_role = iam.Role(
@@ -456,6 +457,13 @@ class CodeDeployRelease(Construct):
             fn.node.add_dependency(on_event_policy if name == "onEvent" else waiter_policy)
             _ignore_role_depends_on(fn)
             self._lambda_acknowledgements(fn, vpc)
+            checkov_skip(
+                fn,
+                "CKV_AWS_173",
+                "aws-cdk-lib's provider framework sets only the ARNs of the handler functions "
+                "and of the waiter state machine as environment variables, no secret; Lambda "
+                "encrypts them at rest with its AWS-managed key.",
+            )
         self._harden_waiter(provider, waiter, state_machine)
         if vpc is not None:
             self._acknowledge_vpc_wildcards(on_event_policy)
@@ -518,23 +526,23 @@ class CodeDeployRelease(Construct):
                 "(no role can be passed in): it allows invoking the framework's isComplete and "
                 "onTimeout functions and delivering the state machine's logs, nothing else.",
             )
-            acknowledge(
-                default_policy,
-                ["AwsSolutions-IAM5[Resource::*]"],
+            log_delivery = (
                 "Step Functions log delivery (logs:CreateLogDelivery, GetLogDelivery, "
                 "UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, "
                 "DescribeResourcePolicies, DescribeLogGroups) supports no resource-level "
-                "permissions; aws-cdk-lib's provider framework grants it with Resource '*'.",
+                "permissions; aws-cdk-lib's provider framework grants it with Resource '*'."
             )
+            acknowledge(default_policy, ["AwsSolutions-IAM5[Resource::*]"], log_delivery)
+            checkov_skip(default_policy, "CKV_AWS_111", log_delivery)
 
     def _acknowledge_vpc_wildcards(self, policy: iam.ManagedPolicy) -> None:
-        acknowledge(
-            policy,
-            ["AwsSolutions-IAM5[Resource::*]"],
+        reason = (
             "Only the EC2 network-interface actions a Lambda function needs to run in a VPC "
             "(the statements of AWSLambdaVPCAccessExecutionRole) have Resource '*': they take "
-            "no resource ARN at creation time.",
+            "no resource ARN at creation time."
         )
+        acknowledge(policy, ["AwsSolutions-IAM5[Resource::*]"], reason)
+        checkov_skip(policy, "CKV_AWS_111", reason)
 
     def _allow_hooks(
         self,
