@@ -73,7 +73,7 @@ unit: setup $(CHECKOV_STAMP)
 test: lint typecheck unit
 
 # Issue 7: the real CLI's `cdk bootstrap` + `cdk deploy` (create, then update) of the sample app
-# into a local moto server on 127.0.0.1 (tests/deploy; 1.2 to 2.3 min here, plus ~1 min for
+# into a local moto server on 127.0.0.1 (tests/deploy; 1.0 to 2.3 min here, plus ~1 min for
 # .venv/moto the first time). CI runs it after `make test`: `make ci`, see .ci/run.
 deploy-test: setup $(MOTO_STAMP)
 	$(BIN)/pytest -m deploy --durations=5 tests/deploy
