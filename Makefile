@@ -26,7 +26,7 @@ CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # --- end checkov ---
 
-.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test ci
+.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -70,15 +70,13 @@ typecheck: $(PY_STAMP)
 unit: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy"
 
-test: lint typecheck unit
+test: lint typecheck unit deploy-test
 
 # Issue 7: the real CLI's `cdk bootstrap` + `cdk deploy` (create, then update) of the sample app
 # into a local moto server on 127.0.0.1 (tests/deploy; 1.0 to 2.3 min here, plus ~1 min for
-# .venv/moto the first time). CI runs it after `make test`: `make ci`, see .ci/run.
+# .venv/moto the first time). `make test` runs it after the unit tests.
 deploy-test: setup $(MOTO_STAMP)
 	$(BIN)/pytest -m deploy --durations=5 tests/deploy
-
-ci: test deploy-test
 
 snapshot-update: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy" --snapshot-update
