@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import Duration, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -498,3 +499,103 @@ def test_deployment_id_is_the_custom_resource_attribute(stack: Stack) -> None:
     assert stack.resolve(created.deployment_id) == {
         "Fn::GetAtt": [stack.get_logical_id(created.resource.node.default_child), "DeploymentId"]  # type: ignore[arg-type]
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Dynamic scale-in suspended during releases (scalable_target)
+
+
+def test_scalable_target_turns_on_scale_in_suspension(in_vpc: Template) -> None:
+    resource = only(in_vpc, "Custom::EcsCodeDeployRelease")
+    properties = resource["Properties"]
+    assert properties["SuspendScaleIn"] == "true"
+    target_id, target = next(
+        iter(in_vpc.find_resources("AWS::ApplicationAutoScaling::ScalableTarget").items())
+    )
+    assert properties["ScalableTargetResourceId"] == target["Properties"]["ResourceId"]
+    assert target["Properties"]["ServiceNamespace"] == "ecs"
+    assert target["Properties"]["ScalableDimension"] == "ecs:service:DesiredCount"
+    # CloudFormation finishes a change of the target (and the policy) before a release.
+    assert target_id in resource["DependsOn"]
+    assert any(d.startswith("ReleaseScaleInPolicy") for d in resource["DependsOn"])
+
+
+def test_without_scalable_target_scaling_is_left_alone(defaults: Template) -> None:
+    properties = only(defaults, "Custom::EcsCodeDeployRelease")["Properties"]
+    assert "SuspendScaleIn" not in properties
+    assert "ScalableTargetResourceId" not in properties
+    policies = defaults.find_resources("AWS::IAM::ManagedPolicy")
+    assert not [k for k in policies if k.startswith("ReleaseScaleInPolicy")]
+    for policy in policies.values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            assert "application-autoscaling" not in json.dumps(statement["Action"])
+
+
+def test_both_handlers_may_only_describe_and_register_scalable_targets(
+    in_vpc: Template,
+) -> None:
+    statements = policy_statements(in_vpc, "ReleaseScaleInPolicy")
+    assert statements == [
+        {
+            "Sid": "SuspendScaleInDuringReleases",
+            "Effect": "Allow",
+            "Action": [
+                "application-autoscaling:DescribeScalableTargets",
+                "application-autoscaling:RegisterScalableTarget",
+            ],
+            "Resource": "*",
+        }
+    ]
+    policy = next(
+        v
+        for k, v in in_vpc.find_resources("AWS::IAM::ManagedPolicy").items()
+        if k.startswith("ReleaseScaleInPolicy")
+    )
+    roles = sorted(r["Ref"] for r in policy["Properties"]["Roles"])
+    assert [r.rsplit("Role", 1)[0] for r in roles] == ["ReleaseIsComplete", "ReleaseOnEvent"]
+    skips = policy["Metadata"]["checkov"]["skip"]
+    assert [s["id"] for s in skips] == ["CKV_AWS_111"]
+    assert "no resource-level" in skips[0]["comment"]
+    # Neither handler's own policy gains any Application Auto Scaling action.
+    for prefix in ("ReleaseOnEventPolicy", "ReleaseIsCompletePolicy"):
+        for statement in policy_statements(in_vpc, prefix):
+            assert "application-autoscaling" not in json.dumps(statement["Action"])
+
+
+def test_scale_in_policy_adds_no_unacknowledged_finding(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    scaling = fixture.service.auto_scale_task_count(min_capacity=2, max_capacity=4)
+    scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
+    release(stack, fixture, scalable_target=scaling)
+    assert nag_findings(stack) == []
+
+
+def test_accepts_a_plain_scalable_target(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    target = appscaling.ScalableTarget(
+        stack,
+        "Target",
+        service_namespace=appscaling.ServiceNamespace.ECS,
+        scalable_dimension="ecs:service:DesiredCount",
+        resource_id="service/platform/web",
+        min_capacity=1,
+        max_capacity=3,
+    )
+    release(stack, fixture, scalable_target=target)
+    properties = only(Template.from_stack(stack), "Custom::EcsCodeDeployRelease")["Properties"]
+    assert properties["ScalableTargetResourceId"] == "service/platform/web"
+
+
+def test_rejects_a_scalable_target_of_another_dimension(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    table = appscaling.ScalableTarget(
+        stack,
+        "Table",
+        service_namespace=appscaling.ServiceNamespace.DYNAMODB,
+        scalable_dimension="dynamodb:table:ReadCapacityUnits",
+        resource_id="table/orders",
+        min_capacity=1,
+        max_capacity=3,
+    )
+    with pytest.raises(ep.ConfigurationError, match="scalable_target"):
+        release(stack, fixture, scalable_target=table)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
@@ -82,6 +83,9 @@ class CodeDeployRelease(Construct):
     * ``timeout`` passes: the update fails ("Operation timed out"); the stack rollback finds
       the deployment still running, stops it with rollback and waits for the rollback.
     * Delete: a deployment still running is stopped with rollback; errors are ignored.
+    * With ``scalable_target``: dynamic scale-in of the service is suspended from just before
+      ``CreateDeployment`` until the deployment (or its rollback) has ended, and always set
+      back afterwards; scale-out and scheduled scaling keep running.
 
     Args:
         deployment_group: The ECS deployment group of ``service``. Its deployment
@@ -119,6 +123,15 @@ class CodeDeployRelease(Construct):
         log_key: KMS key of the log group. Default: a new key with rotation.
         log_retention: Retention of the log group. Default one year.
         log_removal_policy: What ``cdk destroy`` does to the log group. Default RETAIN.
+        scalable_target: The service's scalable target (``service.auto_scale_task_count(...)``
+            or an ``appscaling.ScalableTarget`` of ``ecs:service:DesiredCount``). When given,
+            dynamic scale-in (``SuspendedState.DynamicScalingInSuspended``) is suspended for
+            the length of each deployment, as Application Auto Scaling does by itself during
+            ECS deployments: a target-tracking scale-in would otherwise remove tasks of the
+            replacement task set while traffic shifts onto it. Scale-out stays on, so a peak
+            during a release is still absorbed. The custom resource depends on the target, so
+            CloudFormation finishes any change of the target before a release starts. Default:
+            none, scaling is left alone (also when no target is registered at run time).
 
     Attributes:
         provider: the ``custom_resources.Provider``.
@@ -151,8 +164,10 @@ class CodeDeployRelease(Construct):
         log_key: kms.IKey | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        scalable_target: appscaling.ScalableTarget | ecs.ScalableTaskCount | None = None,
     ) -> None:
         hooks = dict(hooks or {})
+        cfn_target = _cfn_scalable_target(scalable_target)
         timeout = timeout if timeout is not None else MAX_RELEASE_TIMEOUT
         _validate(
             controller=_controller(service),
@@ -163,6 +178,7 @@ class CodeDeployRelease(Construct):
             hooks=hooks,
             timeout=timeout,
             log_retention=log_retention,
+            cfn_target=cfn_target,
         )
         super().__init__(scope, id)
         stack = Stack.of(self)
@@ -184,6 +200,7 @@ class CodeDeployRelease(Construct):
                 ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS APIs"
             )
 
+        self._handler_roles: list[iam.Role] = []
         self.appspec = ecs_appspec(
             task_definition_arn=task_definition.task_definition_arn,
             container_name=container_name,
@@ -253,6 +270,9 @@ class CodeDeployRelease(Construct):
                 service_statement,
             ],
         )
+        self.scale_in_policy: iam.ManagedPolicy | None = None
+        if cfn_target is not None:
+            self.scale_in_policy = self._scale_in_policy()
         # No iam:PassRole: CodeDeploy creates the replacement task set with the deployment
         # group's service role (AWSCodeDeployRoleForECS grants iam:PassRole with
         # iam:PassedToService ecs-tasks.amazonaws.com, AWS managed policy reference); the caller
@@ -272,13 +292,54 @@ class CodeDeployRelease(Construct):
                 "Service": service.service_name,
                 "TaskDefinitionArn": task_definition.task_definition_arn,
                 "AppSpec": stack.to_json_string(self.appspec),
+                **(
+                    {"SuspendScaleIn": "true", "ScalableTargetResourceId": cfn_target.resource_id}
+                    if cfn_target is not None
+                    else {}
+                ),
             },
         )
+        if scalable_target is not None:
+            self.resource.node.add_dependency(scalable_target)
+        if self.scale_in_policy is not None:
+            self.resource.node.add_dependency(self.scale_in_policy)
         self.deployment_id = self.resource.get_att_string("DeploymentId")
         if isinstance(deployment_group, codedeploy.EcsDeploymentGroup) and hooks:
             self._allow_hooks(deployment_group, hooks)
 
     # -----------------------------------------------------------------------------------------
+
+    def _scale_in_policy(self) -> iam.ManagedPolicy:
+        """Both handlers may read and set the suspended state of scalable targets."""
+        policy = iam.ManagedPolicy(
+            self,
+            "ScaleInPolicy",
+            description="CodeDeployRelease: suspend and resume dynamic scale-in of the service",
+            roles=[
+                fn.role for fn in (self.on_event_function, self.is_complete_function) if fn.role
+            ],
+            statements=[
+                iam.PolicyStatement(
+                    sid="SuspendScaleInDuringReleases",
+                    actions=[
+                        "application-autoscaling:DescribeScalableTargets",
+                        "application-autoscaling:RegisterScalableTarget",
+                    ],
+                    resources=["*"],
+                )
+            ],
+        )
+        reason = (
+            "Application Auto Scaling: DescribeScalableTargets supports no resource-level "
+            "permissions, and the ARN of a scalable target ends in an id assigned at "
+            "registration that the template cannot reference (Ref and GetAtt give the "
+            "resource id, not the ARN). The handlers call RegisterScalableTarget only with "
+            "SuspendedState, on the service's own resource id from the resource properties, to "
+            "suspend dynamic scale-in during a CodeDeploy deployment and resume it afterwards."
+        )
+        acknowledge(policy, ["AwsSolutions-IAM5[Resource::*]"], reason)
+        checkov_skip(policy, "CKV_AWS_111", reason)
+        return policy
 
     def _role(
         self, id: str, statements: list[iam.PolicyStatement]
@@ -325,6 +386,7 @@ class CodeDeployRelease(Construct):
         if vpc is not None:
             statements = [*statements, self._vpc_statement()]
         role, policy = self._role(id, statements)
+        self._handler_roles.append(role)
         if vpc is not None:
             self._acknowledge_vpc_wildcards(policy)
         fn = lambda_.Function(
@@ -578,6 +640,22 @@ def _whole_intervals(timeout: Duration) -> Duration:
     return Duration.seconds(total * interval)
 
 
+def _cfn_scalable_target(
+    target: appscaling.ScalableTarget | ecs.ScalableTaskCount | None,
+) -> appscaling.CfnScalableTarget | None:
+    """The CloudFormation scalable target behind ``target`` (None when none is given)."""
+    if target is None:
+        return None
+    if isinstance(target, ecs.ScalableTaskCount):
+        # BaseScalableAttribute keeps its ScalableTarget as the child "Target" (aws-cdk-lib).
+        inner = target.node.find_child("Target")
+        assert isinstance(inner, appscaling.ScalableTarget)
+        target = inner
+    cfn = target.node.default_child
+    assert isinstance(cfn, appscaling.CfnScalableTarget)
+    return cfn
+
+
 def _controller(service: ecs.FargateService) -> str | None:
     """The service's deployment controller type, or None when unknown (a token, an import)."""
     cfn_service = service.node.default_child
@@ -600,8 +678,18 @@ def _validate(
     hooks: Mapping[str, lambda_.IFunction],
     timeout: Duration,
     log_retention: logs.RetentionDays,
+    cfn_target: appscaling.CfnScalableTarget | None = None,
 ) -> None:
     checks = Checks("CodeDeployRelease")
+    if cfn_target is not None:
+        key = (cfn_target.service_namespace, cfn_target.scalable_dimension)
+        checks.check(
+            any(is_token(part) for part in key) or key == ("ecs", "ecs:service:DesiredCount"),
+            "scalable_target",
+            f"a scalable target of {key[0]} / {key[1]}",
+            "the scalable target of the service's desired count (ecs / ecs:service:DesiredCount)",
+            "Pass service.auto_scale_task_count(...) of the released service.",
+        )
     checks.check(
         controller in (None, "CODE_DEPLOY"),
         "service",

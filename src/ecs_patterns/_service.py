@@ -81,7 +81,10 @@ class FargateWebService(Construct):
     Change listener settings (certificate, SSL policy, ports) only right after a deployment
     that ended on the template's target group, or in a stack update that also deploys.
     * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
-      between ``min_capacity`` and ``max_capacity``, plus optional schedules.
+      between ``min_capacity`` and ``max_capacity``, plus optional schedules. During a
+      deployment scale-in is off and scale-out continues: Application Auto Scaling does this
+      itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release
+      custom resource suspends dynamic scale-in until the deployment has ended.
 
     Attributes:
         props: the props as given.
@@ -321,6 +324,7 @@ class FargateWebService(Construct):
             log_key=self.cluster.key,
             log_retention=props.log_retention,
             log_removal_policy=props.log_removal_policy,
+            scalable_target=self.scalable_target,
         )
 
     def _native_hooks(self, strategy: EcsNativeBlueGreen) -> None:

@@ -11,6 +11,9 @@ Resource properties (all strings, as CloudFormation sends them):
     Cluster, Service: the ECS service (CODE_DEPLOY controller), name or ARN.
     TaskDefinitionArn: the revision to run.
     AppSpec: the AppSpec (JSON) that deploys TaskDefinitionArn.
+    SuspendScaleIn, ScalableTargetResourceId (optional): when SuspendScaleIn is "true", dynamic
+        scale-in of the service's Application Auto Scaling target (``service/CLUSTER/SERVICE``,
+        dimension ``ecs:service:DesiredCount``) is suspended for the length of a deployment.
 
 Create/Update:
     1. An active deployment of the group that this resource started (found by its description)
@@ -25,6 +28,15 @@ Create/Update:
        only cost time.
     3. Otherwise ``CreateDeployment`` with the AppSpec; the deployment id is the physical id,
        so each release is a new physical resource and CloudFormation deletes the previous one.
+
+Scale-in during a deployment (SuspendScaleIn "true"): before ``CreateDeployment`` (and before
+stopping a leftover deployment) ``DynamicScalingInSuspended`` is set on the scalable target;
+scale-out and scheduled scaling keep their state. It is set back to false when the deployment
+reaches a final state (Succeeded; Failed or Stopped once CodeDeploy's rollback finished), when
+``CreateDeployment`` fails, when nothing needs deploying, when the property is removed, and on
+Delete. A missing scalable target means nothing to do; both directions are idempotent. When the
+provider times out, the framework answers CloudFormation without calling this code, so scale-in
+stays suspended until the stack rollback's Update, which always ends by restoring it.
 
 Delete: a deployment that is still active is stopped with automatic rollback; every error is
 logged and ignored (a failed delete would block the stack). Nothing else is deleted.
@@ -74,6 +86,8 @@ TRANSIENT_CODES = frozenset(
         "ServiceUnavailableException",
         "InternalFailure",
         "InternalServerError",
+        # Application Auto Scaling: "a pending update" of the same scalable target.
+        "ConcurrentUpdateException",
     }
 )
 """Error codes that ``is_complete`` treats as "ask again at the next poll"."""
@@ -91,8 +105,13 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
 Clients = dict[str, Any]
 
 
+SCALING_NAMESPACE = "ecs"
+SCALING_DIMENSION = "ecs:service:DesiredCount"
+
+
 def _clients() -> Clients:
     return {
+        "autoscaling": boto3.client("application-autoscaling", config=_CONFIG),
         "codedeploy": boto3.client("codedeploy", config=_CONFIG),
         "ecs": boto3.client("ecs", config=_CONFIG),
     }
@@ -135,6 +154,7 @@ def handle_event(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
         return _release(event, clients)
     if request == "Delete":
         _stop_quietly(event.get("PhysicalResourceId", ""), clients)
+        _resume_quietly(event.get("ResourceProperties", {}), clients)
         return {"PhysicalResourceId": event["PhysicalResourceId"]}
     raise ValueError(f"unknown RequestType {request!r}")
 
@@ -148,6 +168,11 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
     props = event["ResourceProperties"]
     codedeploy = clients["codedeploy"]
     requested = props["TaskDefinitionArn"]
+    target = scale_in_target(props)
+    previous_target = scale_in_target(event.get("OldResourceProperties", {}))
+    if previous_target is not None and previous_target != target:
+        # SuspendScaleIn was switched off (or the service replaced): leave nothing suspended.
+        set_scale_in_suspended(previous_target, False, clients["autoscaling"])
 
     for deployment_id in _active_deployments(props, codedeploy):
         info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
@@ -163,6 +188,9 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
             deployment_id=deployment_id,
             status=info.get("status"),
         )
+        if target is not None:
+            # Kept suspended through the rollback; is_complete restores it once it is over.
+            set_scale_in_suspended(target, True, clients["autoscaling"])
         codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
         return _response(deployment_id, ACTION_STOP)
 
@@ -172,17 +200,28 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
             "the service already runs what the AppSpec asks for: nothing to deploy",
             task_definition=requested,
         )
+        if target is not None:
+            # Restores a suspension left by a timed-out operation (the framework's onTimeout
+            # cannot); a no-op otherwise.
+            set_scale_in_suspended(target, False, clients["autoscaling"])
         return _response(f"{NO_DEPLOYMENT}:{requested}", ACTION_NONE)
 
-    created = codedeploy.create_deployment(
-        applicationName=props["ApplicationName"],
-        deploymentGroupName=props["DeploymentGroupName"],
-        description=_description(event),
-        revision={
-            "revisionType": "AppSpecContent",
-            "appSpecContent": {"content": props["AppSpec"]},
-        },
-    )
+    if target is not None:
+        set_scale_in_suspended(target, True, clients["autoscaling"])
+    try:
+        created = codedeploy.create_deployment(
+            applicationName=props["ApplicationName"],
+            deploymentGroupName=props["DeploymentGroupName"],
+            description=_description(event),
+            revision={
+                "revisionType": "AppSpecContent",
+                "appSpecContent": {"content": props["AppSpec"]},
+            },
+        )
+    except Exception:
+        if target is not None:
+            _resume_quietly(props, clients)
+        raise
     deployment_id = created["deploymentId"]
     _log("created deployment", deployment_id=deployment_id, changes=changes)
     return _response(deployment_id, ACTION_DEPLOY)
@@ -289,6 +328,71 @@ def differences(props: dict[str, Any], current: dict[str, Any]) -> list[str]:
     return found
 
 
+def scale_in_target(props: dict[str, Any]) -> str | None:
+    """The scalable target whose scale-in a deployment suspends, or None (feature off)."""
+    if str(props.get("SuspendScaleIn", "")).lower() != "true":
+        return None
+    resource_id = props.get("ScalableTargetResourceId")
+    return str(resource_id) if resource_id else None
+
+
+def set_scale_in_suspended(resource_id: str, suspended: bool, autoscaling: Any) -> bool:
+    """Set ``DynamicScalingInSuspended`` of the service's scalable target; False when none.
+
+    The target is read first: a call is made only when the flag differs (idempotent on
+    retries), and the other two flags are written back unchanged, so that only scale-in moves.
+    ``RegisterScalableTarget`` on an existing target changes only the parameters it is given
+    (Application Auto Scaling API reference), so the minimum and maximum capacity stay.
+    """
+    described = autoscaling.describe_scalable_targets(
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceIds=[resource_id],
+        ScalableDimension=SCALING_DIMENSION,
+    )
+    targets = described.get("ScalableTargets", [])
+    if not targets:
+        _log("no scalable target: scale-in left alone", resource_id=resource_id)
+        return False
+    state = targets[0].get("SuspendedState") or {}
+    if bool(state.get("DynamicScalingInSuspended", False)) == suspended:
+        _log("scale-in already in the wanted state", resource_id=resource_id, suspended=suspended)
+        return True
+    autoscaling.register_scalable_target(
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+        SuspendedState={
+            "DynamicScalingInSuspended": suspended,
+            "DynamicScalingOutSuspended": bool(state.get("DynamicScalingOutSuspended", False)),
+            "ScheduledScalingSuspended": bool(state.get("ScheduledScalingSuspended", False)),
+        },
+    )
+    _log(
+        "suspended dynamic scale-in" if suspended else "resumed dynamic scale-in",
+        resource_id=resource_id,
+    )
+    return True
+
+
+def _resume_quietly(props: dict[str, Any], clients: Clients) -> None:
+    """Resume scale-in where a failure must not hide the original error or block a delete."""
+    target = scale_in_target(props)
+    if target is None:
+        return
+    try:
+        set_scale_in_suspended(target, False, clients["autoscaling"])
+    except (ClientError, BotoCoreError) as error:
+        LOG.warning(
+            json.dumps(
+                {
+                    "message": "could not resume dynamic scale-in; resume it by hand",
+                    "resource_id": target,
+                    "error": str(error),
+                }
+            )
+        )
+
+
 def _stop_quietly(physical_id: str, clients: Clients) -> None:
     if not DEPLOYMENT_ID.match(physical_id):
         _log("nothing to stop: no deployment behind this physical id", physical_id=physical_id)
@@ -391,8 +495,15 @@ def _check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
         _log("waiting for the rollback deployment", rollback_id=rollback_id)
         return {"IsComplete": False}
 
+    # The deployment (and its rollback) is over: scale-in is resumed before any answer, so
+    # that no final answer leaves it suspended. An error here is retried at the next poll
+    # when transient (check_complete); the status is read again, which is cheap.
+    props = event["ResourceProperties"]
+    target = scale_in_target(props)
+    if target is not None:
+        set_scale_in_suspended(target, False, clients["autoscaling"])
+
     if action == ACTION_STOP:
-        props = event["ResourceProperties"]
         changes = differences(props, running(props, clients["ecs"]))
         if not changes:
             _log(
