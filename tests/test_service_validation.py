@@ -55,6 +55,12 @@ def test_fails_on_invalid_cpu_memory_pair(valid: dict[str, Any]) -> None:
     assert "with cpu=256: 512, 1024, 2048" in str(err)
 
 
+def test_fails_on_desired_count_beyond_the_ecs_limit_on_its_own(valid: dict[str, Any]) -> None:
+    # Found by tests/property: with max_capacity also out of range, only max_capacity was named.
+    err = _fails("desired_count", **valid, desired_count=5001, max_capacity=5001)
+    assert set(err.props) == {"max_capacity", "desired_count"}
+
+
 @pytest.mark.parametrize("port", [0, 65536])
 def test_fails_on_port_outside_1_to_65535(valid: dict[str, Any], port: int) -> None:
     _fails("container_port", **valid, container_port=port)

@@ -628,6 +628,7 @@ class WebServiceProps:
             "tasks serves 503s.",
         )
         checks.int_range("max_capacity", self.max_capacity, 1, _MAX_TASKS)
+        checks.int_range("desired_count", self.desired_count, 1, _MAX_TASKS)
         low, high = self.min_capacity, self.max_capacity
         concrete = not is_token(low) and not is_token(high)
         if concrete:
