@@ -149,6 +149,16 @@ def test_escape_hatches_expose_the_l2_objects() -> None:
         ({"vpc_cidr": "10.0.0.0/24"}, "vpc_cidr"),
         ({"flow_log_retention": logs.RetentionDays.INFINITE}, "flow_log_retention"),
         ({"log_retention": logs.RetentionDays.INFINITE}, "log_retention"),
+        # Found by tests/property: ECS allows 1-255 letters, digits, '-' and '_'.
+        ({"cluster_name": ""}, "cluster_name"),
+        # Found by tests/property: aws-cdk-lib raised a jsii error for these CIDRs.
+        ({"vpc_cidr": "10.0.0.0/19"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.0.0.0/18", "max_azs": 4}, "vpc_cidr"),
+        ({"vpc_cidr": "300.0.0.0/16"}, "vpc_cidr"),
+        ({"vpc_cidr": "not-a-cidr/16"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.0.0.1/16"}, "vpc_cidr"),
+        ({"cluster_name": "my cluster"}, "cluster_name"),
+        ({"cluster_name": "c" * 256}, "cluster_name"),
     ],
 )
 def test_fails_on_invalid_props(kwargs: dict[str, object], prop: str) -> None:

@@ -61,6 +61,12 @@ def test_fails_on_desired_count_beyond_the_ecs_limit_on_its_own(valid: dict[str,
     assert set(err.props) == {"max_capacity", "desired_count"}
 
 
+@pytest.mark.parametrize("name", ["", "my service", "web/1", "w" * 256])
+def test_fails_on_service_name_ecs_rejects(valid: dict[str, Any], name: str) -> None:
+    # Found by tests/property: any string reached the template; ECS allows 1-255 [A-Za-z0-9_-].
+    _fails("service_name", **valid, service_name=name)
+
+
 @pytest.mark.parametrize("port", [0, 65536])
 def test_fails_on_port_outside_1_to_65535(valid: dict[str, Any], port: int) -> None:
     _fails("container_port", **valid, container_port=port)

@@ -320,13 +320,13 @@ def _vpc_cidrs() -> st.SearchStrategy[str]:
         lambda a, b, prefix: f"10.{a}.{b}.0/{prefix}",
         st.integers(0, 255),
         st.just(0),
-        st.sampled_from([16, 17, 18, 19, 20]),
+        st.sampled_from([16, 17, 18]),
     )
 
 
 def cluster_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
     invalid_cidrs = st.sampled_from(
-        ["10.0.0.0/8", "10.0.0.0/24", "10.0.0.0", "not-a-cidr/16", "10.0.0.1/16", "300.0.0.0/16"]
+        ["10.0.0.0/8", "10.0.0.0/19", "10.0.0.0/20", "10.0.0.0/24", "10.0.0.0", "not-a-cidr/16", "10.0.0.1/16", "300.0.0.0/16"]
     )
     return st.fixed_dictionaries(
         {},
