@@ -67,6 +67,26 @@ def test_fails_on_service_name_ecs_rejects(valid: dict[str, Any], name: str) -> 
     _fails("service_name", **valid, service_name=name)
 
 
+@pytest.mark.parametrize(
+    "prop",
+    [
+        "health_check_interval",
+        "health_check_timeout",
+        "target_health_check_interval",
+        "target_health_check_timeout",
+        "slow_start",
+    ],
+)
+def test_fails_on_a_deploy_time_token_where_aws_cdk_lib_needs_a_literal(
+    valid: dict[str, Any], prop: str
+) -> None:
+    # Found by tests/property: these passed as tokens and aws-cdk-lib then raised a jsii error
+    # (range checks and unit conversions at synthesis).
+    token = Duration.seconds(CfnParameter(new_stack(), "P", type="Number").value_as_number)
+    err = _fails(prop, **valid, **{prop: token})
+    assert "known at synthesis" in str(err)
+
+
 @pytest.mark.parametrize("port", [0, 65536])
 def test_fails_on_port_outside_1_to_65535(valid: dict[str, Any], port: int) -> None:
     _fails("container_port", **valid, container_port=port)

@@ -104,7 +104,6 @@ class ClusterProps:
             self._check_vpc_cidr(checks)
         checks.done()
 
-
     def _check_vpc_cidr(self, checks: Checks) -> None:
         # The new VPC gives each AZ a /24 public and a /20 private subnet; CDK allocates the /24s
         # first, then /20s on /20 boundaries, so it needs (max_azs + 1) x 4096 addresses.

@@ -163,7 +163,9 @@ class WebServiceProps:
             images without a shell or curl (distroless) need their own, e.g.
             ``["CMD", "/app/healthcheck"]``. The check is always on.
         health_check_interval: Default 30 s (seed). ECS accepts 5 to 300 s.
-        health_check_timeout: Default 5 s. 2 to 120 s and below the interval.
+        health_check_timeout: Default 5 s. 2 to 120 s and below the interval. Both must be
+            literals, not deploy-time tokens: aws-cdk-lib checks them when it renders the
+            template.
         health_check_retries: Default 3. 1 to 10.
         health_check_start_period: Grace before failures count. Default 60 s (seed), long
             enough for a JVM or a migration at start. 0 to 300 s.
@@ -221,7 +223,8 @@ class WebServiceProps:
         web_acl_arn: Associate this existing regional web ACL (for example one managed by AWS
             Firewall Manager) instead of creating one. Default: a new web ACL (with ``waf``).
 
-    Target group:
+    Target group (interval, timeout and slow start must be literals, not deploy-time tokens:
+    aws-cdk-lib converts and checks them when it builds the target group):
         target_health_check_interval: Default 10 s. 5 to 300 s.
         target_healthy_threshold: Default 2. 2 to 10. ``interval x threshold`` must be at most
             30 s, the seed's target for a new task to become healthy behind the ALB.
@@ -229,7 +232,9 @@ class WebServiceProps:
             to 10.
         target_health_check_timeout: Default 5 s. 2 to 120 s and below the interval.
         deregistration_delay: Default 30 s: long enough to drain web requests, short enough for
-            five-minute deployments. 0 to 3600 s.
+            five-minute deployments. 0 to 3600 s; above 60 s raises the warning
+            ``ecs-patterns:LongDeregistrationDelay`` (and acknowledges the library's
+            ``EcsPatterns-DeregistrationDelay`` rule on the target group).
         slow_start: Ramp-up of traffic to a new target. Default: off. 30 to 900 s, or 0 (off).
 
     Service:
@@ -448,6 +453,13 @@ class WebServiceProps:
                 "['CMD', executable, args...] or ['CMD-SHELL', 'shell command']",
                 "Start the command with 'CMD' or 'CMD-SHELL', e.g. ['CMD', '/app/healthcheck'].",
             )
+        for name in ("health_check_interval", "health_check_timeout"):
+            checks.known(
+                name,
+                getattr(self, name),
+                "aws-cdk-lib checks the container health "
+                "check's range when it renders the template",
+            )
         checks.duration_range("health_check_interval", self.health_check_interval, 5, 300)
         checks.duration_range("health_check_timeout", self.health_check_timeout, 2, 120)
         checks.int_range("health_check_retries", self.health_check_retries, 1, 10)
@@ -568,6 +580,12 @@ class WebServiceProps:
             )
 
     def _check_target_group(self, checks: Checks) -> None:
+        for name in ("target_health_check_interval", "target_health_check_timeout", "slow_start"):
+            checks.known(
+                name,
+                getattr(self, name),
+                "aws-cdk-lib converts and checks it when it builds the target group",
+            )
         checks.duration_range(
             "target_health_check_interval", self.target_health_check_interval, 5, 300
         )

@@ -78,6 +78,18 @@ class Checks:
             f"Set {prop} to Duration.seconds(n) with {low_s:g} <= n <= {high_s:g}.",
         )
 
+    def known(self, prop: str, value: object, why: str) -> None:
+        """``value`` must be known at synthesis, not an unresolved token; ``why`` says who needs
+        it."""
+        if value is not None and is_token(value):
+            self.fail(
+                prop,
+                "an unresolved token",
+                f"a value known at synthesis time ({why})",
+                f"Pass {prop} as a literal (for example from context), not from a CfnParameter "
+                "or another deploy-time value.",
+            )
+
     def done(self) -> None:
         """Raise ConfigurationError if any problem was recorded."""
         if self._problems:

@@ -14,6 +14,7 @@ wasted time.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ __all__ = [
     "github_role_specs",
     "invalid_props",
     "monitoring_specs",
+    "refusal_problems",
     "repository_specs",
     "scheduled_capacity_specs",
     "service_connect_specs",
@@ -89,6 +91,28 @@ def invalid_props(spec: Spec) -> set[str]:
     return {name for name, value in spec.items() if value.invalid}
 
 
+def refusal_problems(
+    err: ep.ConfigurationError, classes: Sequence[Callable[..., Any]], spec: Spec
+) -> list[str]:
+    """What is wrong with a refusal: props that are not fields of the refusing class (one of
+    ``classes``), and invalid props of ``spec`` it does not name. Empty when it is as promised."""
+    by_name = {getattr(cls, "__name__", ""): cls for cls in classes}
+    cls = by_name.get(err.props_class)
+    if cls is None:
+        return [f"refused by an unexpected props class {err.props_class}: {err}"]
+    fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    problems = [
+        f"{p!r} is no prop of {err.props_class}: {err}" for p in err.props if p not in fields
+    ]
+    if cls is classes[0]:
+        unnamed = sorted(invalid_props(spec) - set(err.props))
+        problems += [f"invalid {p!r} not named: {err}" for p in unnamed]
+    problems += [
+        f"problem without allowed/fix: {p}" for p in err.problems if not (p.fix and p.allowed)
+    ]
+    return problems
+
+
 def _unique(prefix: str) -> str:
     return f"{prefix}{next(_ids)}"
 
@@ -97,9 +121,7 @@ def _number_param(default: int | float) -> Value:
     """A deploy-time number: a CfnParameter of type Number with a valid default."""
 
     def make(scope: Construct) -> Any:
-        param = CfnParameter(
-            Stack.of(scope), _unique("Num"), type="Number", default=default
-        )
+        param = CfnParameter(Stack.of(scope), _unique("Num"), type="Number", default=default)
         return param.value_as_number
 
     return Value(make, f"<token number, default {default}>")
@@ -156,8 +178,9 @@ def seconds(
     token: bool = True,
     invalid: Sequence[int] = (),
     limits: tuple[int, int] | None = None,
+    literal: bool = False,
 ) -> st.SearchStrategy[Value]:
-    """A Duration prop in whole seconds; like :func:`ints`."""
+    """A Duration prop in whole seconds; like :func:`ints`. ``literal``: tokens are invalid."""
 
     def dur(amount: int, wrong: bool = False) -> Value:
         return Value(lambda _s: Duration.seconds(amount), f"Duration.seconds({amount})", wrong)
@@ -165,6 +188,11 @@ def seconds(
     options = [st.one_of(st.sampled_from([low, high]), st.integers(low, high)).map(dur)]
     if token:
         options.append(st.integers(low, high).map(_seconds_param))
+    elif bad and literal:
+        # A prop that must be known at synthesis: a token is invalid.
+        options.append(
+            st.integers(low, high).map(_seconds_param).map(lambda v: Value(v.make, v.label, True))
+        )
     if bad:
         doc_low, doc_high = limits if limits is not None else (low, high)
         wrong = st.one_of(
@@ -245,9 +273,7 @@ def _repository_names() -> st.SearchStrategy[str]:
 def repository_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
     invalid_names = st.one_of(
         st.sampled_from(["", "a", "Team/Web", "-web", "web-", "a//b", "a..b", "a/", "x" * 257]),
-        st.text(min_size=1, max_size=12).filter(
-            lambda n: not set(n) <= set(ALNUM + "._-/")
-        ),
+        st.text(min_size=1, max_size=12).filter(lambda n: not set(n) <= set(ALNUM + "._-/")),
     )
     return st.fixed_dictionaries(
         {},
@@ -301,9 +327,7 @@ def _capacity_value(*, bad: bool) -> st.SearchStrategy[Value]:
         return Value(lambda _s: ep.CapacityStrategy(**kwargs), f"CapacityStrategy({kwargs})")
 
     return (
-        capacity_specs(bad=False)
-        .filter(lambda spec: _accepts(ep.CapacityStrategy, spec))
-        .map(make)
+        capacity_specs(bad=False).filter(lambda spec: _accepts(ep.CapacityStrategy, spec)).map(make)
     )
 
 
@@ -326,7 +350,16 @@ def _vpc_cidrs() -> st.SearchStrategy[str]:
 
 def cluster_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
     invalid_cidrs = st.sampled_from(
-        ["10.0.0.0/8", "10.0.0.0/19", "10.0.0.0/20", "10.0.0.0/24", "10.0.0.0", "not-a-cidr/16", "10.0.0.1/16", "300.0.0.0/16"]
+        [
+            "10.0.0.0/8",
+            "10.0.0.0/19",
+            "10.0.0.0/20",
+            "10.0.0.0/24",
+            "10.0.0.0",
+            "not-a-cidr/16",
+            "10.0.0.1/16",
+            "300.0.0.0/16",
+        ]
     )
     return st.fixed_dictionaries(
         {},
@@ -334,9 +367,7 @@ def cluster_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             "max_azs": ints(2, 6, bad=bad, token=False, invalid=[1]),
             "nat_gateways": optional(ints(1, 2, bad=bad, token=False, limits=(1, 6))),
             "vpc_cidr": strings(_vpc_cidrs(), invalid_cidrs, bad=bad),
-            "flow_log_retention": choice(
-                FINITE_RETENTION, [logs.RetentionDays.INFINITE], bad=bad
-            ),
+            "flow_log_retention": choice(FINITE_RETENTION, [logs.RetentionDays.INFINITE], bad=bad),
             "log_retention": choice(FINITE_RETENTION, [logs.RetentionDays.INFINITE], bad=bad),
             "container_insights": choice(
                 [
@@ -413,10 +444,12 @@ def service_connect_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
         st.just(
             _construct(
                 "<HttpNamespace arn>",
-                lambda s: shared(
-                    "Namespace",
-                    lambda st_, i: servicediscovery.HttpNamespace(st_, i, name="internal"),
-                )(s).namespace_arn,
+                lambda s: (
+                    shared(
+                        "Namespace",
+                        lambda st_, i: servicediscovery.HttpNamespace(st_, i, name="internal"),
+                    )(s).namespace_arn
+                ),
             )
         ),
         st.just(plain("internal")),
@@ -433,9 +466,7 @@ def service_connect_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
     )
 
 
-def _nested(
-    cls: Callable[..., Any], specs: st.SearchStrategy[Spec]
-) -> st.SearchStrategy[Value]:
+def _nested(cls: Callable[..., Any], specs: st.SearchStrategy[Spec]) -> st.SearchStrategy[Value]:
     """A nested props object the class accepts (its own properties cover rejections)."""
 
     def make(spec: Spec) -> Value:
@@ -518,25 +549,27 @@ def _environment(*, bad: bool) -> st.SearchStrategy[Value]:
     return entries.map(lambda env: plain(env, invalid=bool(set(env) & set(wrong))))
 
 
+def _secure_parameter(name: str) -> Callable[[Stack, str], Any]:
+    def make(stack: Stack, id: str) -> Any:
+        return ssm.StringParameter.from_secure_string_parameter_attributes(
+            stack, id, parameter_name=f"/app/{name.lower()}"
+        )
+
+    return make
+
+
 def _secrets() -> st.SearchStrategy[Value]:
     def make(names: list[str]) -> Value:
         def build_secrets(scope: Construct) -> dict[str, ecs.Secret]:
             out = {}
             for name in names:
-                parameter = shared(
-                    f"Secret{name}",
-                    lambda s, i, n=name: ssm.StringParameter.from_secure_string_parameter_attributes(
-                        s, i, parameter_name=f"/app/{n.lower()}"
-                    ),
-                )(scope)
+                parameter = shared(f"Secret{name}", _secure_parameter(name))(scope)
                 out[name] = ecs.Secret.from_ssm_parameter(parameter)
             return out
 
         return Value(build_secrets, f"<secrets {names}>")
 
-    return st.lists(st.sampled_from(["DB_PASSWORD", "API_KEY", "LOG_LEVEL"]), unique=True).map(
-        make
-    )
+    return st.lists(st.sampled_from(["DB_PASSWORD", "API_KEY", "LOG_LEVEL"]), unique=True).map(make)
 
 
 def _certificate() -> Value:
@@ -555,9 +588,9 @@ def _cidrs(*, bad: bool) -> st.SearchStrategy[Value]:
     ).map(plain)
     if not bad:
         return good
-    wrong = st.sampled_from(
-        [["10.0.0.1/8"], ["1.2.3.4"], ["::/0"], ["10.0.0.0/33"], ["nope"]]
-    ).map(lambda v: plain(v, invalid=True))
+    wrong = st.sampled_from([["10.0.0.1/8"], ["1.2.3.4"], ["::/0"], ["10.0.0.0/33"], ["nope"]]).map(
+        lambda v: plain(v, invalid=True)
+    )
     return st.one_of(good, wrong)
 
 
@@ -608,8 +641,8 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
                 bad=bad,
             )
         ),
-        "health_check_interval": seconds(5, 300, bad=bad),
-        "health_check_timeout": seconds(2, 120, bad=bad, invalid=[0]),
+        "health_check_interval": seconds(5, 300, bad=bad, token=False, literal=True),
+        "health_check_timeout": seconds(2, 120, bad=bad, token=False, literal=True, invalid=[0]),
         "health_check_retries": ints(1, 10, bad=bad),
         "health_check_start_period": seconds(0, 300, bad=bad),
         "readonly_root_filesystem": choice([True, False], bad=bad),
@@ -620,9 +653,7 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
                 bad=bad,
             )
         ),
-        "memory_reservation_mib": optional(
-            ints(6, 2048, bad=bad, token=False, limits=(6, 122880))
-        ),
+        "memory_reservation_mib": optional(ints(6, 2048, bad=bad, token=False, limits=(6, 122880))),
         "environment": _environment(bad=bad),
         "secrets": _secrets(),
         "log_retention": choice(FINITE_RETENTION, [logs.RetentionDays.INFINITE], bad=bad),
@@ -631,7 +662,11 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
         "tracing": choice([False, True], bad=bad),
         "internet_facing": choice([True, False], bad=bad),
         "ssl_policy": choice(
-            [elbv2.SslPolicy.RECOMMENDED_TLS, elbv2.SslPolicy.TLS13_RES, elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES],
+            [
+                elbv2.SslPolicy.RECOMMENDED_TLS,
+                elbv2.SslPolicy.TLS13_RES,
+                elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES,
+            ],
             bad=bad,
         ),
         "ingress_cidrs": optional(_cidrs(bad=bad)),
@@ -657,14 +692,18 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
                 bad=bad,
             )
         ),
-        "target_health_check_interval": seconds(5, 15, bad=bad, limits=(5, 300)),
+        "target_health_check_interval": seconds(
+            5, 15, bad=bad, limits=(5, 300), token=False, literal=True
+        ),
         "target_healthy_threshold": ints(2, 3, bad=bad, limits=(2, 10)),
         "target_unhealthy_threshold": ints(2, 10, bad=bad),
-        "target_health_check_timeout": seconds(2, 4, bad=bad, limits=(2, 120)),
+        "target_health_check_timeout": seconds(
+            2, 4, bad=bad, limits=(2, 120), token=False, literal=True
+        ),
         "deregistration_delay": seconds(0, 3600, bad=bad),
         "slow_start": optional(
             st.one_of(
-                seconds(30, 900, bad=bad, token=False, invalid=[10, 29]),
+                seconds(30, 900, bad=bad, token=False, literal=True, invalid=[10, 29]),
                 st.just(plain(Duration.seconds(0))),
             )
         ),
@@ -678,7 +717,9 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
         "health_check_grace_period": seconds(0, 600, bad=bad, limits=(0, 2147483647)),
         "capacity": optional(_capacity_value(bad=bad)),
         "enable_execute_command": choice([False, True], bad=bad),
-        "service_connect": optional(_nested(ep.ServiceConnectOptions, service_connect_specs(bad=False))),
+        "service_connect": optional(
+            _nested(ep.ServiceConnectOptions, service_connect_specs(bad=False))
+        ),
         "cpu_target_percent": ints(10, 90, bad=bad),
         "memory_target_percent": optional(ints(10, 90, bad=bad)),
         "requests_per_target": optional(ints(1, 1_000_000, bad=bad)),
@@ -725,9 +766,11 @@ def monitoring_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             "email_subscriptions": st.one_of(
                 emails.map(plain),
                 *(
-                    [st.sampled_from([["not-an-email"], ["a@b"], "x@example.com"]).map(
-                        lambda v: plain(v, invalid=True)
-                    )]
+                    [
+                        st.sampled_from([["not-an-email"], ["a@b"], "x@example.com"]).map(
+                            lambda v: plain(v, invalid=True)
+                        )
+                    ]
                     if bad
                     else []
                 ),
@@ -735,9 +778,11 @@ def monitoring_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             "https_subscriptions": st.one_of(
                 urls.map(plain),
                 *(
-                    [st.sampled_from([["http://hooks.example.com"], ["https://"]]).map(
-                        lambda v: plain(v, invalid=True)
-                    )]
+                    [
+                        st.sampled_from([["http://hooks.example.com"], ["https://"]]).map(
+                            lambda v: plain(v, invalid=True)
+                        )
+                    ]
                     if bad
                     else []
                 ),
@@ -758,17 +803,19 @@ def monitoring_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
                     lambda s: Value(lambda _x: Duration.seconds(s), f"Duration.seconds({s})")
                 ),
                 *(
-                    [st.sampled_from([0, 30, 90, 86460]).map(
-                        lambda s: Value(
-                            lambda _x: Duration.seconds(s), f"Duration.seconds({s})", True
+                    [
+                        st.sampled_from([0, 30, 90, 86460]).map(
+                            lambda s: Value(
+                                lambda _x: Duration.seconds(s), f"Duration.seconds({s})", True
+                            )
                         )
-                    )]
+                    ]
                     if bad
                     else []
                 ),
             ),
             "evaluation_periods": ints(1, 5, bad=bad, token=False, limits=(1, 1440)),
-            # Its upper bound is evaluation_periods, a cross-field rule: only 0 and below are invalid alone.
+            # Bounded by evaluation_periods (a cross-field rule): alone, only < 1 is invalid.
             "datapoints_to_alarm": ints(1, 3, bad=bad, token=False, limits=(1, 10**9)),
             "cpu_threshold_percent": choice([1, 50, 80.5, 100], [0, 101, -5], bad=bad),
             "memory_threshold_percent": choice([1, 80, 100], [0, 100.5], bad=bad),
@@ -824,9 +871,11 @@ def github_repo_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             "branches": st.one_of(
                 st.lists(branches, max_size=3, unique=True).map(tuple).map(plain),
                 *(
-                    [st.lists(bad_branches, min_size=1, max_size=2).map(
-                        lambda v: plain(tuple(v), invalid=True)
-                    )]
+                    [
+                        st.lists(bad_branches, min_size=1, max_size=2).map(
+                            lambda v: plain(tuple(v), invalid=True)
+                        )
+                    ]
                     if bad
                     else []
                 ),
@@ -834,9 +883,11 @@ def github_repo_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             "environments": st.one_of(
                 st.lists(environments, max_size=2, unique=True).map(tuple).map(plain),
                 *(
-                    [st.sampled_from([("pro*d",), (" x",), ("",)]).map(
-                        lambda v: plain(v, invalid=True)
-                    )]
+                    [
+                        st.sampled_from([("pro*d",), (" x",), ("",)]).map(
+                            lambda v: plain(v, invalid=True)
+                        )
+                    ]
                     if bad
                     else []
                 ),
@@ -889,4 +940,3 @@ def _qualifier_unused(spec: Spec) -> Spec:
     if assume is not None and assume.make(None) is False and qualifier is not None:  # type: ignore[arg-type]
         return {**spec, "cdk_bootstrap_qualifier": Value(qualifier.make, qualifier.label)}
     return spec
-
