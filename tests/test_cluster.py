@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 import ecs_patterns as ep
+from ecs_patterns.testing import nag_findings
 from tests.conftest import Synthesized, new_stack
 
 
@@ -199,3 +201,22 @@ def test_capacity_strategy_spot_only_is_an_explicit_opt_in() -> None:
         on_demand_base=0, on_demand_weight=0, spot_weight=1, allow_spot_only=True
     )
     assert strategy.uses_spot
+
+
+def test_disabled_container_insights_is_announced_and_acknowledged() -> None:
+    # Found by tests/property: ContainerInsights.DISABLED was accepted and AwsSolutions-ECS4
+    # then failed the stack.
+    stack = new_stack()
+    cluster = ep.FargateCluster(
+        stack, "Cluster", ep.ClusterProps(container_insights=ecs.ContainerInsights.DISABLED)
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::ECS::Cluster",
+        {"ClusterSettings": [{"Name": "containerInsights", "Value": "disabled"}]},
+    )
+    assert [f.rule for f in nag_findings(stack)] == []
+    assert any(
+        "container_insights=DISABLED" in str(entry.data)
+        for entry in cluster.node.metadata
+        if entry.type == "aws:cdk:warning"
+    )

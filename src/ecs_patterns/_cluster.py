@@ -6,7 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from aws_cdk import CfnResource, RemovalPolicy, Stack
+from aws_cdk import Annotations, CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
@@ -49,6 +49,8 @@ class ClusterProps:
         log_retention: Retention of the ECS Exec session log group. Default one year.
         container_insights: Container Insights mode. Default ENHANCED (per-task and
             per-container metrics, needed for the running-task alarms and dashboards).
+            DISABLED raises the warning ``ecs-patterns:NoContainerInsights`` (and
+            acknowledges AwsSolutions-ECS4 on the cluster).
         default_capacity: The cluster's default capacity provider strategy. Default
             FARGATE base 1 weight 1 + FARGATE_SPOT weight 3 (seed 002/004).
         key: KMS key for ECS Exec sessions and every log group the library creates. Default: a
@@ -229,6 +231,20 @@ class FargateCluster(Construct):
             ),
         )
         self.cluster.add_default_capacity_provider_strategy(props.default_capacity.to_cdk())
+        if props.container_insights == ecs.ContainerInsights.DISABLED:
+            Annotations.of(self).add_warning_v2(
+                "ecs-patterns:NoContainerInsights",
+                "container_insights=DISABLED: no per-task metrics; ServiceMonitoring's "
+                "running-task alarm stays in ALARM without them.",
+            )
+            acknowledge(
+                self.cluster,
+                ["AwsSolutions-ECS4"],
+                "Container Insights was turned off explicitly with "
+                "container_insights=ContainerInsights.DISABLED (announced by the "
+                "ecs-patterns:NoContainerInsights warning), e.g. to save its cost outside "
+                "production.",
+            )
 
     def _new_vpc(self, props: ClusterProps) -> ec2.Vpc:
         vpc = ec2.Vpc(
