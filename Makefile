@@ -19,7 +19,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup synth test lint typecheck unit bench snapshot-update clean
+.PHONY: setup synth test lint typecheck unit bench snapshot-update clean test-deep
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -48,6 +48,11 @@ unit: setup
 	$(BIN)/pytest -m "not slow"
 
 test: lint typecheck unit
+
+# --- property-based tests (issue 6): the deep hypothesis profile; `make test` runs the small one.
+test-deep: setup
+	ECS_PATTERNS_HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/property --hypothesis-show-statistics
+# --- end property-based tests
 
 snapshot-update: setup
 	$(BIN)/pytest -m "not slow" --snapshot-update

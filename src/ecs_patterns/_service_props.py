@@ -155,7 +155,8 @@ class WebServiceProps:
         ephemeral_storage_gib: Task ephemeral storage, 21 to 200. Default: Fargate's 20 GiB.
         container_name: Name of the app container. Default ``"app"``.
         container_port: Port the app listens on, mapped as ``http``. Default 8080: an
-            unprivileged port, so the app can run as a non-root user. 1 to 65535.
+            unprivileged port, so the app can run as a non-root user. 1 to 65535, a literal
+            (the compliance packs cannot judge security-group rules on a deploy-time port).
         health_check_path: Path answered with 2xx when the app is healthy, used by the container
             health check and the target group. Default ``"/health"`` (seed 000).
         health_check_command: Container health check command. Default
@@ -433,6 +434,12 @@ class WebServiceProps:
             self.container_name,
             "1-255 letters, digits, '_' and '-'",
             "Use a short name such as 'app'.",
+        )
+        checks.known(
+            "container_port",
+            self.container_port,
+            "the security-group rules and health check are built from it, and the compliance "
+            "packs cannot judge a port known only at deploy time",
         )
         checks.int_range("container_port", self.container_port, 1, 65535)
         if not is_token(self.health_check_path):

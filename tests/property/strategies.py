@@ -151,14 +151,20 @@ def ints(
     token: bool = True,
     invalid: Sequence[int] = (),
     limits: tuple[int, int] | None = None,
+    literal: bool = False,
 ) -> st.SearchStrategy[Value]:
     """An int prop drawn from ``low..high`` (edges, inner values, tokens) and, if ``bad``, out of
     its documented ``limits`` (default ``(low, high)``): just outside, far off, and ``invalid``.
+    ``literal``: the prop must be known at synthesis, so a token is invalid.
     """
     good = st.one_of(st.sampled_from([low, high]), st.integers(low, high)).map(plain)
     options = [good]
     if token:
         options.append(st.integers(low, high).map(_number_param))
+    elif bad and literal:
+        options.append(
+            st.integers(low, high).map(_number_param).map(lambda v: Value(v.make, v.label, True))
+        )
     if bad:
         doc_low, doc_high = limits if limits is not None else (low, high)
         wrong = st.one_of(
@@ -628,7 +634,7 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             st.sampled_from(["", "-app", "my app", "a" * 256, "app.1"]),
             bad=bad,
         ),
-        "container_port": ints(1, 65535, bad=bad),
+        "container_port": ints(1, 65535, bad=bad, token=False, literal=True),
         "health_check_path": strings(
             st.from_regex(r"/[A-Za-z0-9/._~-]{0,30}", fullmatch=True),
             st.sampled_from(["health", "/a b", "/h?x=1", "/$(id)", "/" + "h" * 1024, ""]),
