@@ -67,6 +67,13 @@ def test_fails_on_service_name_ecs_rejects(valid: dict[str, Any], name: str) -> 
     _fails("service_name", **valid, service_name=name)
 
 
+def test_fails_on_a_deploy_time_container_port(valid: dict[str, Any]) -> None:
+    # Found by tests/property: a token port reached the security-group rules, which the NIST,
+    # HIPAA and PCI packs then could not evaluate (six error findings).
+    port = CfnParameter(new_stack(), "Port", type="Number").value_as_number
+    assert "known at synthesis" in str(_fails("container_port", **valid, container_port=port))
+
+
 @pytest.mark.parametrize(
     "prop",
     [
@@ -77,13 +84,6 @@ def test_fails_on_service_name_ecs_rejects(valid: dict[str, Any], name: str) -> 
         "slow_start",
     ],
 )
-def test_fails_on_a_deploy_time_container_port(valid: dict[str, Any]) -> None:
-    # Found by tests/property: a token port reached the security-group rules, which the NIST,
-    # HIPAA and PCI packs then could not evaluate (six error findings).
-    port = CfnParameter(new_stack(), "Port", type="Number").value_as_number
-    assert "known at synthesis" in str(_fails("container_port", **valid, container_port=port))
-
-
 def test_fails_on_a_deploy_time_token_where_aws_cdk_lib_needs_a_literal(
     valid: dict[str, Any], prop: str
 ) -> None:
