@@ -224,10 +224,11 @@ def test_reports_every_problem_at_once(certificate: acm.ICertificate) -> None:
 
 def test_unresolved_tokens_pass_through(valid: dict[str, Any], stack: Stack) -> None:
     # Number tokens are floats to mypy; cast them as a user would.
-    port = cast(int, CfnParameter(stack, "Port", type="Number").value_as_number)
+    # (container_port must be a literal: see test_fails_on_a_deploy_time_container_port.)
+    count = cast(int, CfnParameter(stack, "Count", type="Number").value_as_number)
     tag = CfnParameter(stack, "Tag").value_as_string
-    props = ep.WebServiceProps(**valid, container_port=port, desired_count=port)
-    assert props.container_port is port
+    props = ep.WebServiceProps(**valid, health_check_retries=count, desired_count=count)
+    assert props.health_check_retries is count
     ep.WebServiceProps(
         certificate=valid["certificate"], repository=ep.EcrRepository(stack, "R"), image_tag=tag
     )
