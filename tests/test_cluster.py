@@ -183,6 +183,9 @@ def test_fails_when_existing_vpc_is_combined_with_new_vpc_shape() -> None:
     [
         ({"on_demand_weight": 0, "spot_weight": 0}, "spot_weight", "at least one"),
         ({"on_demand_base": 0, "on_demand_weight": 0}, "on_demand_base", "allow_spot_only=True"),
+        # Found by tests/property: base 0 with on-demand weight passed, and the library's
+        # EcsPatterns-SpotOnly rule then failed the service.
+        ({"on_demand_base": 0}, "on_demand_base", "allow_spot_only=True"),
         ({"spot_weight": 1001}, "spot_weight", "an integer from 0 to 1000"),
         ({"on_demand_base": -1}, "on_demand_base", "an integer from 0 to 100000"),
     ],
@@ -217,6 +220,31 @@ def test_disabled_container_insights_is_announced_and_acknowledged() -> None:
     assert [f.rule for f in nag_findings(stack)] == []
     assert any(
         "container_insights=DISABLED" in str(entry.data)
+        for entry in cluster.node.metadata
+        if entry.type == "aws:cdk:warning"
+    )
+
+
+def test_spot_without_base_is_announced_and_acknowledged_on_cluster_and_service() -> None:
+    stack = new_stack()
+    strategy = ep.CapacityStrategy(on_demand_base=0, allow_spot_only=True)
+    cluster = ep.FargateCluster(stack, "Cluster", ep.ClusterProps(default_capacity=strategy))
+    ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            allow_plain_http=True,
+            cluster=cluster,
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::ECS::Service",
+        {"CapacityProviderStrategy": Match.array_with([Match.object_like({"Weight": 3})])},
+    )
+    assert nag_findings(stack, packs=[ep.EcsHardeningChecks(stack)]) == []
+    assert any(
+        "allow_spot_only=True" in str(entry.data)
         for entry in cluster.node.metadata
         if entry.type == "aws:cdk:warning"
     )

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from aws_cdk import Annotations, CfnResource, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, Annotations, CfnResource, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
@@ -22,6 +22,7 @@ __all__ = [
     "ECS_NAME_RE",
     "ClusterProps",
     "FargateCluster",
+    "announce_spot_without_base",
     "encrypted_log_group",
     "logs_kms_key",
 ]
@@ -125,6 +126,26 @@ class ClusterProps:
             f"max_azs={azs} private /20 and public /24 subnets",
             "Use a /16 such as '10.0.0.0/16' so each AZ gets room for tasks.",
         )
+
+
+def announce_spot_without_base(scope: Construct, target: Construct) -> None:
+    """Warn about Spot without a FARGATE base (allow_spot_only=True) and acknowledge the rule.
+
+    The acknowledgement is on ``target`` (a service, or an ``ecs.Cluster`` whose capacity
+    provider associations aws-cdk-lib only adds at synthesis), for EcsPatterns-SpotOnly only.
+    """
+    Annotations.of(scope).add_warning_v2(
+        "ecs-patterns:SpotWithoutBase",
+        "allow_spot_only=True: every task may run on FARGATE_SPOT and be reclaimed at once.",
+    )
+    Validations.of(target).acknowledge(
+        Acknowledgment(
+            id="EcsPatterns-SpotOnly",
+            reason="Spot without a FARGATE base was chosen explicitly with "
+            "CapacityStrategy(allow_spot_only=True) (announced by the "
+            "ecs-patterns:SpotWithoutBase warning), for interruption-tolerant workloads.",
+        )
+    )
 
 
 def logs_kms_key(scope: Construct, id: str) -> kms.Key:
@@ -231,6 +252,8 @@ class FargateCluster(Construct):
             ),
         )
         self.cluster.add_default_capacity_provider_strategy(props.default_capacity.to_cdk())
+        if props.default_capacity.may_lose_every_task:
+            announce_spot_without_base(self, self.cluster)
         if props.container_insights == ecs.ContainerInsights.DISABLED:
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:NoContainerInsights",

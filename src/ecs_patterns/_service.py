@@ -11,7 +11,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._cluster import FargateCluster
+from ._cluster import FargateCluster, announce_spot_without_base
 from ._errors import ConfigurationError, Problem
 from ._load_balancer import WebLoadBalancer
 from ._nag import cfn_lint_ignore
@@ -127,6 +127,9 @@ class FargateWebService(Construct):
             )
         )
         self.scalable_target = self._autoscaling(props)
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        if capacity.may_lose_every_task:
+            announce_spot_without_base(self, self.service)
 
         self._order_service_creation(task)
         acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
