@@ -35,7 +35,7 @@ class Profile:
 
 PROFILES = {
     "small": Profile(
-        name="small", props_examples=100, synth_examples=2, web_stacks=2, derandomize=True
+        name="small", props_examples=100, synth_examples=1, web_stacks=3, derandomize=True
     ),
     "deep": Profile(
         name="deep", props_examples=2000, synth_examples=12, web_stacks=4, derandomize=False
