@@ -170,6 +170,13 @@ def test_fails_on_invalid_props(kwargs: dict[str, object], prop: str) -> None:
     assert f"{prop}=" in str(err.value)
 
 
+def test_fails_on_nat_gateways_beyond_six_even_with_max_azs_out_of_range() -> None:
+    # Found by tests/property (deep): max_azs=7 let nat_gateways=7 pass unnamed.
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.ClusterProps(max_azs=7, nat_gateways=7)
+    assert set(err.value.props) == {"max_azs", "nat_gateways"}
+
+
 def test_fails_when_existing_vpc_is_combined_with_new_vpc_shape() -> None:
     stack = new_stack()
     vpc = ec2.Vpc(stack, "Vpc")

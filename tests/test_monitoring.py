@@ -634,3 +634,14 @@ def test_tokens_are_not_judged(stack: Stack, shared_service: ecs.IBaseService) -
         alarm_name_prefix=prefix,
     )
     assert props.email_subscriptions == [email]
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_threshold_is_a_configuration_error_not_a_jsii_crash(value: float) -> None:
+    # Found by tests/property (deep): is_token(inf) sent Infinity to jsii, whose kernel then died
+    # with a BrokenPipeError (invalid JSON), taking every later jsii call with it.
+    stack = new_stack()
+    service = fargate_service(stack, "Svc", ep.FargateCluster(stack, "Cluster"))
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.MonitoringProps(service=service, cpu_threshold_percent=value)
+    assert err.value.props == ("cpu_threshold_percent",)

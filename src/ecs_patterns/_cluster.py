@@ -77,7 +77,8 @@ class ClusterProps:
         checks = Checks("ClusterProps")
         checks.int_range("max_azs", self.max_azs, 2, 6, "Use 2 or 3 zones; one zone is no HA.")
         if self.nat_gateways is not None:
-            checks.int_range("nat_gateways", self.nat_gateways, 1, self.max_azs)
+            azs = self.max_azs if isinstance(self.max_azs, int) else 6
+            checks.int_range("nat_gateways", self.nat_gateways, 1, max(1, min(azs, 6)))
         if self.vpc is not None:
             checks.check(
                 self.nat_gateways is None and self.vpc_cidr == "10.0.0.0/16",
