@@ -645,3 +645,12 @@ def test_non_finite_threshold_is_a_configuration_error_not_a_jsii_crash(value: f
     with pytest.raises(ep.ConfigurationError) as err:
         ep.MonitoringProps(service=service, cpu_threshold_percent=value)
     assert err.value.props == ("cpu_threshold_percent",)
+
+
+def test_datapoints_beyond_1440_named_even_when_evaluation_periods_is_too() -> None:
+    # Found by tests/property (deep): only evaluation_periods was named.
+    stack = new_stack()
+    service = fargate_service(stack, "Svc", ep.FargateCluster(stack, "Cluster"))
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.MonitoringProps(service=service, evaluation_periods=2000, datapoints_to_alarm=2000)
+    assert {"evaluation_periods", "datapoints_to_alarm"} <= set(err.value.props)

@@ -94,6 +94,15 @@ def test_fails_on_a_deploy_time_token_where_aws_cdk_lib_needs_a_literal(
     assert "known at synthesis" in str(err)
 
 
+@pytest.mark.parametrize("name", ["DB_PASSWORD", "API_TOKEN", "client_secret"])
+def test_fails_on_a_secret_looking_plain_environment_variable(
+    valid: dict[str, Any], name: str
+) -> None:
+    # Found by tests/property (deep): accepted, then EcsPatterns-PlaintextSecret failed the stack.
+    err = _fails("environment", **valid, environment={name: "x"})
+    assert "secrets" in err.problems[0].fix
+
+
 @pytest.mark.parametrize("port", [0, 65536])
 def test_fails_on_port_outside_1_to_65535(valid: dict[str, Any], port: int) -> None:
     _fails("container_port", **valid, container_port=port)

@@ -19,6 +19,7 @@ from ._cluster import ECS_NAME_RE, FargateCluster
 from ._fargate import check_task_size
 from ._repository import EcrRepository
 from ._validation import Checks, is_token, seconds
+from .rules._checks import looks_secret
 
 __all__ = [
     "OTEL_COLLECTOR_CPU",
@@ -181,7 +182,8 @@ class WebServiceProps:
             limit, so the app may use all task memory not held by a sidecar. 6 to
             ``memory_mib``.
         environment: Plain configuration variables. Default: no variables. Never put secrets
-            here; AwsSolutions-ECS2 is acknowledged for a non-empty map on that basis.
+            here; AwsSolutions-ECS2 is acknowledged for a non-empty map on that basis, and
+            names that look like a secret (PASSWORD, SECRET, TOKEN, API_KEY...) are refused.
         secrets: Secrets injected as variables, from SSM Parameter Store or Secrets Manager
             (``ecs.Secret.from_ssm_parameter`` / ``from_secrets_manager``). The execution role
             may read exactly these. Default: no secrets.
@@ -502,6 +504,16 @@ class WebServiceProps:
                 name,
                 "variable names of letters, digits and '_', not starting with a digit",
                 f"Rename the variable {name!r}.",
+            )
+        for name in self.environment:
+            checks.check(
+                not looks_secret(name),
+                "environment",
+                name,
+                "non-secret configuration (a name like a password, secret, token or API key is "
+                "refused, as the EcsPatterns-PlaintextSecret rule does)",
+                f"Move {name!r} to secrets (SSM Parameter Store or Secrets Manager), or rename "
+                "it if it holds no secret (e.g. *_ARN, *_NAME).",
             )
         both = sorted(set(self.environment) & set(self.secrets))
         checks.check(

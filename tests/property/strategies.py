@@ -547,12 +547,15 @@ def _image(*, bad: bool) -> st.SearchStrategy[dict[str, Value]]:
 
 
 def _environment(*, bad: bool) -> st.SearchStrategy[Value]:
-    names = ["LOG_LEVEL", "PORT", "FEATURE_X", "_PRIVATE", "DB_PASSWORD", "API_TOKEN"]
+    names = ["LOG_LEVEL", "PORT", "FEATURE_X", "_PRIVATE", "DB_PASSWORD_ARN"]
+    if bad:
+        names += ["DB_PASSWORD", "API_TOKEN"]
     wrong = ["1ST", "A-B", "", "HAS SPACE"]
     entries = st.dictionaries(
         st.sampled_from(names + (wrong if bad else [])), st.sampled_from(["1", "info"]), max_size=3
     )
-    return entries.map(lambda env: plain(env, invalid=bool(set(env) & set(wrong))))
+    refused = {*wrong, "DB_PASSWORD", "API_TOKEN"}  # malformed, or named like a secret
+    return entries.map(lambda env: plain(env, invalid=bool(set(env) & refused)))
 
 
 def _secure_parameter(name: str) -> Callable[[Stack, str], Any]:
@@ -821,8 +824,7 @@ def monitoring_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
                 ),
             ),
             "evaluation_periods": ints(1, 5, bad=bad, token=False, limits=(1, 1440)),
-            # Bounded by evaluation_periods (a cross-field rule): alone, only < 1 is invalid.
-            "datapoints_to_alarm": ints(1, 3, bad=bad, token=False, limits=(1, 10**9)),
+            "datapoints_to_alarm": ints(1, 3, bad=bad, token=False, limits=(1, 1440)),
             "cpu_threshold_percent": choice([1, 50, 80.5, 100], [0, 101, -5], bad=bad),
             "memory_threshold_percent": choice([1, 80, 100], [0, 100.5], bad=bad),
             "min_running_tasks": ints(1, 5000, bad=bad, token=False),
