@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._cluster import FargateCluster
+from ._cluster import FargateCluster, announce_spot_without_base
 from ._deployment import (
     CodeDeployBlueGreen,
     DeploymentTimeEstimate,
@@ -157,6 +157,9 @@ class FargateWebService(Construct):
         self.service = self._service(props, task)
         self._attach_target(props)
         self.scalable_target = self._autoscaling(props)
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        if capacity.may_lose_every_task:
+            announce_spot_without_base(self, self.service)
         self.application: codedeploy.EcsApplication | None = None
         self.deployment_group: codedeploy.EcsDeploymentGroup | None = None
         self.deployment_config: codedeploy.IEcsDeploymentConfig | None = None
