@@ -18,8 +18,11 @@ Resource properties (all strings, as CloudFormation sends them):
 Create/Update:
     1. An active deployment of the group that this resource started (found by its description)
        is a deployment left running by an earlier, timed-out or cancelled stack operation: it is
-       stopped with rollback, and ``is_complete`` waits for the rollback, then checks that the
-       service runs the requested revision (a stack rollback requests the old one). An active
+       stopped with rollback. CodeDeploy's automatic rollback of a deployment of this resource
+       (``rollbackInfo.rollbackTriggeringDeploymentId``) is not stopped but waited for. Either
+       way ``is_complete`` waits until it is over; if the service then differs from the AppSpec
+       (a forward update, or a leftover that finished before the stop), it deploys the AppSpec
+       (description "... after <id>", found again at each poll) and waits for that. An active
        deployment started by anything else fails the request: stopping it is not ours to do.
     2. If the service already runs what the AppSpec asks for (task definition, capacity provider
        strategy, network configuration, pinned platform version, container), nothing is
@@ -30,7 +33,8 @@ Create/Update:
        so each release is a new physical resource and CloudFormation deletes the previous one.
 
 Scale-in during a deployment (SuspendScaleIn "true"): before ``CreateDeployment`` (and before
-stopping a leftover deployment) ``DynamicScalingInSuspended`` is set on the scalable target;
+stopping a leftover deployment) ``DynamicScalingInSuspended`` is set on the scalable target,
+best effort (a failure is logged and the deployment goes ahead);
 scale-out and scheduled scaling keep their state. It is set back to false when the deployment
 reaches a final state (Succeeded; Failed or Stopped once CodeDeploy's rollback finished), when
 ``CreateDeployment`` fails, when nothing needs deploying, when the property is removed, and on
