@@ -234,11 +234,24 @@ def test_on_event_may_deploy_only_to_its_deployment_group(defaults: Template) ->
     assert statements["WriteLogs"]["Resource"] == {"Fn::GetAtt": ["ReleaseLogsB9EA69B0", "Arn"]}
 
 
-def test_is_complete_may_only_read(defaults: Template) -> None:
+def test_is_complete_may_read_and_create_deployments_but_not_stop_them(
+    defaults: Template,
+) -> None:
+    # It deploys the AppSpec once a stopped leftover (or CodeDeploy's rollback) is over.
     statements = by_sid(policy_statements(defaults, "ReleaseIsCompletePolicy"))
-    assert set(statements) == {"WriteLogs", "ReadDeployments", "DescribeTheService"}
-    assert statements["ReadDeployments"]["Action"] == "codedeploy:GetDeployment"
-    assert statements["ReadDeployments"]["Resource"] == GROUP_ARN
+    assert set(statements) == {
+        "WriteLogs",
+        "FollowUpDeployments",
+        "RegisterTheRevision",
+        "ReadTheDeploymentConfig",
+        "DescribeTheService",
+    }
+    assert statements["FollowUpDeployments"]["Action"] == [
+        "codedeploy:CreateDeployment",
+        "codedeploy:GetDeployment",
+        "codedeploy:ListDeployments",
+    ]
+    assert statements["FollowUpDeployments"]["Resource"] == GROUP_ARN
 
 
 def test_no_statement_grants_pass_role_or_wildcard_actions(defaults: Template) -> None:
@@ -282,6 +295,41 @@ def test_every_release_lambda_has_reserved_concurrency(defaults: Template) -> No
     release = {k: v for k, v in functions.items() if k.startswith("Release")}
     assert len(release) == 5  # on_event, is_complete, framework onEvent/isComplete/onTimeout
     assert all(v["Properties"]["ReservedConcurrentExecutions"] == 1 for v in release.values())
+
+
+def test_reserved_concurrency_none_reserves_nothing_and_acknowledges_it(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    release(stack, fixture, reserved_concurrency=None)
+    template = Template.from_stack(stack)
+    functions = {
+        k: v
+        for k, v in template.find_resources("AWS::Lambda::Function").items()
+        if k.startswith("Release")
+    }
+    assert len(functions) == 5
+    for fn in functions.values():
+        assert "ReservedConcurrentExecutions" not in fn["Properties"]
+        skips = {s["id"]: s["comment"] for s in fn["Metadata"]["checkov"]["skip"]}
+        assert "quota" in skips["CKV_AWS_115"]
+    assert nag_findings(stack) == []
+
+
+def test_reserved_concurrency_is_configurable(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    release(stack, fixture, reserved_concurrency=2)
+    functions = Template.from_stack(stack).find_resources("AWS::Lambda::Function")
+    release_fns = [v for k, v in functions.items() if k.startswith("Release")]
+    assert [f["Properties"]["ReservedConcurrentExecutions"] for f in release_fns] == [2] * 5
+    for fn in release_fns:
+        skips = fn["Metadata"]["checkov"]["skip"]
+        assert "CKV_AWS_115" not in [s["id"] for s in skips]
+
+
+@pytest.mark.parametrize("value", [0, -1, 1001])
+def test_rejects_a_reserved_concurrency_out_of_range(stack: Stack, value: int) -> None:
+    fixture = codedeploy_service(stack)
+    with pytest.raises(ep.ConfigurationError, match="reserved_concurrency"):
+        release(stack, fixture, reserved_concurrency=value)
 
 
 def test_lambdas_run_in_private_subnets_with_https_only_egress(in_vpc: Template) -> None:
@@ -534,7 +582,7 @@ def test_without_scalable_target_scaling_is_left_alone(defaults: Template) -> No
 def test_both_handlers_may_only_describe_and_register_scalable_targets(
     in_vpc: Template,
 ) -> None:
-    statements = policy_statements(in_vpc, "ReleaseScaleInPolicy")
+    statements = policy_statements(in_vpc, "ReleaseScaleInPolicy")[:1]
     assert statements == [
         {
             "Sid": "SuspendScaleInDuringReleases",
@@ -560,6 +608,35 @@ def test_both_handlers_may_only_describe_and_register_scalable_targets(
     for prefix in ("ReleaseOnEventPolicy", "ReleaseIsCompletePolicy"):
         for statement in policy_statements(in_vpc, prefix):
             assert "application-autoscaling" not in json.dumps(statement["Action"])
+
+
+def test_scale_in_policy_passes_application_auto_scalings_permission_validation(
+    in_vpc: Template,
+) -> None:
+    # RegisterScalableTarget checks the caller's ECS and CloudWatch permissions on the target.
+    statements = by_sid(policy_statements(in_vpc, "ReleaseScaleInPolicy"))
+    assert statements["ScalingValidationOnTheService"] == {
+        "Sid": "ScalingValidationOnTheService",
+        "Effect": "Allow",
+        "Action": "ecs:UpdateService",
+        "Resource": {"Ref": "WebServiceDF29B54C"},
+    }
+    alarms = statements["ScalingValidationOnAlarms"]
+    assert alarms["Action"] == [
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:PutMetricAlarm",
+    ]
+    assert alarms["Resource"] == {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":cloudwatch:us-east-1:123456789012:alarm:*"],
+        ]
+    }
+    # ecs:DescribeServices, the third validated action, is in both handlers' own policies.
+    for prefix in ("ReleaseOnEventPolicy", "ReleaseIsCompletePolicy"):
+        described = by_sid(policy_statements(in_vpc, prefix))["DescribeTheService"]
+        assert described["Action"] == "ecs:DescribeServices"
 
 
 def test_scale_in_policy_adds_no_unacknowledged_finding(stack: Stack) -> None:

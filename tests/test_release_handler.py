@@ -7,6 +7,7 @@ each expected call was made, and an unexpected call fails the Stubber.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import logging
 from collections.abc import Iterator
@@ -72,6 +73,9 @@ DESCRIPTION = f"ecs-patterns CodeDeployRelease Release in {STACK_ID}"
 DEPLOYMENT = "d-ABCDEFGH1"
 PREVIOUS = "d-ABCDEFGH0"
 ROLLBACK = "d-ROLLBACK1"
+FOLLOW_UP = "d-FOLLOWUP1"
+FOLLOW_UP_DESCRIPTION = f"{DESCRIPTION} after {DEPLOYMENT}"
+CREATED = datetime.datetime(2026, 1, 1, 12, 0, tzinfo=datetime.UTC)
 PROPS = {
     "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:framework",
     "ApplicationName": "web-app",
@@ -321,6 +325,50 @@ def test_fails_when_another_deployment_is_running_in_the_group(stubs: Stubs) -> 
         index.handle_event(event("Update", PREVIOUS), stubs.clients)
 
 
+def test_waits_for_codedeploys_rollback_of_its_own_deployment(stubs: Stubs) -> None:
+    # The stack rollback arrives while CodeDeploy's automatic rollback of our deployment runs.
+    stubs.codedeploy.add_response("list_deployments", {"deployments": [ROLLBACK]}, ACTIVE_FILTER)
+    deployment(
+        stubs,
+        ROLLBACK,
+        "InProgress",
+        creator="autoRollback",
+        rollbackInfo={"rollbackTriggeringDeploymentId": DEPLOYMENT},
+    )
+    deployment(stubs, DEPLOYMENT, "Failed", description=DESCRIPTION)
+    # no StopDeployment, no CreateDeployment: the Stubber rejects any other call
+    rollback = event("Update", DEPLOYMENT)
+    rollback["ResourceProperties"]["TaskDefinitionArn"] = OLD
+    result = index.handle_event(rollback, stubs.clients)
+    assert result == {"PhysicalResourceId": ROLLBACK, "Data": data("WAIT", ROLLBACK)}
+
+
+def test_rollback_of_a_foreign_deployment_still_fails(stubs: Stubs) -> None:
+    stubs.codedeploy.add_response("list_deployments", {"deployments": [ROLLBACK]}, ACTIVE_FILTER)
+    deployment(
+        stubs,
+        ROLLBACK,
+        "InProgress",
+        creator="autoRollback",
+        rollbackInfo={"rollbackTriggeringDeploymentId": "d-FOREIGN01"},
+    )
+    deployment(stubs, "d-FOREIGN01", "Failed", description="started by a pipeline")
+    with pytest.raises(RuntimeError, match=rf"{ROLLBACK} \(InProgress\).*not started by this"):
+        index.handle_event(event("Update", PREVIOUS), stubs.clients)
+
+
+def test_waiting_for_the_rollback_completes_when_the_service_matches(stubs: Stubs) -> None:
+    rollback_props = {**PROPS, "TaskDefinitionArn": OLD, "AppSpec": appspec(TaskDefinition=OLD)}
+    waiting_event = event("Update", ROLLBACK, Data=data("WAIT", ROLLBACK))
+    waiting_event["ResourceProperties"] = rollback_props
+    deployment(stubs, ROLLBACK, "InProgress")
+    assert index.check_complete(waiting_event, stubs.clients) == {"IsComplete": False}
+    deployment(stubs, ROLLBACK, "Succeeded")  # no createTime: every deployment is read
+    stubs.codedeploy.add_response("list_deployments", {"deployments": [ROLLBACK]}, GROUP)
+    service_runs(stubs, OLD)
+    assert index.check_complete(waiting_event, stubs.clients) == {"IsComplete": True}
+
+
 def test_lists_every_page_of_active_deployments(stubs: Stubs) -> None:
     stubs.codedeploy.add_response(
         "list_deployments", {"deployments": [], "nextToken": "page-2"}, ACTIVE_FILTER
@@ -385,6 +433,21 @@ def test_delete_without_a_deployment_calls_nothing(stubs: Stubs) -> None:
     assert index.handle_event(event("Delete", physical_id), stubs.clients) == {
         "PhysicalResourceId": physical_id
     }
+
+
+def test_delete_ignores_network_errors(stubs: Stubs, caplog: pytest.LogCaptureFixture) -> None:
+    error = EndpointConnectionError(endpoint_url="https://codedeploy.us-east-1.amazonaws.com")
+
+    class Unreachable:
+        def get_deployment(self, **_: Any) -> Any:
+            raise error
+
+    clients = {**stubs.clients, "codedeploy": Unreachable()}
+    with caplog.at_level(logging.WARNING):
+        result = index.handle_event(event("Delete", DEPLOYMENT), clients)
+    assert result == {"PhysicalResourceId": DEPLOYMENT}
+    assert "ignoring error" in caplog.text
+    assert "Could not connect" in caplog.text
 
 
 @pytest.mark.parametrize("failing", ["get_deployment", "stop_deployment"])
@@ -481,18 +544,80 @@ def test_stopped_leftover_waits_for_the_stop(stubs: Stubs) -> None:
     assert index.check_complete(waiting("STOP"), stubs.clients) == {"IsComplete": False}
 
 
+def no_follow_up(stubs: Stubs, *others: str) -> None:
+    """ListDeployments since DEPLOYMENT was created: only ``others`` (none is a follow-up)."""
+    stubs.codedeploy.add_response(
+        "list_deployments",
+        {"deployments": [DEPLOYMENT, *others]},
+        {**GROUP, "createTimeRange": {"start": CREATED}},
+    )
+    for other in others:
+        deployment(stubs, other, "Succeeded", description="something else")
+
+
+def follow_up(stubs: Stubs, status: str, **info: Any) -> None:
+    stubs.codedeploy.add_response(
+        "list_deployments",
+        {"deployments": [FOLLOW_UP, ROLLBACK, DEPLOYMENT]},
+        {**GROUP, "createTimeRange": {"start": CREATED}},
+    )
+    deployment(stubs, FOLLOW_UP, status, description=FOLLOW_UP_DESCRIPTION, **info)
+
+
+def create_follow_up(stubs: Stubs) -> None:
+    stubs.codedeploy.add_response(
+        "create_deployment",
+        {"deploymentId": FOLLOW_UP},
+        {
+            **GROUP,
+            "description": FOLLOW_UP_DESCRIPTION,
+            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": APPSPEC}},
+        },
+    )
+
+
 def test_stopped_leftover_completes_when_the_service_runs_the_requested_revision(
     stubs: Stubs,
 ) -> None:
-    deployment(stubs, DEPLOYMENT, "Stopped")
+    deployment(stubs, DEPLOYMENT, "Stopped", createTime=CREATED)
+    no_follow_up(stubs, ROLLBACK)
     service_runs(stubs, NEW)
     assert index.check_complete(waiting("STOP"), stubs.clients) == {"IsComplete": True}
 
 
-def test_stopped_leftover_fails_when_the_service_runs_another_revision(stubs: Stubs) -> None:
-    deployment(stubs, DEPLOYMENT, "Succeeded")  # it finished before the stop arrived
+@pytest.mark.parametrize("action", ["STOP", "WAIT"])
+def test_forward_update_deploys_the_appspec_once_the_leftover_is_over(
+    stubs: Stubs, action: str
+) -> None:
+    # Stopped leftover (or CodeDeploy's rollback) over, service on OLD, the update asks for NEW:
+    # deploy NEW now instead of failing with "retry the stack update".
+    deployment(stubs, DEPLOYMENT, "Stopped", createTime=CREATED)
+    no_follow_up(stubs)
     service_runs(stubs, OLD)
-    with pytest.raises(RuntimeError, match=f"task definition: {OLD} -> {NEW}"):
+    create_follow_up(stubs)
+    assert index.check_complete(waiting(action), stubs.clients) == {"IsComplete": False}
+
+
+def test_follow_up_deployment_is_waited_for_then_completes(stubs: Stubs) -> None:
+    deployment(stubs, DEPLOYMENT, "Stopped", createTime=CREATED)
+    follow_up(stubs, "InProgress")  # no second CreateDeployment, no DescribeServices
+    assert index.check_complete(waiting("STOP"), stubs.clients) == {"IsComplete": False}
+    deployment(stubs, DEPLOYMENT, "Stopped", createTime=CREATED)
+    follow_up(stubs, "Succeeded")
+    assert index.check_complete(waiting("STOP"), stubs.clients) == {
+        "IsComplete": True,
+        "Data": {"DeploymentId": FOLLOW_UP},
+    }
+
+
+def test_failed_follow_up_deployment_fails_the_update(stubs: Stubs) -> None:
+    deployment(stubs, DEPLOYMENT, "Succeeded", createTime=CREATED)  # done before the stop
+    follow_up(
+        stubs,
+        "Failed",
+        errorInformation={"code": "HEALTH_CONSTRAINTS", "message": "unhealthy"},
+    )
+    with pytest.raises(RuntimeError, match=rf"{FOLLOW_UP} Failed: \[HEALTH_CONSTRAINTS\]"):
         index.check_complete(waiting("STOP"), stubs.clients)
 
 
@@ -663,6 +788,39 @@ def test_update_without_a_scalable_target_deploys_without_suspending(stubs: Stub
     assert result["Data"] == data(index.ACTION_DEPLOY, DEPLOYMENT)
 
 
+@pytest.mark.parametrize("failing", ["describe_scalable_targets", "register_scalable_target"])
+def test_a_failed_suspend_is_logged_and_the_release_deploys_anyway(
+    stubs: Stubs, failing: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    no_active_deployments(stubs)
+    service_runs(stubs, OLD)
+    if failing == "register_scalable_target":
+        scalable_target(stubs, scale_in_suspended=False)
+    # e.g. Application Auto Scaling's permission validation on the service and its alarms
+    stubs.autoscaling.add_client_error(
+        failing, "ValidationException", "not authorized to perform: ecs:UpdateService"
+    )
+    create_deployment(stubs)
+    with caplog.at_level(logging.WARNING):
+        result = index.handle_event(scaling_event("Update", PREVIOUS), stubs.clients)
+    assert result["Data"] == data(index.ACTION_DEPLOY, DEPLOYMENT)
+    assert "could not suspend dynamic scale-in; deploying anyway" in caplog.text
+    assert "ecs:UpdateService" in caplog.text
+
+
+def test_a_failed_suspend_before_stopping_a_leftover_still_stops_it(stubs: Stubs) -> None:
+    stubs.codedeploy.add_response("list_deployments", {"deployments": [DEPLOYMENT]}, ACTIVE_FILTER)
+    deployment(stubs, DEPLOYMENT, "InProgress", description=DESCRIPTION)
+    stubs.autoscaling.add_client_error("describe_scalable_targets", "AccessDeniedException", "no")
+    stubs.codedeploy.add_response(
+        "stop_deployment",
+        {"status": "Pending"},
+        {"deploymentId": DEPLOYMENT, "autoRollbackEnabled": True},
+    )
+    result = index.handle_event(scaling_event("Update", PREVIOUS), stubs.clients)
+    assert result["Data"] == data(index.ACTION_STOP, DEPLOYMENT)
+
+
 def test_retried_update_does_not_suspend_twice(stubs: Stubs) -> None:
     no_active_deployments(stubs)
     service_runs(stubs, OLD)
@@ -788,7 +946,8 @@ def test_failure_resumes_scale_in_after_the_rollback_then_fails(stubs: Stubs, st
 
 
 def test_stopped_leftover_resumes_scale_in_when_done(stubs: Stubs) -> None:
-    deployment(stubs, DEPLOYMENT, "Stopped")
+    deployment(stubs, DEPLOYMENT, "Stopped", createTime=CREATED)
+    no_follow_up(stubs)
     scalable_target(stubs, scale_in_suspended=True)
     scale_in_set(stubs, False)
     service_runs(stubs, NEW)

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
@@ -132,6 +132,16 @@ class CodeDeployRelease(Construct):
             during a release is still absorbed. The custom resource depends on the target, so
             CloudFormation finishes any change of the target before a release starts. Default:
             none, scaling is left alone (also when no target is registered at run time).
+            Suspending is best effort: when Application Auto Scaling refuses it, a warning is
+            logged and the deployment goes ahead.
+        reserved_concurrency: Reserved concurrency of each of the five Lambdas (the two
+            handlers and the provider framework's three). Default 1: a release calls each
+            function one request at a time, and the reservation caps what a runaway loop could
+            use. Lambda keeps 100 units of the account's concurrency unreserved, so any
+            reservation fails ("decreases account's UnreservedConcurrentExecution below its
+            minimum value") in an account whose concurrency quota is 100 or less, as new
+            accounts often have; pass None there (no reservation; the nag and checkov
+            concurrency rules are then acknowledged on these functions) or raise the quota.
 
     Attributes:
         provider: the ``custom_resources.Provider``.
@@ -165,6 +175,7 @@ class CodeDeployRelease(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         scalable_target: appscaling.ScalableTarget | ecs.ScalableTaskCount | None = None,
+        reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
     ) -> None:
         hooks = dict(hooks or {})
         cfn_target = _cfn_scalable_target(scalable_target)
@@ -179,8 +190,10 @@ class CodeDeployRelease(Construct):
             timeout=timeout,
             log_retention=log_retention,
             cfn_target=cfn_target,
+            reserved_concurrency=reserved_concurrency,
         )
         super().__init__(scope, id)
+        self._reserved_concurrency = reserved_concurrency
         stack = Stack.of(self)
 
         key = log_key if log_key is not None else logs_kms_key(self, "LogKey")
@@ -219,6 +232,23 @@ class CodeDeployRelease(Construct):
         )
 
         group_arn = deployment_group.deployment_group_arn
+        # CreateDeployment also checks these on the application and the configuration
+        # (CodeDeploy permissions reference; cdklabs' EcsDeploymentProvider grants them).
+        revision_statements = [
+            iam.PolicyStatement(
+                sid="RegisterTheRevision",
+                actions=[
+                    "codedeploy:GetApplicationRevision",
+                    "codedeploy:RegisterApplicationRevision",
+                ],
+                resources=[deployment_group.application.application_arn],
+            ),
+            iam.PolicyStatement(
+                sid="ReadTheDeploymentConfig",
+                actions=["codedeploy:GetDeploymentConfig"],
+                resources=[deployment_group.deployment_config.deployment_config_arn],
+            ),
+        ]
         service_statement = iam.PolicyStatement(
             sid="DescribeTheService",
             actions=["ecs:DescribeServices"],
@@ -239,21 +269,7 @@ class CodeDeployRelease(Construct):
                     ],
                     resources=[group_arn],
                 ),
-                # CreateDeployment also checks these on the application and the configuration
-                # (CodeDeploy permissions reference; cdklabs' EcsDeploymentProvider grants them).
-                iam.PolicyStatement(
-                    sid="RegisterTheRevision",
-                    actions=[
-                        "codedeploy:GetApplicationRevision",
-                        "codedeploy:RegisterApplicationRevision",
-                    ],
-                    resources=[deployment_group.application.application_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="ReadTheDeploymentConfig",
-                    actions=["codedeploy:GetDeploymentConfig"],
-                    resources=[deployment_group.deployment_config.deployment_config_arn],
-                ),
+                *revision_statements,
                 service_statement,
             ],
         )
@@ -262,17 +278,24 @@ class CodeDeployRelease(Construct):
             "is_complete",
             vpc,
             [
+                # Reads deployments; once a stopped leftover (or CodeDeploy's rollback of one)
+                # is over and the service differs from the AppSpec, deploys the AppSpec.
                 iam.PolicyStatement(
-                    sid="ReadDeployments",
-                    actions=["codedeploy:GetDeployment"],
+                    sid="FollowUpDeployments",
+                    actions=[
+                        "codedeploy:CreateDeployment",
+                        "codedeploy:GetDeployment",
+                        "codedeploy:ListDeployments",
+                    ],
                     resources=[group_arn],
                 ),
+                *revision_statements,
                 service_statement,
             ],
         )
         self.scale_in_policy: iam.ManagedPolicy | None = None
         if cfn_target is not None:
-            self.scale_in_policy = self._scale_in_policy()
+            self.scale_in_policy = self._scale_in_policy(service)
         # No iam:PassRole: CodeDeploy creates the replacement task set with the deployment
         # group's service role (AWSCodeDeployRoleForECS grants iam:PassRole with
         # iam:PassedToService ecs-tasks.amazonaws.com, AWS managed policy reference); the caller
@@ -309,8 +332,22 @@ class CodeDeployRelease(Construct):
 
     # -----------------------------------------------------------------------------------------
 
-    def _scale_in_policy(self) -> iam.ManagedPolicy:
-        """Both handlers may read and set the suspended state of scalable targets."""
+    def _scale_in_policy(self, service: ecs.FargateService) -> iam.ManagedPolicy:
+        """Both handlers may read and set the suspended state of scalable targets.
+
+        Application Auto Scaling validates, on each ``RegisterScalableTarget``, that the caller
+        may act on the target and on CloudWatch alarms ("Permissions validation for API calls
+        on target resources"; for ECS: ecs:DescribeServices, ecs:UpdateService,
+        cloudwatch:DescribeAlarms, PutMetricAlarm, DeleteAlarms, per the ECS guide's "IAM
+        permissions required for Amazon ECS service auto scaling"). The handlers never call
+        these themselves; ecs:DescribeServices is already in each handler's policy.
+        """
+        alarms = Stack.of(self).format_arn(
+            service="cloudwatch",
+            resource="alarm",
+            resource_name="*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
         policy = iam.ManagedPolicy(
             self,
             "ScaleInPolicy",
@@ -326,8 +363,31 @@ class CodeDeployRelease(Construct):
                         "application-autoscaling:RegisterScalableTarget",
                     ],
                     resources=["*"],
-                )
+                ),
+                iam.PolicyStatement(
+                    sid="ScalingValidationOnTheService",
+                    actions=["ecs:UpdateService"],
+                    resources=[service.service_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="ScalingValidationOnAlarms",
+                    actions=[
+                        "cloudwatch:DeleteAlarms",
+                        "cloudwatch:DescribeAlarms",
+                        "cloudwatch:PutMetricAlarm",
+                    ],
+                    resources=[alarms],
+                ),
             ],
+        )
+        acknowledge(
+            policy,
+            [f"AwsSolutions-IAM5[Resource::{_nag_arn(Stack.of(self).resolve(alarms))}]"],
+            "Application Auto Scaling checks that the caller of RegisterScalableTarget may "
+            "describe, put and delete CloudWatch alarms (permissions validation on target "
+            "resources) with alarm names of its own that the template cannot know; the grant "
+            "is limited to alarms of this account and Region, and the handlers never call "
+            "these actions themselves.",
         )
         reason = (
             "Application Auto Scaling: DescribeScalableTargets supports no resource-level "
@@ -404,7 +464,7 @@ class CodeDeployRelease(Construct):
             role=role.without_policy_updates(),
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.TEXT,
-            reserved_concurrent_executions=_RESERVED_CONCURRENCY,
+            reserved_concurrent_executions=self._reserved_concurrency,
             vpc=vpc,
             vpc_subnets=(
                 ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
@@ -428,6 +488,19 @@ class CodeDeployRelease(Construct):
         # PCI DSS 3.2.1 has no LambdaDLQ rule.
         acknowledge(fn, _in_packs("LambdaDLQ", ("NIST.800.53.R5", "HIPAA.Security")), no_dlq)
         checkov_skip(fn, "CKV_AWS_116", no_dlq)
+        if self._reserved_concurrency is None:
+            unreserved = (
+                "reserved_concurrency=None was passed to CodeDeployRelease: Lambda keeps 100 "
+                "units of the account's concurrency unreserved, so an account with a quota of "
+                "100 or less cannot reserve any. A release invokes this function one request "
+                "at a time (CloudFormation sends one request per resource, the waiter polls "
+                "sequentially), so it neither needs a reservation nor can it starve others."
+            )
+            # PCI DSS 3.2.1 has no LambdaConcurrency rule.
+            acknowledge(
+                fn, _in_packs("LambdaConcurrency", ("NIST.800.53.R5", "HIPAA.Security")), unreserved
+            )
+            checkov_skip(fn, "CKV_AWS_115", unreserved)
         if vpc is None:
             outside_vpc = (
                 "No vpc was given to CodeDeployRelease: the function only calls the CodeDeploy, "
@@ -515,7 +588,7 @@ class CodeDeployRelease(Construct):
             assert isinstance(fn, lambda_.Function)
             cfn_fn = fn.node.default_child
             assert isinstance(cfn_fn, lambda_.CfnFunction)
-            cfn_fn.reserved_concurrent_executions = _RESERVED_CONCURRENCY
+            cfn_fn.reserved_concurrent_executions = self._reserved_concurrency
             fn.node.add_dependency(on_event_policy if name == "onEvent" else waiter_policy)
             _ignore_role_depends_on(fn)
             self._lambda_acknowledgements(fn, vpc)
@@ -633,6 +706,18 @@ def _ignore_role_depends_on(fn: lambda_.Function) -> None:
     cfn_lint_ignore(cfn_fn, ["W3005"])
 
 
+def _nag_arn(resolved: object) -> str:
+    """How cdk-nag writes a resolved ARN in a finding id: ``Ref X`` as ``<X>``, joins joined."""
+    if isinstance(resolved, str):
+        return resolved
+    if isinstance(resolved, dict) and "Ref" in resolved:
+        return f"<{resolved['Ref']}>"
+    if isinstance(resolved, dict) and "Fn::Join" in resolved:
+        separator, parts = resolved["Fn::Join"]
+        return str(separator).join(_nag_arn(part) for part in parts)
+    raise ValueError(f"cannot render {resolved!r} as cdk-nag does")
+
+
 def _whole_intervals(timeout: Duration) -> Duration:
     """``timeout`` rounded up to whole query intervals (the provider needs an integral count)."""
     interval = int(QUERY_INTERVAL.to_seconds())
@@ -679,8 +764,17 @@ def _validate(
     timeout: Duration,
     log_retention: logs.RetentionDays,
     cfn_target: appscaling.CfnScalableTarget | None = None,
+    reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
 ) -> None:
     checks = Checks("CodeDeployRelease")
+    checks.int_range(
+        "reserved_concurrency",
+        reserved_concurrency,
+        1,
+        1000,
+        "Pass a small positive number (1 is enough for one release at a time), or None to "
+        "reserve nothing in an account whose Lambda concurrency quota is 100 or less.",
+    )
     if cfn_target is not None:
         key = (cfn_target.service_namespace, cfn_target.scalable_dimension)
         checks.check(
