@@ -112,11 +112,13 @@ class MonitoringProps:
             and p99 latency the MAX of the two groups' p99s (the p99 of the combined traffic
             cannot be derived from per-group percentiles; the larger one is never below the
             busier group's, so the alarm errs towards firing, e.g. on a canary's slow 10 %).
-            Default: none, for a rolling service; required with ``target_group`` when the
-            service uses the ``CODE_DEPLOY`` controller or an ECS-native ``BLUE_GREEN`` /
-            ``LINEAR`` / ``CANARY`` strategy (else the alarms would watch the old tasks after
-            every other deployment), and only allowed with ``target_group``. An imported
-            service's strategy cannot be seen: pass it for any blue/green service.
+            Default: none, for a rolling service. Required with ``target_group`` when the
+            service has the ``CODE_DEPLOY`` controller or is a :class:`FargateWebService` with
+            :class:`EcsNativeBlueGreen` (else the alarms would watch the old tasks after every
+            other deployment); rejected for a :class:`FargateWebService` with
+            :class:`Rolling`; only allowed with ``target_group``. The ECS-native strategy of
+            any other service (built directly, or imported) is not checked: pass the group for
+            any blue/green service.
         load_balancer: The ALB in front of the service. Default: no load balancer, so no
             load-balancer 5xx alarm. On a shared ALB that alarm counts every service's 5xx, so
             it notifies only and is never a rollback alarm.
@@ -243,7 +245,8 @@ class MonitoringProps:
         checks.done()
 
     def _check_alternate(self, checks: Checks) -> None:
-        alternate, blue_green = self.alternate_target_group, blue_green_kind(self.service)
+        alternate, kind = self.alternate_target_group, blue_green_kind(self.service)
+        blue_green = kind if kind not in (None, "ROLLING") else None
         if alternate is None:
             checks.check(
                 self.target_group is None or blue_green is None,
@@ -270,7 +273,7 @@ class MonitoringProps:
             "Pass the green target group (web.green_target_group).",
         )
         checks.check(
-            blue_green is not None or not isinstance(self.service, ecs.BaseService),
+            kind != "ROLLING",
             "alternate_target_group",
             alternate.node.path,
             "only for a blue/green service (CODE_DEPLOY controller or an ECS-native "
@@ -414,34 +417,26 @@ def deployment_controller(service: ecs.IBaseService) -> str | None:
     return str(kind) if kind is not None else None
 
 
-_NATIVE_BLUE_GREEN = ("BLUE_GREEN", "LINEAR", "CANARY")
-
-
 def blue_green_kind(service: ecs.IBaseService) -> str | None:
-    """How a service defined in this app alternates target groups: ``"CODE_DEPLOY"``, an
-    ECS-native strategy (``"BLUE_GREEN"``, ``"LINEAR"``, ``"CANARY"``), or None (rolling, or a
-    strategy that cannot be seen, as for an imported service).
+    """How a service alternates target groups: ``"CODE_DEPLOY"``, an ECS-native strategy
+    (``"BLUE_GREEN"``, ``"LINEAR"``, ``"CANARY"``), ``"ROLLING"``, or None when it cannot be
+    seen.
 
-    The ECS-native strategy is read from the owning :class:`FargateWebService`'s props, else
-    from the service's ``DeploymentConfiguration`` when jsii can hand it over (it cannot while
-    the service's deployment alarms are still an unresolved placeholder).
+    The CODE_DEPLOY controller is read from the service's template; the ECS-native strategy
+    from the owning :class:`FargateWebService`'s props. The strategy of any other service is
+    not read (jsii cannot hand over its ``DeploymentConfiguration`` while the deployment
+    alarms are an unresolved placeholder, and a failed attempt breaks later reads of the
+    resource's properties), so it is None.
     """
     if deployment_controller(service) == "CODE_DEPLOY":
         return "CODE_DEPLOY"
     owner = service.node.scope
     deployment = getattr(getattr(owner, "props", None), "deployment", None)
-    if getattr(owner, "service", None) is service and deployment is not None:
-        native = deployment if isinstance(deployment, EcsNativeBlueGreen) else None
-        return native.strategy.value if native is not None else None
-    cfn = service.node.default_child
-    if not isinstance(cfn, ecs.CfnService):
+    if getattr(owner, "service", None) is not service or deployment is None:
         return None
-    try:
-        config = Stack.of(service).resolve(cfn.deployment_configuration)
-    except (JSIIError, RuntimeError):
-        return None
-    strategy = config.get("strategy") if isinstance(config, dict) else None
-    return str(strategy) if strategy in _NATIVE_BLUE_GREEN else None
+    if isinstance(deployment, EcsNativeBlueGreen):
+        return deployment.strategy.value
+    return "ROLLING"
 
 
 def deployment_alarm_problems(
