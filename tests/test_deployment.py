@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aws_cdk import Duration
@@ -80,8 +81,8 @@ def test_ecs_native_default_bake_covers_the_alarm_window_plus_delivery_delay() -
     # ServiceMonitoring's defaults: 1-minute period, 3 of 3 datapoints; CloudWatch needs 1-2
     # more minutes to receive and evaluate the load balancer's metrics.
     props = ep.MonitoringProps.__dataclass_fields__
-    period_min = props["period"].default_factory().to_minutes()  # type: ignore[misc]
-    window = period_min * props["evaluation_periods"].default  # type: ignore[operator]
+    period = cast(Callable[[], Duration], props["period"].default_factory)()
+    window = period.to_minutes() * cast(int, props["evaluation_periods"].default)
     bake = ep.EcsNativeBlueGreen().bake_time.to_minutes()
     assert bake >= window + 2
     assert bake == 5

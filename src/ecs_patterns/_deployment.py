@@ -220,6 +220,14 @@ class CodeDeployBlueGreen:
     CodeDeploy deployment for the new task definition revision and waits for it; a failed
     deployment fails the stack update (see the README, "Deployment strategies").
 
+    Fixed once the service exists: CloudFormation updates the ECS service before the next
+    deployment runs, and ECS rejects network-configuration changes on a ``CODE_DEPLOY`` service
+    ("Unable to update network parameters on services with a CODE_DEPLOY deployment
+    controller"), while a capacity provider strategy change needs a forced new deployment,
+    which ``CODE_DEPLOY`` does not allow. So ``capacity``, the subnets and the security groups
+    (and probably ``enable_execute_command`` and the platform version) cannot be changed in
+    place: changing them needs a new service.
+
     Attributes:
         traffic_shift: :class:`CodeDeployTrafficShift`. Default linear 10 % every minute
             (``ECSLinear10PercentEvery1Minutes``, the source documents' choice): a bad release
