@@ -76,6 +76,7 @@ def _codedeploy_monitored(stack: Stack, id: str, cluster: ep.FargateCluster) -> 
         ep.MonitoringProps(
             service=web.service,
             target_group=web.target_group,
+            alternate_target_group=web.green_target_group,
             load_balancer=web.load_balancer,
             deployment_alarm_rollback=True,
             deployment_group=web.deployment_group,

@@ -8,7 +8,8 @@ configuration with a hook on plain HTTP, ECS-native BLUE_GREEN with a hook).
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
 import pytest
 from aws_cdk import Duration, Stack
@@ -343,15 +344,70 @@ def test_fails_on_codedeploy_estimate_beyond_the_release_wait() -> None:
     assert err.value.props == ("deployment",)
 
 
-def test_codedeploy_long_wait_is_accepted_with_an_explicit_release_timeout() -> None:
+def test_fails_on_codedeploy_estimate_beyond_an_explicit_release_timeout() -> None:
+    # 60 min termination wait: the estimate (about 71 min) cannot fit the longest wait (55).
+    with pytest.raises(ep.ConfigurationError, match="no longer than release_timeout") as err:
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            allow_plain_http=True,
+            deployment=ep.CodeDeployBlueGreen(
+                termination_wait=Duration.minutes(60), release_timeout=Duration.minutes(55)
+            ),
+        )
+    assert err.value.props == ("deployment",)
+
+
+def test_fails_on_explicit_release_timeout_shorter_than_the_default_estimate() -> None:
+    # The default estimate is 16.3 min; a 10-minute release wait would roll back every release.
+    with pytest.raises(ep.ConfigurationError, match=r"16\.3 min") as err:
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            allow_plain_http=True,
+            deployment=ep.CodeDeployBlueGreen(release_timeout=Duration.minutes(10)),
+        )
+    assert err.value.props == ("deployment",)
+
+
+def test_explicit_release_timeout_admits_an_estimate_up_to_it() -> None:
+    # 16.3 min default + 38 min more ready wait = 54.3 min: over the default wait's 40-min
+    # limit, within an explicit 55-min release_timeout.
     props = ep.WebServiceProps(
         image=ecs.ContainerImage.from_registry(IMAGE),
         allow_plain_http=True,
         deployment=ep.CodeDeployBlueGreen(
-            termination_wait=Duration.minutes(60), release_timeout=Duration.minutes(55)
+            deployment_ready_wait=Duration.minutes(38), release_timeout=Duration.minutes(55)
         ),
     )
-    assert props.estimated_deployment_time().bake_s == 3600
+    assert props.estimated_deployment_time().total_minutes == 54.3
+    with pytest.raises(ep.ConfigurationError, match="release_timeout"):
+        replace(
+            props, deployment=ep.CodeDeployBlueGreen(deployment_ready_wait=Duration.minutes(38))
+        )
+
+
+@pytest.mark.parametrize(
+    "deployment",
+    [ep.CodeDeployBlueGreen(), ep.EcsNativeBlueGreen()],
+    ids=["codedeploy", "ecs-native"],
+)
+def test_fails_on_request_count_scaling_with_blue_green(deployment: ep.DeploymentStrategy) -> None:
+    with pytest.raises(ep.ConfigurationError, match="cpu_target_percent") as err:
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            allow_plain_http=True,
+            deployment=deployment,
+            requests_per_target=1000,
+        )
+    assert err.value.props == ("requests_per_target",)
+
+
+def test_request_count_scaling_stays_allowed_for_rolling() -> None:
+    props = ep.WebServiceProps(
+        image=ecs.ContainerImage.from_registry(IMAGE),
+        allow_plain_http=True,
+        requests_per_target=1000,
+    )
+    assert props.requests_per_target == 1000
 
 
 # --- ECS-native ---------------------------------------------------------------------------
@@ -422,7 +478,7 @@ def test_native_test_listener_admits_the_production_clients(native: Template) ->
 def test_native_lifecycle_hook_runs_at_its_stage(variants: dict[str, Template]) -> None:
     config = _service(variants["hooked"])["DeploymentConfiguration"]
     assert config["Strategy"] == "BLUE_GREEN"
-    assert config["BakeTimeInMinutes"] == 3
+    assert config["BakeTimeInMinutes"] == 5  # the default: alarm window (3 min) + metric delay
     (hook,) = config["LifecycleHooks"]
     assert hook["LifecycleStages"] == ["POST_TEST_TRAFFIC_SHIFT"]
     assert _ref_prefix(hook["HookTargetArn"]).startswith("Check")
@@ -548,3 +604,120 @@ def test_readme_estimate_table_matches_the_method() -> None:
             f"**{e.total_minutes:g}** |"
         )
         assert row in readme
+
+
+# --- monitoring across blue and green -------------------------------------------------------
+
+_BOTH_GROUPS = {
+    "Target5xx": (
+        "SUM([FILL(t5xxblue, 0), FILL(t5xxgreen, 0)])",
+        "Sum",
+        "HTTPCode_Target_5XX_Count",
+    ),
+    "UnhealthyHosts": (
+        "MAX([FILL(unhealthyblue, 0), FILL(unhealthygreen, 0)])",
+        "Maximum",
+        "UnHealthyHostCount",
+    ),
+    "LatencyP99High": ("MAX([p99blue, p99green])", "p99", "TargetResponseTime"),
+}
+
+
+def _alarm_named(template: Template, suffix: str) -> dict[str, Any]:
+    found = [
+        r["Properties"]
+        for r in template.to_json()["Resources"].values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        and str(r["Properties"].get("AlarmName", "")).endswith(f"-{suffix}")
+    ]
+    assert len(found) == 1
+    return cast(dict[str, Any], found[0])
+
+
+def _target_group_ids(template: Template) -> set[str]:
+    groups = template.find_resources("AWS::ElasticLoadBalancingV2::TargetGroup")
+    assert len(groups) == 2
+    return set(groups)
+
+
+@pytest.mark.parametrize("stack", ["BlueGreenCodeDeploy", "BlueGreenEcsNative"])
+@pytest.mark.parametrize("suffix", sorted(_BOTH_GROUPS))
+def test_blue_green_target_alarms_read_both_target_groups(
+    synthesized: Synthesized, stack: str, suffix: str
+) -> None:
+    template = Template.from_json(synthesized.templates[stack])
+    expression, stat, metric_name = _BOTH_GROUPS[suffix]
+    props = _alarm_named(template, suffix)
+    assert "MetricName" not in props
+    (math,) = [m for m in props["Metrics"] if "Expression" in m]
+    assert math["Expression"] == expression
+    assert math.get("ReturnData", True) is True
+    stats = [m["MetricStat"] for m in props["Metrics"] if "MetricStat" in m]
+    assert {s["Stat"] for s in stats} == {stat}
+    assert {s["Metric"]["MetricName"] for s in stats} == {metric_name}
+    assert {s["Period"] for s in stats} == {60}
+    groups = {
+        d["Value"]["Fn::GetAtt"][0]
+        for s in stats
+        for d in s["Metric"]["Dimensions"]
+        if d["Name"] == "TargetGroup"
+    }
+    assert groups == _target_group_ids(template)
+    assert (props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (3, 3)
+
+
+@pytest.mark.parametrize("stack", ["BlueGreenCodeDeploy", "BlueGreenEcsNative"])
+def test_blue_green_dashboard_graphs_requests_of_both_groups(
+    synthesized: Synthesized, stack: str
+) -> None:
+    template = Template.from_json(synthesized.templates[stack])
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for label in ("Requests (blue)", "Requests (green)", "p50 (blue)", "p50 (green)"):
+        assert label in body
+    assert "SUM([FILL(t5xxblue, 0), FILL(t5xxgreen, 0)])" in body
+
+
+@pytest.mark.parametrize("stack", ["BlueGreenCodeDeploy", "BlueGreenEcsNative"])
+def test_fails_when_blue_green_monitoring_misses_the_alternate_target_group(
+    synthesized: Synthesized, stack: str
+) -> None:
+    web = _web(synthesized, stack)
+    with pytest.raises(ep.ConfigurationError, match="green_target_group") as err:
+        ep.MonitoringProps(service=web.service, target_group=web.target_group)
+    assert err.value.props == ("alternate_target_group",)
+
+
+def test_blue_green_service_without_target_group_needs_no_alternate(
+    synthesized: Synthesized,
+) -> None:
+    web = _web(synthesized, "BlueGreenEcsNative")
+    assert ep.MonitoringProps(service=web.service).alternate_target_group is None
+
+
+def test_fails_on_alternate_target_group_for_a_rolling_service(synthesized: Synthesized) -> None:
+    rolling = _web(synthesized, "ServiceDefaults")
+    green = _web(synthesized, "BlueGreenEcsNative").green_target_group
+    with pytest.raises(ep.ConfigurationError, match="rolling service") as err:
+        ep.MonitoringProps(
+            service=rolling.service,
+            target_group=rolling.target_group,
+            alternate_target_group=green,
+        )
+    assert err.value.props == ("alternate_target_group",)
+
+
+def test_fails_on_alternate_target_group_without_or_equal_to_target_group(
+    synthesized: Synthesized,
+) -> None:
+    web = _web(synthesized, "BlueGreenCodeDeploy")
+    with pytest.raises(ep.ConfigurationError, match="only together with target_group") as err:
+        ep.MonitoringProps(service=web.service, alternate_target_group=web.green_target_group)
+    assert err.value.props == ("alternate_target_group",)
+    with pytest.raises(ep.ConfigurationError, match="other than target_group") as err:
+        ep.MonitoringProps(
+            service=web.service,
+            target_group=web.target_group,
+            alternate_target_group=web.target_group,
+        )
+    assert err.value.props == ("alternate_target_group",)

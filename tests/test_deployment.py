@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aws_cdk import Duration
@@ -68,12 +69,23 @@ def test_codedeploy_ready_wait_is_counted_before_traffic_moves() -> None:
     assert estimate.to_full_traffic_s == START + 600 + 540
 
 
-def test_ecs_native_blue_green_default_shifts_after_1_3_min_and_completes_after_5_3() -> None:
+def test_ecs_native_blue_green_default_shifts_after_1_3_min_and_completes_after_7_3() -> None:
     estimate = ep.estimate_deployment_time(ep.EcsNativeBlueGreen(), TIMING)
     assert estimate.strategy == "EcsNativeBlueGreen/BLUE_GREEN"
-    assert (estimate.traffic_shift_s, estimate.bake_s) == (0, 180)
-    assert estimate.total_s == START + 180 + DRAIN == 320  # 5.3 min: the 3-min bake keeps blue
+    assert (estimate.traffic_shift_s, estimate.bake_s) == (0, 300)
+    assert estimate.total_s == START + 300 + DRAIN == 440  # 7.3 min: the 5-min bake keeps blue
     assert estimate.to_full_traffic_s == START
+
+
+def test_ecs_native_default_bake_covers_the_alarm_window_plus_delivery_delay() -> None:
+    # ServiceMonitoring's defaults: 1-minute period, 3 of 3 datapoints; CloudWatch needs 1-2
+    # more minutes to receive and evaluate the load balancer's metrics.
+    props = ep.MonitoringProps.__dataclass_fields__
+    period = cast(Callable[[], Duration], props["period"].default_factory)()
+    window = period.to_minutes() * cast(int, props["evaluation_periods"].default)
+    bake = ep.EcsNativeBlueGreen().bake_time.to_minutes()
+    assert bake >= window + 2
+    assert bake == 5
 
 
 def test_ecs_native_linear_counts_the_waits_between_steps() -> None:

@@ -63,7 +63,6 @@ assumption of the estimate, stated so that teams can compare it with their own m
 """
 
 _MINUTES_5 = Duration.minutes(5)
-_MINUTES_3 = Duration.minutes(3)
 _ZERO = Duration.seconds(0)
 _MAX_WAIT_MIN = 2880  # CodeDeploy: termination and ready waits up to 2 days
 _MAX_BAKE_MIN = 1440  # ECS: bake times 0 to 1440 minutes
@@ -221,22 +220,42 @@ class CodeDeployBlueGreen:
     CodeDeploy deployment for the new task definition revision and waits for it; a failed
     deployment fails the stack update (see the README, "Deployment strategies").
 
+    Fixed once the service exists: CloudFormation updates the ECS service before the next
+    deployment runs, and ECS rejects network-configuration changes on a ``CODE_DEPLOY`` service
+    ("Unable to update network parameters on services with a CODE_DEPLOY deployment
+    controller"), while a capacity provider strategy change needs a forced new deployment,
+    which ``CODE_DEPLOY`` does not allow. So ``capacity``, the subnets and the security groups
+    (and probably ``enable_execute_command`` and the platform version) cannot be changed in
+    place: changing them needs a new service.
+
     Attributes:
         traffic_shift: :class:`CodeDeployTrafficShift`. Default linear 10 % every minute
             (``ECSLinear10PercentEvery1Minutes``, the source documents' choice): a bad release
-            reaches 10 % of the users first, and the alarms have a minute per step to stop it.
+            reaches 10 % of the users first. It does not give the alarms a chance per step: a
+            3-of-3 one-minute alarm needs 3 breaching minutes plus 1 to 2 minutes of metric
+            delivery and evaluation, so it fires about 4 to 5 minutes after a bad release starts
+            taking traffic, by when about half the traffic has moved; the rollback then happens
+            during the remaining steps or the ``termination_wait``, with blue still running.
         test_listener_port: Port of the test listener, which serves the green tasks before
             production traffic moves (same protocol and certificate as production, same
             allowed clients). Default 8443. 1 to 65535, not 80 or 443.
         termination_wait: How long the blue tasks keep running after production traffic has
             moved, ready for an immediate rollback; alarms still roll back during it. Default
             5 minutes (the source documents). CodeDeploy reports success only after it, so
-            ``cdk deploy`` waits for it too. 0 to 2880 minutes, whole minutes.
+            ``cdk deploy`` waits for it too. Whole minutes from 0. CodeDeploy accepts up to
+            2880, but ``cdk deploy`` waits for the whole deployment through a custom resource
+            (at most 55 minutes, :data:`RELEASE_TIMEOUT_MAX`), so the estimate's total, this
+            wait included, must fit ``release_timeout`` (by default 55 minutes less a 15-minute
+            margin): with the other defaults about 28 minutes at most (43 with
+            ``release_timeout=Duration.minutes(55)``). Longer values are rejected by
+            :class:`WebServiceProps`.
         deployment_ready_wait: 0 (default) continues to test traffic as soon as the green
             tasks are healthy (``CONTINUE_DEPLOYMENT``, as the source documents). A positive
             wait makes CodeDeploy wait for an approval (``aws deploy continue-deployment``)
-            before shifting traffic, and stop (roll back) when none comes in time. Up to
-            2880 minutes, whole minutes.
+            before shifting traffic, and stop (roll back) when none comes in time. Whole
+            minutes; counted in the estimate like ``termination_wait`` and limited the same
+            way (so about 23 minutes at most with the other defaults, 38 with a 55-minute
+            ``release_timeout``), although CodeDeploy itself accepts 2880.
         hooks: AppSpec lifecycle hooks: hook name (one of :data:`CODEDEPLOY_HOOKS`) to the
             Lambda function that validates it, e.g. ``{"AfterAllowTestTraffic": check}``
             calling ``/health`` through the test listener. The function must report with
@@ -245,7 +264,8 @@ class CodeDeployBlueGreen:
             fails the stack update. Default: the estimate's total plus 15 minutes, 30 to 55
             minutes (55 is the longest a custom resource can wait, with 5 minutes to spare
             under CloudFormation's hour; a configuration whose estimate leaves less than the
-            15-minute margin under it is rejected). 5 to 55 minutes.
+            15-minute margin under it is rejected). 5 to 55 minutes; a given value must be at
+            least the estimate's total, or :class:`WebServiceProps` rejects it.
     """
 
     traffic_shift: CodeDeployTrafficShift = field(default_factory=CodeDeployTrafficShift.linear)
@@ -297,12 +317,15 @@ class EcsNativeBlueGreen:
         strategy: ``ecs.DeploymentStrategy.BLUE_GREEN`` (default), ``LINEAR`` or ``CANARY``.
             ``ROLLING`` is :class:`Rolling`.
         bake_time: How long blue and green both run after production traffic has moved, so a
-            rollback is instant. Default 3 minutes: the window of the library's alarms (1-minute
-            period x 3 evaluation periods), so a rollback alarm can fire before blue is gone.
-            With the other defaults a BLUE_GREEN deployment has all production traffic on the
-            new version after about 1.3 minutes and completes after about 5.3 (the source
-            documents target 5): the bake is what keeps an instant rollback possible. 0 to
-            1440 minutes, whole minutes.
+            rollback is instant. Default 5 minutes: the library's alarms need 3 breaching
+            one-minute periods (3 of 3) plus 1 to 2 minutes for the load balancer to deliver
+            the metrics and CloudWatch to evaluate them, so a rollback alarm about a release
+            that fails under production traffic fires about 4 to 5 minutes after the switch; a
+            shorter bake lets blue go before it can. With the other defaults a BLUE_GREEN
+            deployment has all production traffic on the new version after about 1.3 minutes
+            and completes after about 7.3 (the source documents target 5 for the deployment;
+            the bake is the price of an instant rollback). Raise it with a longer alarm window
+            (``MonitoringProps.evaluation_periods``). 0 to 1440 minutes, whole minutes.
         step_percent: Traffic per step: LINEAR 3 to 100 (default 10), CANARY 0.1 to 100
             (default 10), multiples of 0.1. Only with LINEAR or CANARY.
         step_bake_time: Wait between steps: LINEAR default 1 minute (as the source documents'
@@ -317,7 +340,7 @@ class EcsNativeBlueGreen:
     """
 
     strategy: ecs.DeploymentStrategy = ecs.DeploymentStrategy.BLUE_GREEN
-    bake_time: Duration = _MINUTES_3
+    bake_time: Duration = _MINUTES_5
     step_percent: float | None = None
     step_bake_time: Duration | None = None
     test_listener_port: int = 8443

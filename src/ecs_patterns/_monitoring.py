@@ -22,6 +22,7 @@ from jsii.errors import JSIIError
 
 from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
 from ._dashboard import ServiceMetrics, service_widgets
+from ._deployment import EcsNativeBlueGreen
 from ._errors import ConfigurationError, Problem
 from ._validation import Checks, is_token
 
@@ -43,6 +44,30 @@ _UNEXPECTED_STOP = {
         {"stoppedReason": [{"prefix": "Task failed"}]},
     ]
 }
+
+
+# Dashboard labels of the per-group lines: none for one group, blue/green for two.
+_GROUP_LABELS = {1: ("",), 2: (" (blue)", " (green)")}
+
+
+def _across(
+    function: str, id: str, metrics: list[cloudwatch.Metric], *, fill: bool = False
+) -> cloudwatch.IMetric:
+    """The one metric, or ``function([...])`` over a blue and a green target group's metrics.
+
+    With one target group (rolling) the plain metric is returned, so those alarms keep the
+    single-metric form. ``fill`` turns a group's missing minutes into 0 (the load balancer
+    publishes counts only for minutes that had some), so the other group's value is kept.
+    """
+    if len(metrics) == 1:
+        return metrics[0]
+    ids = [f"{id}blue", f"{id}green"]
+    terms = [f"FILL({i}, 0)" if fill else i for i in ids]
+    return cloudwatch.MathExpression(
+        expression=f"{function}([{', '.join(terms)}])",
+        using_metrics=dict(zip(ids, metrics, strict=True)),
+        period=metrics[0].period,
+    )
 
 
 def _seconds(value: Duration) -> float | None:
@@ -78,6 +103,22 @@ class MonitoringProps:
             5xx, unhealthy-host or latency alarms and no traffic graphs. It must already be
             attached to a listener (or be imported with ``load_balancer_arns``), because its
             metrics name the load balancer.
+        alternate_target_group: The blue/green service's second (green) target group, e.g.
+            ``FargateWebService.green_target_group``. Both CodeDeploy and ECS-native blue/green
+            alternate production between the two groups (after the first deployment the tasks
+            are behind green, after the second behind blue again), so with it the target
+            alarms and the traffic graphs read both groups through CloudWatch metric math:
+            5xx counts and requests are the SUM of the two groups, unhealthy hosts the MAX,
+            and p99 latency the MAX of the two groups' p99s (the p99 of the combined traffic
+            cannot be derived from per-group percentiles; the larger one is never below the
+            busier group's, so the alarm errs towards firing, e.g. on a canary's slow 10 %).
+            Default: none, for a rolling service. Required with ``target_group`` when the
+            service has the ``CODE_DEPLOY`` controller or is a :class:`FargateWebService` with
+            :class:`EcsNativeBlueGreen` (else the alarms would watch the old tasks after every
+            other deployment); rejected for a :class:`FargateWebService` with
+            :class:`Rolling`; only allowed with ``target_group``. The ECS-native strategy of
+            any other service (built directly, or imported) is not checked: pass the group for
+            any blue/green service.
         load_balancer: The ALB in front of the service. Default: no load balancer, so no
             load-balancer 5xx alarm. On a shared ALB that alarm counts every service's 5xx, so
             it notifies only and is never a rollback alarm.
@@ -147,6 +188,7 @@ class MonitoringProps:
 
     service: ecs.IBaseService
     target_group: elbv2.IApplicationTargetGroup | None = None
+    alternate_target_group: elbv2.IApplicationTargetGroup | None = None
     load_balancer: elbv2.IApplicationLoadBalancer | None = None
     topic: sns.ITopic | None = None
     email_subscriptions: Sequence[str] = ()
@@ -174,17 +216,21 @@ class MonitoringProps:
         self._check_alarm_shape(checks)
         self._check_subscriptions(checks)
         self._check_dashboard(checks)
-        if self.target_group is not None:
+        for name in ("target_group", "alternate_target_group"):
+            group = getattr(self, name)
+            if group is None:
+                continue
             try:
-                self.target_group.metrics  # noqa: B018 - raises when no load balancer is known
+                group.metrics  # noqa: B018 - raises when no load balancer is known
             except (JSIIError, RuntimeError):  # jsii surfaces CDK's ValidationError as these
                 checks.fail(
-                    "target_group",
-                    self.target_group.node.path,
+                    name,
+                    group.node.path,
                     "a target group attached to a load balancer listener, or imported with "
                     "load_balancer_arns",
                     "Add the target group to a listener before creating ServiceMonitoring.",
                 )
+        self._check_alternate(checks)
         if self.deployment_alarm_rollback:
             for problem in deployment_alarm_problems(self.service, self.deployment_group):
                 checks.fail(problem.prop, problem.value, problem.allowed, problem.fix)
@@ -197,6 +243,43 @@ class MonitoringProps:
                 "these alarms, or drop deployment_group.",
             )
         checks.done()
+
+    def _check_alternate(self, checks: Checks) -> None:
+        alternate, kind = self.alternate_target_group, blue_green_kind(self.service)
+        blue_green = kind if kind not in (None, "ROLLING") else None
+        if alternate is None:
+            checks.check(
+                self.target_group is None or blue_green is None,
+                "alternate_target_group",
+                None,
+                f"the service's second target group (the service deploys with {blue_green}, "
+                "which moves production between two target groups)",
+                "Pass alternate_target_group=web.green_target_group, so the target alarms "
+                "watch whichever group serves production.",
+            )
+            return
+        checks.check(
+            self.target_group is not None,
+            "alternate_target_group",
+            alternate.node.path,
+            "only together with target_group",
+            "Pass target_group=web.target_group as well, or drop alternate_target_group.",
+        )
+        checks.check(
+            alternate is not self.target_group,
+            "alternate_target_group",
+            alternate.node.path,
+            "a target group other than target_group",
+            "Pass the green target group (web.green_target_group).",
+        )
+        checks.check(
+            kind != "ROLLING",
+            "alternate_target_group",
+            alternate.node.path,
+            "only for a blue/green service (CODE_DEPLOY controller or an ECS-native "
+            "BLUE_GREEN, LINEAR or CANARY strategy)",
+            "Drop alternate_target_group: a rolling service serves from target_group only.",
+        )
 
     def _check_alarm_shape(self, checks: Checks) -> None:
         for name in ("cpu_threshold_percent", "memory_threshold_percent"):
@@ -334,6 +417,28 @@ def deployment_controller(service: ecs.IBaseService) -> str | None:
     return str(kind) if kind is not None else None
 
 
+def blue_green_kind(service: ecs.IBaseService) -> str | None:
+    """How a service alternates target groups: ``"CODE_DEPLOY"``, an ECS-native strategy
+    (``"BLUE_GREEN"``, ``"LINEAR"``, ``"CANARY"``), ``"ROLLING"``, or None when it cannot be
+    seen.
+
+    The CODE_DEPLOY controller is read from the service's template; the ECS-native strategy
+    from the owning :class:`FargateWebService`'s props. The strategy of any other service is
+    not read (jsii cannot hand over its ``DeploymentConfiguration`` while the deployment
+    alarms are an unresolved placeholder, and a failed attempt breaks later reads of the
+    resource's properties), so it is None.
+    """
+    if deployment_controller(service) == "CODE_DEPLOY":
+        return "CODE_DEPLOY"
+    owner = service.node.scope
+    deployment = getattr(getattr(owner, "props", None), "deployment", None)
+    if getattr(owner, "service", None) is not service or deployment is None:
+        return None
+    if isinstance(deployment, EcsNativeBlueGreen):
+        return deployment.strategy.value
+    return "ROLLING"
+
+
 def deployment_alarm_problems(
     service: ecs.IBaseService, deployment_group: codedeploy.EcsDeploymentGroup | None = None
 ) -> list[Problem]:
@@ -444,7 +549,7 @@ class ServiceMonitoring(Construct):
 
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self.critical_alarms: list[cloudwatch.Alarm] = []
-        self._alarm_metrics: dict[str, cloudwatch.Metric] = {}
+        self._alarm_metrics: dict[str, cloudwatch.IMetric] = {}
         self._metrics = self._service_metrics()
         self._add_alarms()
         self.unhealthy_alarm = cloudwatch.CompositeAlarm(
@@ -495,8 +600,10 @@ class ServiceMonitoring(Construct):
                 period=period,
             )
 
-        def labelled(metric: cloudwatch.Metric, label: str) -> cloudwatch.Metric:
-            return metric.with_(label=label)
+        def labelled(metric: cloudwatch.IMetric, label: str) -> cloudwatch.IMetric:
+            if isinstance(metric, (cloudwatch.Metric, cloudwatch.MathExpression)):
+                return metric.with_(label=label)
+            return metric
 
         found = self._alarm_metrics
         found["cpu"] = ecs_metric("CPUUtilization", "Average")
@@ -507,19 +614,41 @@ class ServiceMonitoring(Construct):
         latency: list[cloudwatch.IMetric] = []
         tg, lb = props.target_group, props.load_balancer
         if tg is not None:
-            found["target_5xx"] = tg.metrics.http_code_target(
-                elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period=period, statistic="Sum"
+            alternate = props.alternate_target_group
+            groups = [tg] if alternate is None else [tg, alternate]
+            found["target_5xx"] = _across(
+                "SUM",
+                "t5xx",
+                [
+                    g.metrics.http_code_target(
+                        elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period=period, statistic="Sum"
+                    )
+                    for g in groups
+                ],
+                fill=True,
             )
-            found["unhealthy_hosts"] = tg.metrics.unhealthy_host_count(
-                period=period, statistic="Maximum"
+            found["unhealthy_hosts"] = _across(
+                "MAX",
+                "unhealthy",
+                [
+                    g.metrics.unhealthy_host_count(period=period, statistic="Maximum")
+                    for g in groups
+                ],
+                fill=True,
             )
-            found["latency_p99"] = tg.metrics.target_response_time(period=period, statistic="p99")
-            requests.append(
-                tg.metrics.request_count(period=period, statistic="Sum", label="Requests")
+            found["latency_p99"] = _across(
+                "MAX",
+                "p99",
+                [g.metrics.target_response_time(period=period, statistic="p99") for g in groups],
+            )
+            requests.extend(
+                g.metrics.request_count(period=period, statistic="Sum", label=f"Requests{label}")
+                for g, label in zip(groups, _GROUP_LABELS[len(groups)], strict=True)
             )
             errors.append(labelled(found["target_5xx"], "Target 5xx"))
-            latency.append(
-                tg.metrics.target_response_time(period=period, statistic="p50", label="p50")
+            latency.extend(
+                g.metrics.target_response_time(period=period, statistic="p50", label=f"p50{label}")
+                for g, label in zip(groups, _GROUP_LABELS[len(groups)], strict=True)
             )
             latency.append(labelled(found["latency_p99"], "p99"))
         if lb is not None:

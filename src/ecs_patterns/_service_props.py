@@ -21,6 +21,7 @@ from ._deployment import (
     CodeDeployBlueGreen,
     DeploymentStrategy,
     DeploymentTimeEstimate,
+    EcsNativeBlueGreen,
     HealthTiming,
     Rolling,
     estimate_deployment_time,
@@ -281,7 +282,9 @@ class WebServiceProps:
             10 to 90.
         memory_target_percent: Target average memory. Default: no memory scaling. 10 to 90.
         requests_per_target: Target ALB requests per task per minute. Default: no request
-            scaling. 1 to 1000000.
+            scaling. 1 to 1000000. Rolling only: blue/green alternates production between two
+            target groups and the metric follows one of them, so it is rejected with
+            :class:`CodeDeployBlueGreen` and :class:`EcsNativeBlueGreen`.
         scale_out_cooldown: Default 60 s (seed). 0 to 3600 s.
         scale_in_cooldown: Default 60 s (seed). 0 to 3600 s.
         scheduled_capacity: :class:`ScheduledCapacity` entries for known peaks. Default: no
@@ -389,6 +392,20 @@ class WebServiceProps:
 
     def _check_deployment(self, checks: Checks) -> None:
         strategy = self.deployment
+        if isinstance(strategy, (CodeDeployBlueGreen, EcsNativeBlueGreen)):
+            # Blue/green alternates production between two target groups; scale_on_request_count
+            # tracks one of them, which reads 0 once a deployment moves production to the other,
+            # so target tracking would scale in to min_capacity under full load.
+            checks.check(
+                self.requests_per_target is None,
+                "requests_per_target",
+                self.requests_per_target,
+                f"no request-count scaling with deployment={type(strategy).__name__} (its "
+                "ALBRequestCountPerTarget metric follows one target group, which serves no "
+                "traffic after every other deployment)",
+                "Drop requests_per_target and scale on cpu_target_percent / "
+                "memory_target_percent, or use deployment=Rolling().",
+            )
         if not isinstance(strategy, CodeDeployBlueGreen):
             return
         checks.check(
@@ -400,9 +417,10 @@ class WebServiceProps:
             "Use deployment=EcsNativeBlueGreen() or Rolling() with Service Connect, or drop "
             "service_connect.",
         )
+        total = self.estimated_deployment_time().total_s
+        given = seconds(strategy.release_timeout) if strategy.release_timeout is not None else None
         if strategy.release_timeout is None:
             limit = float(RELEASE_TIMEOUT_MAX.to_seconds()) - 15 * 60
-            total = self.estimated_deployment_time().total_s
             checks.check(
                 total <= limit,
                 "deployment",
@@ -412,6 +430,20 @@ class WebServiceProps:
                 "margin",
                 "Shorten traffic_shift, termination_wait or deployment_ready_wait, or set "
                 f"release_timeout explicitly (at most {RELEASE_TIMEOUT_MAX.to_minutes():g} min).",
+            )
+        elif given is not None:
+            # An explicit release_timeout drops the margin, never the wait itself: a release
+            # whose estimate exceeds it would time out and roll back every successful release.
+            checks.check(
+                total <= given,
+                "deployment",
+                f"CodeDeployBlueGreen estimated at {total / 60:.1f} min with release_timeout "
+                f"{given / 60:g} min",
+                "an estimated deployment no longer than release_timeout (at most "
+                f"{RELEASE_TIMEOUT_MAX.to_minutes():g} min, the longest a custom resource can "
+                "wait)",
+                "Shorten traffic_shift, termination_wait or deployment_ready_wait, or raise "
+                "release_timeout.",
             )
 
     @property

@@ -33,6 +33,7 @@ def codedeploy(stack: Stack) -> None:
         ep.MonitoringProps(
             service=web.service,
             target_group=web.target_group,
+            alternate_target_group=web.green_target_group,
             load_balancer=web.load_balancer,
             deployment_alarm_rollback=True,
             deployment_group=web.deployment_group,
@@ -61,6 +62,7 @@ def ecs_native(stack: Stack) -> None:
         ep.MonitoringProps(
             service=web.service,
             target_group=web.target_group,
+            alternate_target_group=web.green_target_group,
             load_balancer=web.load_balancer,
             deployment_alarm_rollback=True,
         ),
