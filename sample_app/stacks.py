@@ -117,7 +117,7 @@ class SampleStack(Stack):
             ),
         )
         self.repository = repository
-        self.add_dependency(
+        self.add_stack_dependency(
             Stack.of(repository), "the services pull their image from the repository"
         )
         self.cluster = ep.FargateCluster(self, "Cluster")
