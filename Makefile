@@ -26,7 +26,7 @@ CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # --- end checkov ---
 
-.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test
+.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test test-deep
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -77,6 +77,11 @@ test: lint typecheck unit deploy-test
 # .venv/moto the first time). `make test` runs it after the unit tests.
 deploy-test: setup $(MOTO_STAMP)
 	$(BIN)/pytest -m deploy --durations=5 tests/deploy
+
+# --- property-based tests (issue 6): the deep hypothesis profile; `make test` runs the small one.
+test-deep: setup
+	ECS_PATTERNS_HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/property --hypothesis-show-statistics
+# --- end property-based tests
 
 snapshot-update: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy" --snapshot-update

@@ -64,13 +64,38 @@ def _monitored(stack: Stack, id: str, cluster: ep.FargateCluster, **extra: objec
     )
 
 
+def _codedeploy(stack: Stack, id: str, cluster: ep.FargateCluster) -> None:
+    _web(stack, id, cluster, deployment=ep.CodeDeployBlueGreen())
+
+
+def _codedeploy_monitored(stack: Stack, id: str, cluster: ep.FargateCluster) -> None:
+    web = _web(stack, id, cluster, deployment=ep.CodeDeployBlueGreen())
+    ep.ServiceMonitoring(
+        stack,
+        f"{id}Monitoring",
+        ep.MonitoringProps(
+            service=web.service,
+            target_group=web.target_group,
+            load_balancer=web.load_balancer,
+            deployment_alarm_rollback=True,
+            deployment_group=web.deployment_group,
+        ),
+    )
+
+
+def _ecs_native(stack: Stack, id: str, cluster: ep.FargateCluster) -> None:
+    _web(stack, id, cluster, deployment=ep.EcsNativeBlueGreen())
+
+
 def _variants() -> dict[str, AddService]:
-    """The variants measured; blue/green strategies are added when the library has them."""
-    variants: dict[str, AddService] = {
-        "rolling (default)": _rolling,
-        "rolling + ServiceMonitoring": _monitored,
+    """The variants measured: each deployment strategy, with and without monitoring."""
+    return {
+        "`Rolling()` (default)": _rolling,
+        "`Rolling()` + `ServiceMonitoring`": _monitored,
+        "`CodeDeployBlueGreen()`": _codedeploy,
+        "`CodeDeployBlueGreen()` + `ServiceMonitoring`": _codedeploy_monitored,
+        "`EcsNativeBlueGreen()`": _ecs_native,
     }
-    return variants
 
 
 @dataclass(frozen=True)

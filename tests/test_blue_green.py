@@ -459,6 +459,32 @@ def test_codedeploy_release_deploys_each_task_definition_revision_with_the_spot_
     assert '\\"AssignPublicIp\\":\\"DISABLED\\"' in appspec
 
 
+def test_codedeploy_release_suspends_scale_in_of_the_service_scalable_target(
+    codedeploy: Template, synthesized: Synthesized
+) -> None:
+    web = _web(synthesized, "BlueGreenCodeDeploy")
+    assert web.release is not None
+    assert web.release.scale_in_policy is not None
+    ((target_id, target),) = codedeploy.find_resources(
+        "AWS::ApplicationAutoScaling::ScalableTarget"
+    ).items()
+    (release,) = codedeploy.find_resources("Custom::EcsCodeDeployRelease").values()
+    assert release["Properties"]["SuspendScaleIn"] == "true"
+    assert release["Properties"]["ScalableTargetResourceId"] == target["Properties"]["ResourceId"]
+    assert target_id in release["DependsOn"]
+
+
+def test_rolling_and_native_services_add_no_scale_in_suspension(
+    rolling: Template, native: Template
+) -> None:
+    # Application Auto Scaling itself turns scale-in off during ECS deployments.
+    for template in (rolling, native):
+        assert template.find_resources("Custom::EcsCodeDeployRelease") == {}
+        assert "application-autoscaling:RegisterScalableTarget" not in json.dumps(
+            template.to_json()
+        )
+
+
 def test_release_module_and_strategy_agree_on_the_longest_wait() -> None:
     from ecs_patterns._deployment import RELEASE_TIMEOUT_MAX
     from ecs_patterns._release import MAX_RELEASE_TIMEOUT

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 import ecs_patterns as ep
+from ecs_patterns.testing import nag_findings
 from tests.conftest import Synthesized, new_stack
 
 
@@ -149,6 +151,16 @@ def test_escape_hatches_expose_the_l2_objects() -> None:
         ({"vpc_cidr": "10.0.0.0/24"}, "vpc_cidr"),
         ({"flow_log_retention": logs.RetentionDays.INFINITE}, "flow_log_retention"),
         ({"log_retention": logs.RetentionDays.INFINITE}, "log_retention"),
+        # Found by tests/property: ECS allows 1-255 letters, digits, '-' and '_'.
+        ({"cluster_name": ""}, "cluster_name"),
+        # Found by tests/property: aws-cdk-lib raised a jsii error for these CIDRs.
+        ({"vpc_cidr": "10.0.0.0/19"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.0.0.0/18", "max_azs": 4}, "vpc_cidr"),
+        ({"vpc_cidr": "300.0.0.0/16"}, "vpc_cidr"),
+        ({"vpc_cidr": "not-a-cidr/16"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.0.0.1/16"}, "vpc_cidr"),
+        ({"cluster_name": "my cluster"}, "cluster_name"),
+        ({"cluster_name": "c" * 256}, "cluster_name"),
     ],
 )
 def test_fails_on_invalid_props(kwargs: dict[str, object], prop: str) -> None:
@@ -156,6 +168,13 @@ def test_fails_on_invalid_props(kwargs: dict[str, object], prop: str) -> None:
         ep.ClusterProps(**kwargs)  # type: ignore[arg-type]
     assert err.value.props == (prop,)
     assert f"{prop}=" in str(err.value)
+
+
+def test_fails_on_nat_gateways_beyond_six_even_with_max_azs_out_of_range() -> None:
+    # Found by tests/property (deep): max_azs=7 let nat_gateways=7 pass unnamed.
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.ClusterProps(max_azs=7, nat_gateways=7)
+    assert set(err.value.props) == {"max_azs", "nat_gateways"}
 
 
 def test_fails_when_existing_vpc_is_combined_with_new_vpc_shape() -> None:
@@ -171,6 +190,9 @@ def test_fails_when_existing_vpc_is_combined_with_new_vpc_shape() -> None:
     [
         ({"on_demand_weight": 0, "spot_weight": 0}, "spot_weight", "at least one"),
         ({"on_demand_base": 0, "on_demand_weight": 0}, "on_demand_base", "allow_spot_only=True"),
+        # Found by tests/property: base 0 with on-demand weight passed, and the library's
+        # EcsPatterns-SpotOnly rule then failed the service.
+        ({"on_demand_base": 0}, "on_demand_base", "allow_spot_only=True"),
         ({"spot_weight": 1001}, "spot_weight", "an integer from 0 to 1000"),
         ({"on_demand_base": -1}, "on_demand_base", "an integer from 0 to 100000"),
     ],
@@ -189,3 +211,47 @@ def test_capacity_strategy_spot_only_is_an_explicit_opt_in() -> None:
         on_demand_base=0, on_demand_weight=0, spot_weight=1, allow_spot_only=True
     )
     assert strategy.uses_spot
+
+
+def test_disabled_container_insights_is_announced_and_acknowledged() -> None:
+    # Found by tests/property: ContainerInsights.DISABLED was accepted and AwsSolutions-ECS4
+    # then failed the stack.
+    stack = new_stack()
+    cluster = ep.FargateCluster(
+        stack, "Cluster", ep.ClusterProps(container_insights=ecs.ContainerInsights.DISABLED)
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::ECS::Cluster",
+        {"ClusterSettings": [{"Name": "containerInsights", "Value": "disabled"}]},
+    )
+    assert [f.rule for f in nag_findings(stack)] == []
+    assert any(
+        "container_insights=DISABLED" in str(entry.data)
+        for entry in cluster.node.metadata
+        if entry.type == "aws:cdk:warning"
+    )
+
+
+def test_spot_without_base_is_announced_and_acknowledged_on_cluster_and_service() -> None:
+    stack = new_stack()
+    strategy = ep.CapacityStrategy(on_demand_base=0, allow_spot_only=True)
+    cluster = ep.FargateCluster(stack, "Cluster", ep.ClusterProps(default_capacity=strategy))
+    ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            allow_plain_http=True,
+            cluster=cluster,
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::ECS::Service",
+        {"CapacityProviderStrategy": Match.array_with([Match.object_like({"Weight": 3})])},
+    )
+    assert nag_findings(stack, packs=[ep.EcsHardeningChecks(stack)]) == []
+    assert any(
+        "allow_spot_only=True" in str(entry.data)
+        for entry in cluster.node.metadata
+        if entry.type == "aws:cdk:warning"
+    )

@@ -634,3 +634,23 @@ def test_tokens_are_not_judged(stack: Stack, shared_service: ecs.IBaseService) -
         alarm_name_prefix=prefix,
     )
     assert props.email_subscriptions == [email]
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_threshold_is_a_configuration_error_not_a_jsii_crash(value: float) -> None:
+    # Found by tests/property (deep): is_token(inf) sent Infinity to jsii, whose kernel then died
+    # with a BrokenPipeError (invalid JSON), taking every later jsii call with it.
+    stack = new_stack()
+    service = fargate_service(stack, "Svc", ep.FargateCluster(stack, "Cluster"))
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.MonitoringProps(service=service, cpu_threshold_percent=value)
+    assert err.value.props == ("cpu_threshold_percent",)
+
+
+def test_datapoints_beyond_1440_named_even_when_evaluation_periods_is_too() -> None:
+    # Found by tests/property (deep): only evaluation_periods was named.
+    stack = new_stack()
+    service = fargate_service(stack, "Svc", ep.FargateCluster(stack, "Cluster"))
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.MonitoringProps(service=service, evaluation_periods=2000, datapoints_to_alarm=2000)
+    assert {"evaluation_periods", "datapoints_to_alarm"} <= set(err.value.props)

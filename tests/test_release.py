@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import Duration, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -233,11 +234,24 @@ def test_on_event_may_deploy_only_to_its_deployment_group(defaults: Template) ->
     assert statements["WriteLogs"]["Resource"] == {"Fn::GetAtt": ["ReleaseLogsB9EA69B0", "Arn"]}
 
 
-def test_is_complete_may_only_read(defaults: Template) -> None:
+def test_is_complete_may_read_and_create_deployments_but_not_stop_them(
+    defaults: Template,
+) -> None:
+    # It deploys the AppSpec once a stopped leftover (or CodeDeploy's rollback) is over.
     statements = by_sid(policy_statements(defaults, "ReleaseIsCompletePolicy"))
-    assert set(statements) == {"WriteLogs", "ReadDeployments", "DescribeTheService"}
-    assert statements["ReadDeployments"]["Action"] == "codedeploy:GetDeployment"
-    assert statements["ReadDeployments"]["Resource"] == GROUP_ARN
+    assert set(statements) == {
+        "WriteLogs",
+        "FollowUpDeployments",
+        "RegisterTheRevision",
+        "ReadTheDeploymentConfig",
+        "DescribeTheService",
+    }
+    assert statements["FollowUpDeployments"]["Action"] == [
+        "codedeploy:CreateDeployment",
+        "codedeploy:GetDeployment",
+        "codedeploy:ListDeployments",
+    ]
+    assert statements["FollowUpDeployments"]["Resource"] == GROUP_ARN
 
 
 def test_no_statement_grants_pass_role_or_wildcard_actions(defaults: Template) -> None:
@@ -281,6 +295,41 @@ def test_every_release_lambda_has_reserved_concurrency(defaults: Template) -> No
     release = {k: v for k, v in functions.items() if k.startswith("Release")}
     assert len(release) == 5  # on_event, is_complete, framework onEvent/isComplete/onTimeout
     assert all(v["Properties"]["ReservedConcurrentExecutions"] == 1 for v in release.values())
+
+
+def test_reserved_concurrency_none_reserves_nothing_and_acknowledges_it(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    release(stack, fixture, reserved_concurrency=None)
+    template = Template.from_stack(stack)
+    functions = {
+        k: v
+        for k, v in template.find_resources("AWS::Lambda::Function").items()
+        if k.startswith("Release")
+    }
+    assert len(functions) == 5
+    for fn in functions.values():
+        assert "ReservedConcurrentExecutions" not in fn["Properties"]
+        skips = {s["id"]: s["comment"] for s in fn["Metadata"]["checkov"]["skip"]}
+        assert "quota" in skips["CKV_AWS_115"]
+    assert nag_findings(stack) == []
+
+
+def test_reserved_concurrency_is_configurable(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    release(stack, fixture, reserved_concurrency=2)
+    functions = Template.from_stack(stack).find_resources("AWS::Lambda::Function")
+    release_fns = [v for k, v in functions.items() if k.startswith("Release")]
+    assert [f["Properties"]["ReservedConcurrentExecutions"] for f in release_fns] == [2] * 5
+    for fn in release_fns:
+        skips = fn["Metadata"]["checkov"]["skip"]
+        assert "CKV_AWS_115" not in [s["id"] for s in skips]
+
+
+@pytest.mark.parametrize("value", [0, -1, 1001])
+def test_rejects_a_reserved_concurrency_out_of_range(stack: Stack, value: int) -> None:
+    fixture = codedeploy_service(stack)
+    with pytest.raises(ep.ConfigurationError, match="reserved_concurrency"):
+        release(stack, fixture, reserved_concurrency=value)
 
 
 def test_lambdas_run_in_private_subnets_with_https_only_egress(in_vpc: Template) -> None:
@@ -498,3 +547,132 @@ def test_deployment_id_is_the_custom_resource_attribute(stack: Stack) -> None:
     assert stack.resolve(created.deployment_id) == {
         "Fn::GetAtt": [stack.get_logical_id(created.resource.node.default_child), "DeploymentId"]  # type: ignore[arg-type]
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Dynamic scale-in suspended during releases (scalable_target)
+
+
+def test_scalable_target_turns_on_scale_in_suspension(in_vpc: Template) -> None:
+    resource = only(in_vpc, "Custom::EcsCodeDeployRelease")
+    properties = resource["Properties"]
+    assert properties["SuspendScaleIn"] == "true"
+    target_id, target = next(
+        iter(in_vpc.find_resources("AWS::ApplicationAutoScaling::ScalableTarget").items())
+    )
+    assert properties["ScalableTargetResourceId"] == target["Properties"]["ResourceId"]
+    assert target["Properties"]["ServiceNamespace"] == "ecs"
+    assert target["Properties"]["ScalableDimension"] == "ecs:service:DesiredCount"
+    # CloudFormation finishes a change of the target (and the policy) before a release.
+    assert target_id in resource["DependsOn"]
+    assert any(d.startswith("ReleaseScaleInPolicy") for d in resource["DependsOn"])
+
+
+def test_without_scalable_target_scaling_is_left_alone(defaults: Template) -> None:
+    properties = only(defaults, "Custom::EcsCodeDeployRelease")["Properties"]
+    assert "SuspendScaleIn" not in properties
+    assert "ScalableTargetResourceId" not in properties
+    policies = defaults.find_resources("AWS::IAM::ManagedPolicy")
+    assert not [k for k in policies if k.startswith("ReleaseScaleInPolicy")]
+    for policy in policies.values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            assert "application-autoscaling" not in json.dumps(statement["Action"])
+
+
+def test_both_handlers_may_only_describe_and_register_scalable_targets(
+    in_vpc: Template,
+) -> None:
+    statements = policy_statements(in_vpc, "ReleaseScaleInPolicy")[:1]
+    assert statements == [
+        {
+            "Sid": "SuspendScaleInDuringReleases",
+            "Effect": "Allow",
+            "Action": [
+                "application-autoscaling:DescribeScalableTargets",
+                "application-autoscaling:RegisterScalableTarget",
+            ],
+            "Resource": "*",
+        }
+    ]
+    policy = next(
+        v
+        for k, v in in_vpc.find_resources("AWS::IAM::ManagedPolicy").items()
+        if k.startswith("ReleaseScaleInPolicy")
+    )
+    roles = sorted(r["Ref"] for r in policy["Properties"]["Roles"])
+    assert [r.rsplit("Role", 1)[0] for r in roles] == ["ReleaseIsComplete", "ReleaseOnEvent"]
+    skips = policy["Metadata"]["checkov"]["skip"]
+    assert [s["id"] for s in skips] == ["CKV_AWS_111"]
+    assert "no resource-level" in skips[0]["comment"]
+    # Neither handler's own policy gains any Application Auto Scaling action.
+    for prefix in ("ReleaseOnEventPolicy", "ReleaseIsCompletePolicy"):
+        for statement in policy_statements(in_vpc, prefix):
+            assert "application-autoscaling" not in json.dumps(statement["Action"])
+
+
+def test_scale_in_policy_passes_application_auto_scalings_permission_validation(
+    in_vpc: Template,
+) -> None:
+    # RegisterScalableTarget checks the caller's ECS and CloudWatch permissions on the target.
+    statements = by_sid(policy_statements(in_vpc, "ReleaseScaleInPolicy"))
+    assert statements["ScalingValidationOnTheService"] == {
+        "Sid": "ScalingValidationOnTheService",
+        "Effect": "Allow",
+        "Action": "ecs:UpdateService",
+        "Resource": {"Ref": "WebServiceDF29B54C"},
+    }
+    alarms = statements["ScalingValidationOnAlarms"]
+    assert alarms["Action"] == [
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:PutMetricAlarm",
+    ]
+    assert alarms["Resource"] == {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":cloudwatch:us-east-1:123456789012:alarm:*"],
+        ]
+    }
+    # ecs:DescribeServices, the third validated action, is in both handlers' own policies.
+    for prefix in ("ReleaseOnEventPolicy", "ReleaseIsCompletePolicy"):
+        described = by_sid(policy_statements(in_vpc, prefix))["DescribeTheService"]
+        assert described["Action"] == "ecs:DescribeServices"
+
+
+def test_scale_in_policy_adds_no_unacknowledged_finding(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    scaling = fixture.service.auto_scale_task_count(min_capacity=2, max_capacity=4)
+    scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
+    release(stack, fixture, scalable_target=scaling)
+    assert nag_findings(stack) == []
+
+
+def test_accepts_a_plain_scalable_target(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    target = appscaling.ScalableTarget(
+        stack,
+        "Target",
+        service_namespace=appscaling.ServiceNamespace.ECS,
+        scalable_dimension="ecs:service:DesiredCount",
+        resource_id="service/platform/web",
+        min_capacity=1,
+        max_capacity=3,
+    )
+    release(stack, fixture, scalable_target=target)
+    properties = only(Template.from_stack(stack), "Custom::EcsCodeDeployRelease")["Properties"]
+    assert properties["ScalableTargetResourceId"] == "service/platform/web"
+
+
+def test_rejects_a_scalable_target_of_another_dimension(stack: Stack) -> None:
+    fixture = codedeploy_service(stack)
+    table = appscaling.ScalableTarget(
+        stack,
+        "Table",
+        service_namespace=appscaling.ServiceNamespace.DYNAMODB,
+        scalable_dimension="dynamodb:table:ReadCapacityUnits",
+        resource_id="table/orders",
+        min_capacity=1,
+        max_capacity=3,
+    )
+    with pytest.raises(ep.ConfigurationError, match="scalable_target"):
+        release(stack, fixture, scalable_target=table)

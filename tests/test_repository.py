@@ -141,6 +141,11 @@ def test_grant_push_allows_layer_upload() -> None:
     [
         ({"repository_name": "Team/Web"}, "repository_name", "lower-case"),
         ({"repository_name": "x"}, "repository_name", "2-256 characters"),
+        # Found by tests/property: ECR (and aws-cdk-lib, with a jsii error) rejects these.
+        ({"repository_name": "web-"}, "repository_name", "ending with a letter or digit"),
+        ({"repository_name": "a//b"}, "repository_name", "separated by single"),
+        ({"repository_name": "a..b"}, "repository_name", "separated by single"),
+        ({"repository_name": "team/"}, "repository_name", "ending with a letter or digit"),
         ({"keep_prod_images": 0}, "keep_prod_images", "an integer from 1 to 10000"),
         ({"untagged_expiry_days": -1}, "untagged_expiry_days", "an integer from 1 to 3650"),
         ({"prod_tag_prefix": ""}, "prod_tag_prefix", "non-empty tag prefix"),

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aws_cdk import CfnResource, Validations
+from aws_cdk import CfnResource, Duration, Validations
+from aws_cdk import aws_ecs as ecs
 from aws_cdk.assertions import Match, Template
 
 import ecs_patterns as ep
-from tests.conftest import Synthesized
+from ecs_patterns.testing import nag_findings
+from tests.conftest import Synthesized, new_stack
+from tests.stacks.service import IMAGE
 
 
 @pytest.fixture(scope="module")
@@ -794,3 +797,33 @@ def test_escape_hatches_expose_every_part(synthesized: Synthesized) -> None:
     assert web.scalable_target is not None
     assert web.access_log_bucket.bucket_name
     assert web.log_group.log_group_name
+
+
+def test_long_deregistration_delay_is_announced_and_acknowledged_on_the_target_group() -> None:
+    # Found by tests/property: deregistration_delay up to 3600 s was accepted, and the library's
+    # own EcsPatterns-DeregistrationDelay rule then failed the stack.
+    stack = new_stack("LongDelay")
+    web = ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            allow_plain_http=True,
+            deregistration_delay=Duration.seconds(120),
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        {
+            "TargetGroupAttributes": Match.array_with(
+                [{"Key": "deregistration_delay.timeout_seconds", "Value": "120"}]
+            )
+        },
+    )
+    assert nag_findings(stack, packs=[ep.EcsHardeningChecks(stack)]) == []
+    warnings = [
+        str(entry.data)
+        for entry in web.node.find_child("LoadBalancer").node.metadata
+        if entry.type == "aws:cdk:warning"
+    ]
+    assert any("deregistration_delay=120s" in w for w in warnings)

@@ -55,6 +55,54 @@ def test_fails_on_invalid_cpu_memory_pair(valid: dict[str, Any]) -> None:
     assert "with cpu=256: 512, 1024, 2048" in str(err)
 
 
+def test_fails_on_desired_count_beyond_the_ecs_limit_on_its_own(valid: dict[str, Any]) -> None:
+    # Found by tests/property: with max_capacity also out of range, only max_capacity was named.
+    err = _fails("desired_count", **valid, desired_count=5001, max_capacity=5001)
+    assert set(err.props) == {"max_capacity", "desired_count"}
+
+
+@pytest.mark.parametrize("name", ["", "my service", "web/1", "w" * 256])
+def test_fails_on_service_name_ecs_rejects(valid: dict[str, Any], name: str) -> None:
+    # Found by tests/property: any string reached the template; ECS allows 1-255 [A-Za-z0-9_-].
+    _fails("service_name", **valid, service_name=name)
+
+
+def test_fails_on_a_deploy_time_container_port(valid: dict[str, Any]) -> None:
+    # Found by tests/property: a token port reached the security-group rules, which the NIST,
+    # HIPAA and PCI packs then could not evaluate (six error findings).
+    port = CfnParameter(new_stack(), "Port", type="Number").value_as_number
+    assert "known at synthesis" in str(_fails("container_port", **valid, container_port=port))
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        "health_check_interval",
+        "health_check_timeout",
+        "target_health_check_interval",
+        "target_health_check_timeout",
+        "slow_start",
+    ],
+)
+def test_fails_on_a_deploy_time_token_where_aws_cdk_lib_needs_a_literal(
+    valid: dict[str, Any], prop: str
+) -> None:
+    # Found by tests/property: these passed as tokens and aws-cdk-lib then raised a jsii error
+    # (range checks and unit conversions at synthesis).
+    token = Duration.seconds(CfnParameter(new_stack(), "P", type="Number").value_as_number)
+    err = _fails(prop, **valid, **{prop: token})
+    assert "known at synthesis" in str(err)
+
+
+@pytest.mark.parametrize("name", ["DB_PASSWORD", "API_TOKEN", "client_secret"])
+def test_fails_on_a_secret_looking_plain_environment_variable(
+    valid: dict[str, Any], name: str
+) -> None:
+    # Found by tests/property (deep): accepted, then EcsPatterns-PlaintextSecret failed the stack.
+    err = _fails("environment", **valid, environment={name: "x"})
+    assert "secrets" in err.problems[0].fix
+
+
 @pytest.mark.parametrize("port", [0, 65536])
 def test_fails_on_port_outside_1_to_65535(valid: dict[str, Any], port: int) -> None:
     _fails("container_port", **valid, container_port=port)
@@ -185,10 +233,11 @@ def test_reports_every_problem_at_once(certificate: acm.ICertificate) -> None:
 
 def test_unresolved_tokens_pass_through(valid: dict[str, Any], stack: Stack) -> None:
     # Number tokens are floats to mypy; cast them as a user would.
-    port = cast(int, CfnParameter(stack, "Port", type="Number").value_as_number)
+    # (container_port must be a literal: see test_fails_on_a_deploy_time_container_port.)
+    count = cast(int, CfnParameter(stack, "Count", type="Number").value_as_number)
     tag = CfnParameter(stack, "Tag").value_as_string
-    props = ep.WebServiceProps(**valid, container_port=port, desired_count=port)
-    assert props.container_port is port
+    props = ep.WebServiceProps(**valid, health_check_retries=count, desired_count=count)
+    assert props.health_check_retries is count
     ep.WebServiceProps(
         certificate=valid["certificate"], repository=ep.EcrRepository(stack, "R"), image_tag=tag
     )

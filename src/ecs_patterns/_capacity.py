@@ -25,9 +25,11 @@ class CapacityStrategy:
         on_demand_weight: Relative share of FARGATE beyond the base. Default 1. 0 to 1000.
         spot_weight: Relative share of FARGATE_SPOT beyond the base. Default 3. 0 disables
             Spot. 0 to 1000.
-        allow_spot_only: Permit ``on_demand_base=0`` and ``on_demand_weight=0`` with Spot.
-            Default False: Spot-only capacity can lose every task at once, which no production
-            service should do by accident.
+        allow_spot_only: Permit Spot without a FARGATE base (``on_demand_base=0``). Default
+            False: without a base every task may be on Spot and lost at once, which no
+            production service should do by accident. When True, the construct using the
+            strategy raises the warning ``ecs-patterns:SpotWithoutBase`` and acknowledges the
+            library's ``EcsPatterns-SpotOnly`` rule.
     """
 
     on_demand_base: int = 1
@@ -53,16 +55,23 @@ class CapacityStrategy:
             "Give FARGATE or FARGATE_SPOT a weight of 1 or more, "
             "e.g. CapacityStrategy(on_demand_weight=1, spot_weight=3).",
         )
-        spot_only = self.spot_weight > 0 and self.on_demand_base == 0 and self.on_demand_weight == 0
+        # Without a FARGATE base, nothing keeps a task off Spot (with 1:3 weights, a single task
+        # may well be placed on Spot), so a base of 0 with Spot is an explicit opt-in, as the
+        # library's EcsPatterns-SpotOnly rule requires.
         checks.check(
-            not spot_only or self.allow_spot_only,
+            not self.may_lose_every_task or self.allow_spot_only,
             "on_demand_base",
             self.on_demand_base,
-            "1 or more (or on_demand_weight above 0) when Spot is used",
+            "1 or more when Spot is used",
             "Keep at least one task on regular Fargate with on_demand_base=1, "
             "or set allow_spot_only=True if losing every task at once is acceptable.",
         )
         checks.done()
+
+    @property
+    def may_lose_every_task(self) -> bool:
+        """True when Spot is used without a FARGATE base: a Spot reclaim may stop every task."""
+        return self.spot_weight > 0 and self.on_demand_base == 0
 
     @property
     def uses_spot(self) -> bool:

@@ -15,6 +15,7 @@ from ._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
 from ._nag import acknowledge, checkov_skip
 from ._service_props import WebServiceProps
 from ._validation import seconds
+from .rules._checks import MAX_DEREGISTRATION_DELAY_S
 
 __all__ = ["WebLoadBalancer"]
 
@@ -183,7 +184,7 @@ class WebLoadBalancer(Construct):
     ) -> elbv2.ApplicationTargetGroup:
         # 0 means off; an unresolved token is passed through.
         slow_start = None if seconds(props.slow_start) == 0 else props.slow_start
-        return elbv2.ApplicationTargetGroup(
+        target_group = elbv2.ApplicationTargetGroup(
             self,
             id,
             vpc=vpc,
@@ -203,6 +204,21 @@ class WebLoadBalancer(Construct):
                 healthy_http_codes="200-299",
             ),
         )
+        delay = seconds(props.deregistration_delay)
+        if delay is not None and delay > MAX_DEREGISTRATION_DELAY_S:
+            Annotations.of(self).add_warning_v2(
+                "ecs-patterns:LongDeregistrationDelay",
+                f"deregistration_delay={delay:g}s: every deployment and scale-in waits this long "
+                f"per task; the library's target is {MAX_DEREGISTRATION_DELAY_S} s.",
+            )
+            acknowledge(
+                target_group,
+                ["EcsPatterns-DeregistrationDelay"],
+                f"The deregistration delay was raised explicitly to {delay:g} s with "
+                "deregistration_delay (announced by the ecs-patterns:LongDeregistrationDelay "
+                "warning), for requests or connections that take longer to drain.",
+            )
+        return target_group
 
     def _listeners(
         self, props: WebServiceProps

@@ -237,7 +237,7 @@ class MonitoringProps:
                 "datapoints_to_alarm",
                 self.datapoints_to_alarm,
                 1,
-                max(evaluations, 1),
+                max(min(evaluations, 1440), 1),
                 "Set datapoints_to_alarm (the M of 'M out of N') no higher than "
                 "evaluation_periods (the N).",
             )

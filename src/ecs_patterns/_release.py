@@ -16,7 +16,8 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
@@ -82,6 +83,9 @@ class CodeDeployRelease(Construct):
     * ``timeout`` passes: the update fails ("Operation timed out"); the stack rollback finds
       the deployment still running, stops it with rollback and waits for the rollback.
     * Delete: a deployment still running is stopped with rollback; errors are ignored.
+    * With ``scalable_target``: dynamic scale-in of the service is suspended from just before
+      ``CreateDeployment`` until the deployment (or its rollback) has ended, and always set
+      back afterwards; scale-out and scheduled scaling keep running.
 
     Args:
         deployment_group: The ECS deployment group of ``service``. Its deployment
@@ -119,6 +123,25 @@ class CodeDeployRelease(Construct):
         log_key: KMS key of the log group. Default: a new key with rotation.
         log_retention: Retention of the log group. Default one year.
         log_removal_policy: What ``cdk destroy`` does to the log group. Default RETAIN.
+        scalable_target: The service's scalable target (``service.auto_scale_task_count(...)``
+            or an ``appscaling.ScalableTarget`` of ``ecs:service:DesiredCount``). When given,
+            dynamic scale-in (``SuspendedState.DynamicScalingInSuspended``) is suspended for
+            the length of each deployment, as Application Auto Scaling does by itself during
+            ECS deployments: a target-tracking scale-in would otherwise remove tasks of the
+            replacement task set while traffic shifts onto it. Scale-out stays on, so a peak
+            during a release is still absorbed. The custom resource depends on the target, so
+            CloudFormation finishes any change of the target before a release starts. Default:
+            none, scaling is left alone (also when no target is registered at run time).
+            Suspending is best effort: when Application Auto Scaling refuses it, a warning is
+            logged and the deployment goes ahead.
+        reserved_concurrency: Reserved concurrency of each of the five Lambdas (the two
+            handlers and the provider framework's three). Default 1: a release calls each
+            function one request at a time, and the reservation caps what a runaway loop could
+            use. Lambda keeps 100 units of the account's concurrency unreserved, so any
+            reservation fails ("decreases account's UnreservedConcurrentExecution below its
+            minimum value") in an account whose concurrency quota is 100 or less, as new
+            accounts often have; pass None there (no reservation; the nag and checkov
+            concurrency rules are then acknowledged on these functions) or raise the quota.
 
     Attributes:
         provider: the ``custom_resources.Provider``.
@@ -151,8 +174,11 @@ class CodeDeployRelease(Construct):
         log_key: kms.IKey | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        scalable_target: appscaling.ScalableTarget | ecs.ScalableTaskCount | None = None,
+        reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
     ) -> None:
         hooks = dict(hooks or {})
+        cfn_target = _cfn_scalable_target(scalable_target)
         timeout = timeout if timeout is not None else MAX_RELEASE_TIMEOUT
         _validate(
             controller=_controller(service),
@@ -163,8 +189,11 @@ class CodeDeployRelease(Construct):
             hooks=hooks,
             timeout=timeout,
             log_retention=log_retention,
+            cfn_target=cfn_target,
+            reserved_concurrency=reserved_concurrency,
         )
         super().__init__(scope, id)
+        self._reserved_concurrency = reserved_concurrency
         stack = Stack.of(self)
 
         key = log_key if log_key is not None else logs_kms_key(self, "LogKey")
@@ -184,6 +213,7 @@ class CodeDeployRelease(Construct):
                 ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS APIs"
             )
 
+        self._handler_roles: list[iam.Role] = []
         self.appspec = ecs_appspec(
             task_definition_arn=task_definition.task_definition_arn,
             container_name=container_name,
@@ -202,6 +232,23 @@ class CodeDeployRelease(Construct):
         )
 
         group_arn = deployment_group.deployment_group_arn
+        # CreateDeployment also checks these on the application and the configuration
+        # (CodeDeploy permissions reference; cdklabs' EcsDeploymentProvider grants them).
+        revision_statements = [
+            iam.PolicyStatement(
+                sid="RegisterTheRevision",
+                actions=[
+                    "codedeploy:GetApplicationRevision",
+                    "codedeploy:RegisterApplicationRevision",
+                ],
+                resources=[deployment_group.application.application_arn],
+            ),
+            iam.PolicyStatement(
+                sid="ReadTheDeploymentConfig",
+                actions=["codedeploy:GetDeploymentConfig"],
+                resources=[deployment_group.deployment_config.deployment_config_arn],
+            ),
+        ]
         service_statement = iam.PolicyStatement(
             sid="DescribeTheService",
             actions=["ecs:DescribeServices"],
@@ -222,21 +269,7 @@ class CodeDeployRelease(Construct):
                     ],
                     resources=[group_arn],
                 ),
-                # CreateDeployment also checks these on the application and the configuration
-                # (CodeDeploy permissions reference; cdklabs' EcsDeploymentProvider grants them).
-                iam.PolicyStatement(
-                    sid="RegisterTheRevision",
-                    actions=[
-                        "codedeploy:GetApplicationRevision",
-                        "codedeploy:RegisterApplicationRevision",
-                    ],
-                    resources=[deployment_group.application.application_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="ReadTheDeploymentConfig",
-                    actions=["codedeploy:GetDeploymentConfig"],
-                    resources=[deployment_group.deployment_config.deployment_config_arn],
-                ),
+                *revision_statements,
                 service_statement,
             ],
         )
@@ -245,14 +278,24 @@ class CodeDeployRelease(Construct):
             "is_complete",
             vpc,
             [
+                # Reads deployments; once a stopped leftover (or CodeDeploy's rollback of one)
+                # is over and the service differs from the AppSpec, deploys the AppSpec.
                 iam.PolicyStatement(
-                    sid="ReadDeployments",
-                    actions=["codedeploy:GetDeployment"],
+                    sid="FollowUpDeployments",
+                    actions=[
+                        "codedeploy:CreateDeployment",
+                        "codedeploy:GetDeployment",
+                        "codedeploy:ListDeployments",
+                    ],
                     resources=[group_arn],
                 ),
+                *revision_statements,
                 service_statement,
             ],
         )
+        self.scale_in_policy: iam.ManagedPolicy | None = None
+        if cfn_target is not None:
+            self.scale_in_policy = self._scale_in_policy(service)
         # No iam:PassRole: CodeDeploy creates the replacement task set with the deployment
         # group's service role (AWSCodeDeployRoleForECS grants iam:PassRole with
         # iam:PassedToService ecs-tasks.amazonaws.com, AWS managed policy reference); the caller
@@ -272,13 +315,91 @@ class CodeDeployRelease(Construct):
                 "Service": service.service_name,
                 "TaskDefinitionArn": task_definition.task_definition_arn,
                 "AppSpec": stack.to_json_string(self.appspec),
+                **(
+                    {"SuspendScaleIn": "true", "ScalableTargetResourceId": cfn_target.resource_id}
+                    if cfn_target is not None
+                    else {}
+                ),
             },
         )
+        if scalable_target is not None:
+            self.resource.node.add_dependency(scalable_target)
+        if self.scale_in_policy is not None:
+            self.resource.node.add_dependency(self.scale_in_policy)
         self.deployment_id = self.resource.get_att_string("DeploymentId")
         if isinstance(deployment_group, codedeploy.EcsDeploymentGroup) and hooks:
             self._allow_hooks(deployment_group, hooks)
 
     # -----------------------------------------------------------------------------------------
+
+    def _scale_in_policy(self, service: ecs.FargateService) -> iam.ManagedPolicy:
+        """Both handlers may read and set the suspended state of scalable targets.
+
+        Application Auto Scaling validates, on each ``RegisterScalableTarget``, that the caller
+        may act on the target and on CloudWatch alarms ("Permissions validation for API calls
+        on target resources"; for ECS: ecs:DescribeServices, ecs:UpdateService,
+        cloudwatch:DescribeAlarms, PutMetricAlarm, DeleteAlarms, per the ECS guide's "IAM
+        permissions required for Amazon ECS service auto scaling"). The handlers never call
+        these themselves; ecs:DescribeServices is already in each handler's policy.
+        """
+        alarms = Stack.of(self).format_arn(
+            service="cloudwatch",
+            resource="alarm",
+            resource_name="*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        policy = iam.ManagedPolicy(
+            self,
+            "ScaleInPolicy",
+            description="CodeDeployRelease: suspend and resume dynamic scale-in of the service",
+            roles=[
+                fn.role for fn in (self.on_event_function, self.is_complete_function) if fn.role
+            ],
+            statements=[
+                iam.PolicyStatement(
+                    sid="SuspendScaleInDuringReleases",
+                    actions=[
+                        "application-autoscaling:DescribeScalableTargets",
+                        "application-autoscaling:RegisterScalableTarget",
+                    ],
+                    resources=["*"],
+                ),
+                iam.PolicyStatement(
+                    sid="ScalingValidationOnTheService",
+                    actions=["ecs:UpdateService"],
+                    resources=[service.service_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="ScalingValidationOnAlarms",
+                    actions=[
+                        "cloudwatch:DeleteAlarms",
+                        "cloudwatch:DescribeAlarms",
+                        "cloudwatch:PutMetricAlarm",
+                    ],
+                    resources=[alarms],
+                ),
+            ],
+        )
+        acknowledge(
+            policy,
+            [f"AwsSolutions-IAM5[Resource::{_nag_arn(Stack.of(self).resolve(alarms))}]"],
+            "Application Auto Scaling checks that the caller of RegisterScalableTarget may "
+            "describe, put and delete CloudWatch alarms (permissions validation on target "
+            "resources) with alarm names of its own that the template cannot know; the grant "
+            "is limited to alarms of this account and Region, and the handlers never call "
+            "these actions themselves.",
+        )
+        reason = (
+            "Application Auto Scaling: DescribeScalableTargets supports no resource-level "
+            "permissions, and the ARN of a scalable target ends in an id assigned at "
+            "registration that the template cannot reference (Ref and GetAtt give the "
+            "resource id, not the ARN). The handlers call RegisterScalableTarget only with "
+            "SuspendedState, on the service's own resource id from the resource properties, to "
+            "suspend dynamic scale-in during a CodeDeploy deployment and resume it afterwards."
+        )
+        acknowledge(policy, ["AwsSolutions-IAM5[Resource::*]"], reason)
+        checkov_skip(policy, "CKV_AWS_111", reason)
+        return policy
 
     def _role(
         self, id: str, statements: list[iam.PolicyStatement]
@@ -325,6 +446,7 @@ class CodeDeployRelease(Construct):
         if vpc is not None:
             statements = [*statements, self._vpc_statement()]
         role, policy = self._role(id, statements)
+        self._handler_roles.append(role)
         if vpc is not None:
             self._acknowledge_vpc_wildcards(policy)
         fn = lambda_.Function(
@@ -342,7 +464,7 @@ class CodeDeployRelease(Construct):
             role=role.without_policy_updates(),
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.TEXT,
-            reserved_concurrent_executions=_RESERVED_CONCURRENCY,
+            reserved_concurrent_executions=self._reserved_concurrency,
             vpc=vpc,
             vpc_subnets=(
                 ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
@@ -366,6 +488,19 @@ class CodeDeployRelease(Construct):
         # PCI DSS 3.2.1 has no LambdaDLQ rule.
         acknowledge(fn, _in_packs("LambdaDLQ", ("NIST.800.53.R5", "HIPAA.Security")), no_dlq)
         checkov_skip(fn, "CKV_AWS_116", no_dlq)
+        if self._reserved_concurrency is None:
+            unreserved = (
+                "reserved_concurrency=None was passed to CodeDeployRelease: Lambda keeps 100 "
+                "units of the account's concurrency unreserved, so an account with a quota of "
+                "100 or less cannot reserve any. A release invokes this function one request "
+                "at a time (CloudFormation sends one request per resource, the waiter polls "
+                "sequentially), so it neither needs a reservation nor can it starve others."
+            )
+            # PCI DSS 3.2.1 has no LambdaConcurrency rule.
+            acknowledge(
+                fn, _in_packs("LambdaConcurrency", ("NIST.800.53.R5", "HIPAA.Security")), unreserved
+            )
+            checkov_skip(fn, "CKV_AWS_115", unreserved)
         if vpc is None:
             outside_vpc = (
                 "No vpc was given to CodeDeployRelease: the function only calls the CodeDeploy, "
@@ -453,7 +588,7 @@ class CodeDeployRelease(Construct):
             assert isinstance(fn, lambda_.Function)
             cfn_fn = fn.node.default_child
             assert isinstance(cfn_fn, lambda_.CfnFunction)
-            cfn_fn.reserved_concurrent_executions = _RESERVED_CONCURRENCY
+            cfn_fn.reserved_concurrent_executions = self._reserved_concurrency
             fn.node.add_dependency(on_event_policy if name == "onEvent" else waiter_policy)
             _ignore_role_depends_on(fn)
             self._lambda_acknowledgements(fn, vpc)
@@ -571,11 +706,39 @@ def _ignore_role_depends_on(fn: lambda_.Function) -> None:
     cfn_lint_ignore(cfn_fn, ["W3005"])
 
 
+def _nag_arn(resolved: object) -> str:
+    """How cdk-nag writes a resolved ARN in a finding id: ``Ref X`` as ``<X>``, joins joined."""
+    if isinstance(resolved, str):
+        return resolved
+    if isinstance(resolved, dict) and "Ref" in resolved:
+        return f"<{resolved['Ref']}>"
+    if isinstance(resolved, dict) and "Fn::Join" in resolved:
+        separator, parts = resolved["Fn::Join"]
+        return str(separator).join(_nag_arn(part) for part in parts)
+    raise ValueError(f"cannot render {resolved!r} as cdk-nag does")
+
+
 def _whole_intervals(timeout: Duration) -> Duration:
     """``timeout`` rounded up to whole query intervals (the provider needs an integral count)."""
     interval = int(QUERY_INTERVAL.to_seconds())
     total = math.ceil(timeout.to_seconds(integral=False) / interval)
     return Duration.seconds(total * interval)
+
+
+def _cfn_scalable_target(
+    target: appscaling.ScalableTarget | ecs.ScalableTaskCount | None,
+) -> appscaling.CfnScalableTarget | None:
+    """The CloudFormation scalable target behind ``target`` (None when none is given)."""
+    if target is None:
+        return None
+    if isinstance(target, ecs.ScalableTaskCount):
+        # BaseScalableAttribute keeps its ScalableTarget as the child "Target" (aws-cdk-lib).
+        inner = target.node.find_child("Target")
+        assert isinstance(inner, appscaling.ScalableTarget)
+        target = inner
+    cfn = target.node.default_child
+    assert isinstance(cfn, appscaling.CfnScalableTarget)
+    return cfn
 
 
 def _controller(service: ecs.FargateService) -> str | None:
@@ -600,8 +763,27 @@ def _validate(
     hooks: Mapping[str, lambda_.IFunction],
     timeout: Duration,
     log_retention: logs.RetentionDays,
+    cfn_target: appscaling.CfnScalableTarget | None = None,
+    reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
 ) -> None:
     checks = Checks("CodeDeployRelease")
+    checks.int_range(
+        "reserved_concurrency",
+        reserved_concurrency,
+        1,
+        1000,
+        "Pass a small positive number (1 is enough for one release at a time), or None to "
+        "reserve nothing in an account whose Lambda concurrency quota is 100 or less.",
+    )
+    if cfn_target is not None:
+        key = (cfn_target.service_namespace, cfn_target.scalable_dimension)
+        checks.check(
+            any(is_token(part) for part in key) or key == ("ecs", "ecs:service:DesiredCount"),
+            "scalable_target",
+            f"a scalable target of {key[0]} / {key[1]}",
+            "the scalable target of the service's desired count (ecs / ecs:service:DesiredCount)",
+            "Pass service.auto_scale_task_count(...) of the released service.",
+        )
     checks.check(
         controller in (None, "CODE_DEPLOY"),
         "service",

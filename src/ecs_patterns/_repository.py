@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,8 +20,9 @@ ScanFrequency = Literal["SCAN_ON_PUSH", "CONTINUOUS_SCAN"]
 """Enhanced-scanning frequency of Amazon Inspector."""
 
 _SCAN_FREQUENCIES = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
-# ECR repository names: 2-256 chars, lower case, digits, and . _ - / separators.
-_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-/")
+# ECR repository names (the pattern of the CreateRepository API and of aws-cdk-lib's check):
+# 2-256 chars, lower-case components of letters and digits joined by single . _ - and by /.
+_NAME_RE = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,11 +68,11 @@ class RepositoryProps:
         name = self.repository_name
         if name is not None and not is_token(name):
             checks.check(
-                2 <= len(name) <= 256 and set(name) <= _NAME_CHARS and name[0].isalnum(),
+                2 <= len(name) <= 256 and _NAME_RE.fullmatch(name) is not None,
                 "repository_name",
                 name,
-                "2-256 characters of lower-case letters, digits and . _ - /, "
-                "starting with a letter or digit",
+                "2-256 characters: lower-case letters and digits, separated by single "
+                ". _ - or /, starting and ending with a letter or digit",
                 "Use a lower-case name such as 'team/web'.",
             )
         checks.check(

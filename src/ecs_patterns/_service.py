@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._cluster import FargateCluster
+from ._cluster import FargateCluster, announce_spot_without_base
 from ._deployment import (
     CodeDeployBlueGreen,
     DeploymentTimeEstimate,
@@ -81,7 +81,10 @@ class FargateWebService(Construct):
     Change listener settings (certificate, SSL policy, ports) only right after a deployment
     that ended on the template's target group, or in a stack update that also deploys.
     * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
-      between ``min_capacity`` and ``max_capacity``, plus optional schedules.
+      between ``min_capacity`` and ``max_capacity``, plus optional schedules. During a
+      deployment scale-in is off and scale-out continues: Application Auto Scaling does this
+      itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release
+      custom resource suspends dynamic scale-in until the deployment has ended.
 
     Attributes:
         props: the props as given.
@@ -154,6 +157,9 @@ class FargateWebService(Construct):
         self.service = self._service(props, task)
         self._attach_target(props)
         self.scalable_target = self._autoscaling(props)
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        if capacity.may_lose_every_task:
+            announce_spot_without_base(self, self.service)
         self.application: codedeploy.EcsApplication | None = None
         self.deployment_group: codedeploy.EcsDeploymentGroup | None = None
         self.deployment_config: codedeploy.IEcsDeploymentConfig | None = None
@@ -321,6 +327,7 @@ class FargateWebService(Construct):
             log_key=self.cluster.key,
             log_retention=props.log_retention,
             log_removal_policy=props.log_removal_policy,
+            scalable_target=self.scalable_target,
         )
 
     def _native_hooks(self, strategy: EcsNativeBlueGreen) -> None:

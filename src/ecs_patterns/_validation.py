@@ -5,6 +5,7 @@ Unresolved CDK tokens are never judged: a value only known at deploy time is pas
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from aws_cdk import Duration, Token
@@ -19,6 +20,10 @@ def is_token(value: object) -> bool:
     if isinstance(value, Duration):
         return bool(value.is_unresolved())
     if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        # CDK encodes number tokens as finite doubles; jsii cannot even send inf or NaN to
+        # Token.is_unresolved (invalid JSON that kills the jsii kernel process).
         return False
     if isinstance(value, (str, int, float)):
         return bool(Token.is_unresolved(value))
@@ -77,6 +82,18 @@ class Checks:
             f"a duration from {low_s:g}s to {high_s:g}s",
             f"Set {prop} to Duration.seconds(n) with {low_s:g} <= n <= {high_s:g}.",
         )
+
+    def known(self, prop: str, value: object, why: str) -> None:
+        """``value`` must be known at synthesis, not an unresolved token; ``why`` says who needs
+        it."""
+        if value is not None and is_token(value):
+            self.fail(
+                prop,
+                "an unresolved token",
+                f"a value known at synthesis time ({why})",
+                f"Pass {prop} as a literal (for example from context), not from a CfnParameter "
+                "or another deploy-time value.",
+            )
 
     def done(self) -> None:
         """Raise ConfigurationError if any problem was recorded."""

@@ -209,8 +209,18 @@ def defaults(stack: Stack) -> None:
 
 
 def in_vpc(stack: Stack) -> None:
+    """In a VPC, with dynamic scale-in suspended during releases, without reserved concurrency."""
     fixture = codedeploy_service(stack)
-    release(stack, fixture, vpc=fixture.cluster.vpc, timeout=Duration.minutes(30))
+    scaling = fixture.service.auto_scale_task_count(min_capacity=2, max_capacity=6)
+    scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
+    release(
+        stack,
+        fixture,
+        vpc=fixture.cluster.vpc,
+        timeout=Duration.minutes(30),
+        scalable_target=scaling,
+        reserved_concurrency=None,
+    )
 
 
 STACKS = {"ReleaseDefaults": defaults, "ReleaseInVpc": in_vpc}

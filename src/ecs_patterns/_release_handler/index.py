@@ -11,12 +11,18 @@ Resource properties (all strings, as CloudFormation sends them):
     Cluster, Service: the ECS service (CODE_DEPLOY controller), name or ARN.
     TaskDefinitionArn: the revision to run.
     AppSpec: the AppSpec (JSON) that deploys TaskDefinitionArn.
+    SuspendScaleIn, ScalableTargetResourceId (optional): when SuspendScaleIn is "true", dynamic
+        scale-in of the service's Application Auto Scaling target (``service/CLUSTER/SERVICE``,
+        dimension ``ecs:service:DesiredCount``) is suspended for the length of a deployment.
 
 Create/Update:
     1. An active deployment of the group that this resource started (found by its description)
        is a deployment left running by an earlier, timed-out or cancelled stack operation: it is
-       stopped with rollback, and ``is_complete`` waits for the rollback, then checks that the
-       service runs the requested revision (a stack rollback requests the old one). An active
+       stopped with rollback. CodeDeploy's automatic rollback of a deployment of this resource
+       (``rollbackInfo.rollbackTriggeringDeploymentId``) is not stopped but waited for. Either
+       way ``is_complete`` waits until it is over; if the service then differs from the AppSpec
+       (a forward update, or a leftover that finished before the stop), it deploys the AppSpec
+       (description "... after <id>", found again at each poll) and waits for that. An active
        deployment started by anything else fails the request: stopping it is not ours to do.
     2. If the service already runs what the AppSpec asks for (task definition, capacity provider
        strategy, network configuration, pinned platform version, container), nothing is
@@ -25,6 +31,16 @@ Create/Update:
        only cost time.
     3. Otherwise ``CreateDeployment`` with the AppSpec; the deployment id is the physical id,
        so each release is a new physical resource and CloudFormation deletes the previous one.
+
+Scale-in during a deployment (SuspendScaleIn "true"): before ``CreateDeployment`` (and before
+stopping a leftover deployment) ``DynamicScalingInSuspended`` is set on the scalable target,
+best effort (a failure is logged and the deployment goes ahead);
+scale-out and scheduled scaling keep their state. It is set back to false when the deployment
+reaches a final state (Succeeded; Failed or Stopped once CodeDeploy's rollback finished), when
+``CreateDeployment`` fails, when nothing needs deploying, when the property is removed, and on
+Delete. A missing scalable target means nothing to do; both directions are idempotent. When the
+provider times out, the framework answers CloudFormation without calling this code, so scale-in
+stays suspended until the stack rollback's Update, which always ends by restoring it.
 
 Delete: a deployment that is still active is stopped with automatic rollback; every error is
 logged and ignored (a failed delete would block the stack). Nothing else is deleted.
@@ -74,6 +90,8 @@ TRANSIENT_CODES = frozenset(
         "ServiceUnavailableException",
         "InternalFailure",
         "InternalServerError",
+        # Application Auto Scaling: "a pending update" of the same scalable target.
+        "ConcurrentUpdateException",
     }
 )
 """Error codes that ``is_complete`` treats as "ask again at the next poll"."""
@@ -85,14 +103,21 @@ NO_DEPLOYMENT = "no-deployment"
 ACTION_NONE = "NONE"
 ACTION_DEPLOY = "DEPLOY"
 ACTION_STOP = "STOP"
+ACTION_WAIT = "WAIT"
+"""Waiting for CodeDeploy's automatic rollback of a deployment of this resource."""
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
 
 Clients = dict[str, Any]
 
 
+SCALING_NAMESPACE = "ecs"
+SCALING_DIMENSION = "ecs:service:DesiredCount"
+
+
 def _clients() -> Clients:
     return {
+        "autoscaling": boto3.client("application-autoscaling", config=_CONFIG),
         "codedeploy": boto3.client("codedeploy", config=_CONFIG),
         "ecs": boto3.client("ecs", config=_CONFIG),
     }
@@ -135,6 +160,7 @@ def handle_event(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
         return _release(event, clients)
     if request == "Delete":
         _stop_quietly(event.get("PhysicalResourceId", ""), clients)
+        _resume_quietly(event.get("ResourceProperties", {}), clients)
         return {"PhysicalResourceId": event["PhysicalResourceId"]}
     raise ValueError(f"unknown RequestType {request!r}")
 
@@ -148,10 +174,28 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
     props = event["ResourceProperties"]
     codedeploy = clients["codedeploy"]
     requested = props["TaskDefinitionArn"]
+    target = scale_in_target(props)
+    previous_target = scale_in_target(event.get("OldResourceProperties", {}))
+    if previous_target is not None and previous_target != target:
+        # SuspendScaleIn was switched off (or the service replaced): leave nothing suspended.
+        set_scale_in_suspended(previous_target, False, clients["autoscaling"])
 
     for deployment_id in _active_deployments(props, codedeploy):
         info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
-        if info.get("description") != _description(event):
+        trigger = _triggering_deployment(info, event, codedeploy)
+        if trigger is not None:
+            # CodeDeploy's automatic rollback of a deployment of ours (e.g. the stack rollback
+            # arrives while it still runs): wait for it, then reconcile like a stopped one.
+            _log(
+                "waiting for CodeDeploy's rollback of a deployment of this resource",
+                deployment_id=deployment_id,
+                triggered_by=trigger,
+                status=info.get("status"),
+            )
+            if target is not None:
+                _suspend_quietly(target, clients)
+            return _response(deployment_id, ACTION_WAIT)
+        if not _ours(info.get("description"), event):
             raise RuntimeError(
                 f"CodeDeploy deployment {deployment_id} ({info.get('status')}) is already "
                 f"running in deployment group {props['DeploymentGroupName']} and was not "
@@ -163,6 +207,9 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
             deployment_id=deployment_id,
             status=info.get("status"),
         )
+        if target is not None:
+            # Kept suspended through the rollback; is_complete restores it once it is over.
+            _suspend_quietly(target, clients)
         codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
         return _response(deployment_id, ACTION_STOP)
 
@@ -172,20 +219,64 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
             "the service already runs what the AppSpec asks for: nothing to deploy",
             task_definition=requested,
         )
+        if target is not None:
+            # Restores a suspension left by a timed-out operation (the framework's onTimeout
+            # cannot); a no-op otherwise.
+            set_scale_in_suspended(target, False, clients["autoscaling"])
         return _response(f"{NO_DEPLOYMENT}:{requested}", ACTION_NONE)
 
-    created = codedeploy.create_deployment(
-        applicationName=props["ApplicationName"],
-        deploymentGroupName=props["DeploymentGroupName"],
-        description=_description(event),
-        revision={
-            "revisionType": "AppSpecContent",
-            "appSpecContent": {"content": props["AppSpec"]},
-        },
-    )
-    deployment_id = created["deploymentId"]
+    deployment_id = _create_deployment(event, _description(event), clients)
     _log("created deployment", deployment_id=deployment_id, changes=changes)
     return _response(deployment_id, ACTION_DEPLOY)
+
+
+def _create_deployment(event: dict[str, Any], description: str, clients: Clients) -> str:
+    """Suspend scale-in (best effort), then ``CreateDeployment``; resume it when that fails."""
+    props = event["ResourceProperties"]
+    target = scale_in_target(props)
+    if target is not None:
+        _suspend_quietly(target, clients)
+    try:
+        created = clients["codedeploy"].create_deployment(
+            applicationName=props["ApplicationName"],
+            deploymentGroupName=props["DeploymentGroupName"],
+            description=description,
+            revision={
+                "revisionType": "AppSpecContent",
+                "appSpecContent": {"content": props["AppSpec"]},
+            },
+        )
+    except Exception:
+        if target is not None:
+            _resume_quietly(props, clients)
+        raise
+    return str(created["deploymentId"])
+
+
+def _ours(description: Any, event: dict[str, Any]) -> bool:
+    """Whether a deployment with this description was started by this resource."""
+    base = _description(event)
+    return description == base or str(description).startswith(f"{base} after ")
+
+
+def _follow_up_description(event: dict[str, Any], waited_for: str) -> str:
+    """Description of the deployment ``is_complete`` starts once ``waited_for`` is over."""
+    return f"{_description(event)} after {waited_for}"
+
+
+def _triggering_deployment(
+    info: dict[str, Any], event: dict[str, Any], codedeploy: Any
+) -> str | None:
+    """The deployment of this resource whose automatic rollback ``info`` is, or None.
+
+    CodeDeploy's automatic rollback is a deployment of its own (creator ``autoRollback``) whose
+    ``rollbackInfo.rollbackTriggeringDeploymentId`` names the deployment it rolls back.
+    """
+    trigger = (info.get("rollbackInfo") or {}).get("rollbackTriggeringDeploymentId")
+    if not trigger:
+        return None
+    triggering = codedeploy.get_deployment(deploymentId=trigger)["deploymentInfo"]
+    return str(trigger) if _ours(triggering.get("description"), event) else None
 
 
 def _response(physical_id: str, action: str) -> dict[str, Any]:
@@ -289,6 +380,92 @@ def differences(props: dict[str, Any], current: dict[str, Any]) -> list[str]:
     return found
 
 
+def scale_in_target(props: dict[str, Any]) -> str | None:
+    """The scalable target whose scale-in a deployment suspends, or None (feature off)."""
+    if str(props.get("SuspendScaleIn", "")).lower() != "true":
+        return None
+    resource_id = props.get("ScalableTargetResourceId")
+    return str(resource_id) if resource_id else None
+
+
+def set_scale_in_suspended(resource_id: str, suspended: bool, autoscaling: Any) -> bool:
+    """Set ``DynamicScalingInSuspended`` of the service's scalable target; False when none.
+
+    The target is read first: a call is made only when the flag differs (idempotent on
+    retries), and the other two flags are written back unchanged, so that only scale-in moves.
+    ``RegisterScalableTarget`` on an existing target changes only the parameters it is given
+    (Application Auto Scaling API reference), so the minimum and maximum capacity stay.
+    """
+    described = autoscaling.describe_scalable_targets(
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceIds=[resource_id],
+        ScalableDimension=SCALING_DIMENSION,
+    )
+    targets = described.get("ScalableTargets", [])
+    if not targets:
+        _log("no scalable target: scale-in left alone", resource_id=resource_id)
+        return False
+    state = targets[0].get("SuspendedState") or {}
+    if bool(state.get("DynamicScalingInSuspended", False)) == suspended:
+        _log("scale-in already in the wanted state", resource_id=resource_id, suspended=suspended)
+        return True
+    autoscaling.register_scalable_target(
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+        SuspendedState={
+            "DynamicScalingInSuspended": suspended,
+            "DynamicScalingOutSuspended": bool(state.get("DynamicScalingOutSuspended", False)),
+            "ScheduledScalingSuspended": bool(state.get("ScheduledScalingSuspended", False)),
+        },
+    )
+    _log(
+        "suspended dynamic scale-in" if suspended else "resumed dynamic scale-in",
+        resource_id=resource_id,
+    )
+    return True
+
+
+def _suspend_quietly(target: str, clients: Clients) -> None:
+    """Suspend scale-in, best effort: a release must not fail because scaling could not pause.
+
+    Application Auto Scaling validates the caller's permissions on the service and on
+    CloudWatch alarms for each ``RegisterScalableTarget``; a denied, throttled or failed call is
+    logged and the deployment goes ahead with scaling as it was.
+    """
+    try:
+        set_scale_in_suspended(target, True, clients["autoscaling"])
+    except (ClientError, BotoCoreError) as error:
+        LOG.warning(
+            json.dumps(
+                {
+                    "message": "could not suspend dynamic scale-in; deploying anyway",
+                    "resource_id": target,
+                    "error": str(error),
+                }
+            )
+        )
+
+
+def _resume_quietly(props: dict[str, Any], clients: Clients) -> None:
+    """Resume scale-in where a failure must not hide the original error or block a delete."""
+    target = scale_in_target(props)
+    if target is None:
+        return
+    try:
+        set_scale_in_suspended(target, False, clients["autoscaling"])
+    except (ClientError, BotoCoreError) as error:
+        LOG.warning(
+            json.dumps(
+                {
+                    "message": "could not resume dynamic scale-in; resume it by hand",
+                    "resource_id": target,
+                    "error": str(error),
+                }
+            )
+        )
+
+
 def _stop_quietly(physical_id: str, clients: Clients) -> None:
     if not DEPLOYMENT_ID.match(physical_id):
         _log("nothing to stop: no deployment behind this physical id", physical_id=physical_id)
@@ -305,7 +482,7 @@ def _stop_quietly(physical_id: str, clients: Clients) -> None:
             return
         codedeploy.stop_deployment(deploymentId=physical_id, autoRollbackEnabled=True)
         _log("stopped deployment with rollback", deployment_id=physical_id, status=status)
-    except ClientError as error:
+    except (ClientError, BotoCoreError) as error:
         LOG.warning(
             json.dumps(
                 {
@@ -363,13 +540,29 @@ def _check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
         return {"IsComplete": True}
     codedeploy = clients["codedeploy"]
     info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
-    status = info["status"]
+    over, rollback = _over(deployment_id, info, action, codedeploy)
+    if not over:
+        return {"IsComplete": False}
+    if action in (ACTION_STOP, ACTION_WAIT):
+        return _reconcile(event, deployment_id, info, clients)
+    return _final(event, deployment_id, info, rollback, clients)
+
+
+def _rollback(info: dict[str, Any], codedeploy: Any) -> tuple[str | None, str | None]:
+    """The id and status of the rollback deployment CodeDeploy started for ``info``, if any."""
     rollback_id = (info.get("rollbackInfo") or {}).get("rollbackDeploymentId")
-    rollback_status = None
-    if rollback_id:
-        rollback_status = codedeploy.get_deployment(deploymentId=rollback_id)["deploymentInfo"][
-            "status"
-        ]
+    if not rollback_id:
+        return None, None
+    status = codedeploy.get_deployment(deploymentId=rollback_id)["deploymentInfo"]["status"]
+    return str(rollback_id), str(status)
+
+
+def _over(
+    deployment_id: str, info: dict[str, Any], action: str, codedeploy: Any
+) -> tuple[bool, tuple[str | None, str | None]]:
+    """Whether the deployment and its rollback (if any) are final; and that rollback."""
+    status = info["status"]
+    rollback_id, rollback_status = _rollback(info, codedeploy)
     _log(
         "deployment status",
         deployment_id=deployment_id,
@@ -379,36 +572,109 @@ def _check_complete(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
         rollback_status=rollback_status,
         overview=info.get("deploymentOverview"),
     )
-
     if status in ACTIVE:
         if status == "Ready":
             _log(
                 "deployment is Ready: waiting for traffic to be rerouted (ContinueDeployment)",
                 deployment_id=deployment_id,
             )
-        return {"IsComplete": False}
+        return False, (rollback_id, rollback_status)
     if rollback_status in ACTIVE:
         _log("waiting for the rollback deployment", rollback_id=rollback_id)
-        return {"IsComplete": False}
+        return False, (rollback_id, rollback_status)
+    return True, (rollback_id, rollback_status)
 
-    if action == ACTION_STOP:
-        props = event["ResourceProperties"]
-        changes = differences(props, running(props, clients["ecs"]))
-        if not changes:
-            _log(
-                "stopped deployment rolled back; the service runs what the AppSpec asks for",
-                task_definition=props["TaskDefinitionArn"],
-            )
-            return {"IsComplete": True}
-        raise RuntimeError(
-            f"Stopped CodeDeploy deployment {deployment_id} left the service different from "
-            f"the requested AppSpec ({'; '.join(changes)}); retry the stack update."
-        )
 
-    if status == SUCCEEDED:
+def _final(
+    event: dict[str, Any],
+    deployment_id: str,
+    info: dict[str, Any],
+    rollback: tuple[str | None, str | None],
+    clients: Clients,
+) -> dict[str, Any]:
+    """The answer for a deployment (and its rollback) that is over.
+
+    Scale-in is resumed before any answer, so that no final answer leaves it suspended. An
+    error here is retried at the next poll when transient (check_complete); the status is read
+    again, which is cheap.
+    """
+    target = scale_in_target(event["ResourceProperties"])
+    if target is not None:
+        set_scale_in_suspended(target, False, clients["autoscaling"])
+    if info["status"] == SUCCEEDED:
         _log("deployment succeeded", deployment_id=deployment_id)
         return {"IsComplete": True}
-    raise RuntimeError(_failure_message(deployment_id, info, rollback_id, rollback_status))
+    raise RuntimeError(_failure_message(deployment_id, info, *rollback))
+
+
+def _reconcile(
+    event: dict[str, Any], waited_for: str, info: dict[str, Any], clients: Clients
+) -> dict[str, Any]:
+    """After a stopped leftover or CodeDeploy's rollback ended: make the service match.
+
+    Complete when the service runs what the AppSpec asks for (the usual stack rollback: the
+    rollback restored the old revision). Otherwise the AppSpec is deployed now (a forward
+    update, or a leftover that finished before the stop arrived), with a description naming
+    ``waited_for`` so that later polls find this follow-up deployment and wait for it.
+    """
+    props = event["ResourceProperties"]
+    follow_up = _find_follow_up(event, waited_for, info, clients["codedeploy"])
+    if follow_up is not None:
+        follow_up_id = str(follow_up["deploymentId"])
+        over, rollback = _over(follow_up_id, follow_up, ACTION_DEPLOY, clients["codedeploy"])
+        if not over:
+            return {"IsComplete": False}
+        # The framework merges this Data into the resource's: DeploymentId names the follow-up.
+        answer = _final(event, follow_up_id, follow_up, rollback, clients)
+        return {**answer, "Data": {"DeploymentId": follow_up_id}}
+    changes = differences(props, running(props, clients["ecs"]))
+    if not changes:
+        _log(
+            "the earlier deployment is over; the service runs what the AppSpec asks for",
+            deployment_id=waited_for,
+            task_definition=props["TaskDefinitionArn"],
+        )
+        target = scale_in_target(props)
+        if target is not None:
+            set_scale_in_suspended(target, False, clients["autoscaling"])
+        return {"IsComplete": True}
+    created = _create_deployment(event, _follow_up_description(event, waited_for), clients)
+    _log(
+        "the earlier deployment is over; deploying the AppSpec",
+        deployment_id=created,
+        after=waited_for,
+        changes=changes,
+    )
+    return {"IsComplete": False}
+
+
+def _find_follow_up(
+    event: dict[str, Any], waited_for: str, info: dict[str, Any], codedeploy: Any
+) -> dict[str, Any] | None:
+    """The deployment ``_reconcile`` started after ``waited_for`` (any status), or None.
+
+    Only deployments of the group created since ``waited_for`` are read (usually its rollback
+    and the follow-up): the waiter keeps no state between polls, so the description tells.
+    """
+    wanted = _follow_up_description(event, waited_for)
+    props = event["ResourceProperties"]
+    kwargs: dict[str, Any] = {
+        "applicationName": props["ApplicationName"],
+        "deploymentGroupName": props["DeploymentGroupName"],
+    }
+    if info.get("createTime") is not None:
+        kwargs["createTimeRange"] = {"start": info["createTime"]}
+    while True:
+        page = codedeploy.list_deployments(**kwargs)
+        for candidate in page.get("deployments", []):
+            if candidate == waited_for:
+                continue
+            found = codedeploy.get_deployment(deploymentId=candidate)["deploymentInfo"]
+            if found.get("description") == wanted:
+                return dict(found)
+        if not page.get("nextToken"):
+            return None
+        kwargs["nextToken"] = page["nextToken"]
 
 
 def _failure_message(

@@ -1,0 +1,63 @@
+"""The two hypothesis profiles and their example counts (see ``tests/property/conftest.py``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, settings
+
+__all__ = ["ENV_VAR", "PROFILE", "PROFILES", "Profile", "load_profile"]
+
+ENV_VAR = "ECS_PATTERNS_HYPOTHESIS_PROFILE"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Example counts of one profile.
+
+    Attributes:
+        name: the hypothesis profile name.
+        props_examples: examples of each props-level property (pure Python, milliseconds each).
+        synth_examples: examples of the synthesis property; one example is a batch of stacks
+            synthesized in one App and linted with one cfn-lint run (seconds each).
+        web_stacks: FargateWebService stacks per synthesis example (besides one repository,
+            one cluster and one GitHub deploy-role stack).
+        derandomize: explore the same inputs on every run (CI), without an example database.
+    """
+
+    name: str
+    props_examples: int
+    synth_examples: int
+    web_stacks: int
+    derandomize: bool
+
+
+PROFILES = {
+    "small": Profile(
+        name="small", props_examples=100, synth_examples=1, web_stacks=3, derandomize=True
+    ),
+    "deep": Profile(
+        name="deep", props_examples=2000, synth_examples=12, web_stacks=4, derandomize=False
+    ),
+}
+PROFILE = PROFILES[os.environ.get(ENV_VAR, "small")]
+
+
+def load_profile() -> None:
+    """Register both profiles with hypothesis and load the one ``ENV_VAR`` names."""
+    for profile in PROFILES.values():
+        settings.register_profile(
+            profile.name,
+            max_examples=profile.props_examples,
+            derandomize=profile.derandomize,
+            # small: no database, so CI replays nothing from earlier runs; deep: the default
+            # .hypothesis/ directory database (git-ignored), so a failure found once is
+            # tried first on the next deep run.
+            **({"database": None} if profile.derandomize else {}),
+            # jsii calls and synthesis times vary with the load of the machine.
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            print_blob=True,
+        )
+    settings.load_profile(PROFILE.name)

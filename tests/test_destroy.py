@@ -1,0 +1,254 @@
+"""Nothing lost on ``cdk destroy``: data is retained unless a prop explicitly says otherwise.
+
+Retained by default (DeletionPolicy and UpdateReplacePolicy ``Retain``): the ECR repository
+(with its images: no auto-delete custom resource), every log group the library creates (ECS
+Exec, VPC flow logs, task logs, WAF logs), the ALB access-log bucket and the library's KMS key.
+Removed only with ``RepositoryProps(removal_policy=DESTROY)`` (emptied only with
+``empty_on_delete=True``), ``ClusterProps(log_removal_policy=DESTROY)``,
+``WebServiceProps(log_removal_policy=DESTROY)`` and
+``WebServiceProps(access_log_removal_policy=DESTROY)`` (the bucket is never emptied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ecs as ecs
+from aws_cdk.assertions import Template
+
+import ecs_patterns as ep
+from tests.conftest import Synthesized, new_stack
+from tests.stacks import STACKS
+from tests.stacks.service import CERTIFICATE_ARN, IMAGE
+
+STATEFUL = frozenset(
+    {
+        "AWS::ECR::Repository",
+        "AWS::Logs::LogGroup",
+        "AWS::S3::Bucket",
+        "AWS::KMS::Key",
+        # Not created today; listed so that adding one is judged the same way.
+        "AWS::DynamoDB::Table",
+        "AWS::EFS::FileSystem",
+        "AWS::RDS::DBCluster",
+        "AWS::RDS::DBInstance",
+        "AWS::SQS::Queue",
+        "AWS::SecretsManager::Secret",
+        "AWS::Kinesis::Stream",
+        "AWS::Backup::BackupVault",
+        "AWS::ElastiCache::ReplicationGroup",
+    }
+)
+"""Resource types that hold data a ``cdk destroy`` would lose."""
+
+STATELESS = frozenset(
+    {
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::CompositeAlarm",
+        "AWS::CloudWatch::Dashboard",
+        "AWS::CodeDeploy::Application",
+        "AWS::CodeDeploy::DeploymentConfig",
+        "AWS::CodeDeploy::DeploymentGroup",
+        "AWS::EC2::EIP",
+        "AWS::EC2::FlowLog",
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::Route",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::SecurityGroupEgress",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::EC2::VPC",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::ECR::RegistryScanningConfiguration",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        "AWS::ECS::Service",
+        "AWS::ECS::TaskDefinition",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::Events::Rule",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::OIDCProvider",
+        "AWS::IAM::Policy",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Function",
+        "AWS::S3::BucketPolicy",
+        "AWS::SNS::Subscription",
+        "AWS::SNS::Topic",
+        "AWS::SNS::TopicPolicy",
+        "AWS::StepFunctions::StateMachine",
+        "AWS::ServiceDiscovery::HttpNamespace",
+        "AWS::WAFv2::LoggingConfiguration",
+        "AWS::WAFv2::WebACL",
+        "AWS::WAFv2::WebACLAssociation",
+        "Custom::EcsCodeDeployRelease",
+        "Custom::VpcRestrictDefaultSG",
+    }
+)
+"""Resource types that hold no data: configuration CloudFormation recreates as it was."""
+
+TOPIC_KEY_DESCRIPTION = "ecs-patterns: alarm notification topic"
+
+# Registered stacks that opt out on purpose, and the prop that does it.
+OPT_OUTS: dict[tuple[str, str], str] = {
+    ("RepositoryCustom", "AWS::ECR::Repository"): "removal_policy=DESTROY, empty_on_delete=True",
+}
+
+
+def _resources(template: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield from template.get("Resources", {}).items()
+
+
+def _deliberately_deleted(stack: str, resource: dict[str, Any]) -> bool:
+    if (stack, resource["Type"]) in OPT_OUTS:
+        return True
+    # ServiceMonitoring's topic key: SNS keeps nothing at rest once delivered, so the key is
+    # destroyed with the stack (documented in the README and in alarm_topic).
+    description = resource.get("Properties", {}).get("Description")
+    return bool(resource["Type"] == "AWS::KMS::Key" and description == TOPIC_KEY_DESCRIPTION)
+
+
+@pytest.mark.parametrize("name", sorted(STACKS))
+def test_every_resource_type_is_classified(synthesized: Synthesized, name: str) -> None:
+    """A new resource type must be classified, so a new stateful one cannot slip past Retain."""
+    types = {r["Type"] for _, r in _resources(synthesized.templates[name])}
+    assert types - STATEFUL - STATELESS == set(), "classify these types in tests/test_destroy.py"
+
+
+@pytest.mark.parametrize("name", sorted(STACKS))
+def test_stateful_resources_are_retained_unless_opted_out(
+    synthesized: Synthesized, name: str
+) -> None:
+    for logical_id, resource in _resources(synthesized.templates[name]):
+        if resource["Type"] not in STATEFUL:
+            continue
+        policies = (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy"))
+        if _deliberately_deleted(name, resource):
+            assert policies == ("Delete", "Delete"), logical_id
+        else:
+            assert policies == ("Retain", "Retain"), f"{name}/{logical_id} would be lost"
+
+
+def _empties(resource: dict[str, Any]) -> bool:
+    """Deletes the contents on delete: ECR's EmptyOnDelete, or CDK's auto-delete resources."""
+    return resource["Type"] in ("Custom::ECRAutoDeleteImages", "Custom::S3AutoDeleteObjects") or (
+        resource["Type"] == "AWS::ECR::Repository"
+        and resource.get("Properties", {}).get("EmptyOnDelete") is True
+    )
+
+
+def test_no_registered_stack_empties_a_repository_or_bucket_by_default(
+    synthesized: Synthesized,
+) -> None:
+    emptied = {
+        (name, r["Type"])
+        for name, template in synthesized.templates.items()
+        for _, r in _resources(template)
+        if _empties(r)
+    }
+    # Only the stack that asked for it with empty_on_delete=True.
+    assert emptied == {("RepositoryCustom", "AWS::ECR::Repository")}
+
+
+def test_the_opt_outs_are_exercised(synthesized: Synthesized) -> None:
+    """The topic key and the opted-out repository exist, so the exemptions are not dead."""
+    deleted = [
+        (name, r["Type"])
+        for name, template in synthesized.templates.items()
+        for _, r in _resources(template)
+        if r["Type"] in STATEFUL and _deliberately_deleted(name, r)
+    ]
+    assert ("RepositoryCustom", "AWS::ECR::Repository") in deleted
+    assert ("MonitoringDefaults", "AWS::KMS::Key") in deleted
+
+
+# --- explicit opt-ins --------------------------------------------------------------------------
+
+
+def _policies(stack: Stack, type_: str) -> list[tuple[str, str]]:
+    found = Template.from_stack(stack).find_resources(type_)
+    return sorted(
+        (r.get("DeletionPolicy", ""), r.get("UpdateReplacePolicy", "")) for r in found.values()
+    )
+
+
+RETAIN = ("Retain", "Retain")
+DELETE = ("Delete", "Delete")
+
+
+def _emptied(stack: Stack) -> list[str]:
+    template = Template.from_stack(stack).to_json()
+    return sorted(r["Type"] for _, r in _resources(template) if _empties(r))
+
+
+def test_repository_destroy_alone_deletes_but_never_empties() -> None:
+    stack = new_stack()
+    ep.EcrRepository(stack, "Repo", ep.RepositoryProps(removal_policy=RemovalPolicy.DESTROY))
+    assert _policies(stack, "AWS::ECR::Repository") == [DELETE]
+    # CloudFormation refuses to delete a repository that still holds images: nothing is lost.
+    assert _emptied(stack) == []
+
+
+def test_repository_is_emptied_only_with_empty_on_delete() -> None:
+    default, opted = new_stack(), new_stack()
+    ep.EcrRepository(default, "Repo")
+    ep.EcrRepository(
+        opted,
+        "Repo",
+        ep.RepositoryProps(removal_policy=RemovalPolicy.DESTROY, empty_on_delete=True),
+    )
+    assert _policies(default, "AWS::ECR::Repository") == [RETAIN]
+    assert _emptied(default) == []
+    assert _policies(opted, "AWS::ECR::Repository") == [DELETE]
+    assert _emptied(opted) == ["AWS::ECR::Repository"]
+
+
+def test_cluster_log_groups_deleted_only_with_log_removal_policy() -> None:
+    default, opted = new_stack(), new_stack()
+    ep.FargateCluster(default, "Cluster")
+    ep.FargateCluster(opted, "Cluster", ep.ClusterProps(log_removal_policy=RemovalPolicy.DESTROY))
+    assert _policies(default, "AWS::Logs::LogGroup") == [RETAIN, RETAIN]  # exec + flow logs
+    assert _policies(opted, "AWS::Logs::LogGroup") == [DELETE, DELETE]
+    # The key stays: logs it encrypted elsewhere (or retained earlier) stay readable.
+    assert _policies(opted, "AWS::KMS::Key") == [RETAIN]
+
+
+def test_service_logs_and_access_log_bucket_deleted_only_when_asked() -> None:
+    stack = new_stack()
+    cluster = ep.FargateCluster(stack, "Cluster")
+    ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN),
+            cluster=cluster,
+            log_removal_policy=RemovalPolicy.DESTROY,
+            access_log_removal_policy=RemovalPolicy.DESTROY,
+        ),
+    )
+    template = Template.from_stack(stack)
+    groups = template.find_resources("AWS::Logs::LogGroup")
+    by_owner = {
+        logical_id: (r.get("DeletionPolicy"), r.get("UpdateReplacePolicy"))
+        for logical_id, r in groups.items()
+    }
+    web = {k: v for k, v in by_owner.items() if k.startswith("Web")}
+    assert len(web) == 2  # task logs and WAF logs
+    assert set(web.values()) == {DELETE}
+    # The cluster's own log groups follow the cluster's props, not the service's.
+    assert {v for k, v in by_owner.items() if k.startswith("Cluster")} == {RETAIN}
+    assert _policies(stack, "AWS::S3::Bucket") == [DELETE]
+    # The bucket is never emptied: CloudFormation cannot delete it while it holds logs.
+    assert _emptied(stack) == []
