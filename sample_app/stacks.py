@@ -1,4 +1,4 @@
-"""The sample stack: what a platform team's CDK app built on ecs-patterns looks like."""
+"""The sample stacks: what a platform team's CDK app built on ecs-patterns looks like."""
 
 from __future__ import annotations
 
@@ -12,21 +12,32 @@ from constructs import Construct
 import ecs_patterns as ep
 from ecs_patterns.testing import add_compliance_packs
 
-__all__ = ["SampleStack", "build_app"]
+__all__ = [
+    "SAMPLE_REPOSITORY_NAME",
+    "SAMPLE_REPOSITORY_STACK",
+    "SAMPLE_SERVICES_STACK",
+    "SampleRepositoryStack",
+    "SampleStack",
+    "build_app",
+]
+
+SAMPLE_REPOSITORY_STACK = "EcsPatternsSampleRepository"
+"""The long-lived stack: repository and CI deploy role (deployed first on a new account)."""
+SAMPLE_SERVICES_STACK = "EcsPatternsSample"
+"""The services stack: cluster, ``Web`` and ``Api`` services, monitoring."""
+SAMPLE_REPOSITORY_NAME = "ecs-patterns/sample-web"
+"""The explicit name of the sample's ECR repository (``ECR_REPOSITORY`` in release.yml)."""
 
 
-class SampleStack(Stack):
-    """A repository, a cluster, two monitored services and the CI deploy role.
+class SampleRepositoryStack(Stack):
+    """The long-lived half of the sample: the image repository and the CI deploy role.
 
-    ``web`` (internet-facing) deploys with CodeDeploy blue/green; ``api`` (internal) with ECS
-    rolling deployments and the circuit breaker, so both styles are in the reviewed snapshot.
-
-    The image tag comes from the ``image_tag`` context value, so a pipeline ships a new image
-    with ``cdk deploy -c image_tag=prod-<sha>`` without editing code; the GitHub deploy role
-    trusts the ``main`` branch of ``github_owner/github_repository`` (context values
-    ``github_owner`` and ``github_repository``). HTTPS needs a certificate:
-    pass ``-c certificate_arn=arn:aws:acm:...``; without one the sample opts in to plain HTTP
-    (announced as a synthesis warning), which is only acceptable for a demo.
+    Deployed first, and on its own, on a new account (``cdk deploy EcsPatternsSampleRepository``)
+    so that the first image can be pushed before any service tries to pull it; releases leave it
+    unchanged. The GitHub deploy role trusts the ``main`` branch of
+    ``github_owner/github_repository`` (context values ``github_owner`` and
+    ``github_repository``) and may push to this repository only; its ARN is the
+    ``DeployRoleArn`` output.
     """
 
     def __init__(
@@ -35,8 +46,6 @@ class SampleStack(Stack):
         id: str,
         *,
         env: Environment,
-        image_tag: str,
-        certificate_arn: str | None,
         github_owner: str = "ecs-patterns",
         github_repository: str = "ecs-patterns",
     ) -> None:
@@ -45,12 +54,71 @@ class SampleStack(Stack):
             id,
             env=env,
             description=(
-                "ecs-patterns sample: ECR repository, Fargate cluster, blue/green web service, "
-                "rolling API service, CI deploy role"
+                "ecs-patterns sample (long-lived, deploy first): ECR repository, CI deploy role"
             ),
         )
         self.repository = ep.EcrRepository(
-            self, "Repository", ep.RepositoryProps(repository_name="ecs-patterns/sample-web")
+            self, "Repository", ep.RepositoryProps(repository_name=SAMPLE_REPOSITORY_NAME)
+        )
+        # The role `.github/workflows/release.yml` assumes through GitHub's OIDC provider: push
+        # to this repository only, and run `cdk deploy` through the CDK bootstrap roles. The
+        # services roll with `cdk deploy`, so the pipeline needs no ECS grant of its own.
+        self.deploy_role = ep.GitHubDeployRole(
+            self,
+            "DeployRole",
+            ep.GitHubDeployRoleProps(
+                repositories=[ep.GitHubRepo(owner=github_owner, name=github_repository)],
+                ecr_repositories=[self.repository],
+            ),
+        )
+        CfnOutput(
+            self,
+            "DeployRoleArn",
+            value=self.deploy_role.role.role_arn,
+            description="Set as the DEPLOY_ROLE_ARN variable of the GitHub repository",
+        )
+
+
+class SampleStack(Stack):
+    """A cluster and two monitored services running images from ``repository``.
+
+    ``web`` (internet-facing) deploys with CodeDeploy blue/green; ``api`` (internal) with ECS
+    rolling deployments and the circuit breaker, so both styles are in the reviewed snapshot.
+
+    ``repository`` is the :class:`SampleRepositoryStack`'s repository, passed as a construct: the
+    CDK turns its name and ARN into exports of that stack and ``Fn::ImportValue`` here, and this
+    stack depends on the repository stack (also declared explicitly), so ``cdk deploy --all``
+    deploys the repository first and CloudFormation refuses to delete the repository stack or
+    change the exported values while these services use them.
+
+    The image tag comes from the ``image_tag`` context value, so a pipeline ships a new image
+    with ``cdk deploy --all -c image_tag=prod-<sha>`` without editing code. HTTPS needs a
+    certificate: pass ``-c certificate_arn=arn:aws:acm:...``; without one the sample opts in to
+    plain HTTP (announced as a synthesis warning), which is only acceptable for a demo.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        env: Environment,
+        repository: ep.EcrRepository,
+        image_tag: str,
+        certificate_arn: str | None,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            env=env,
+            description=(
+                "ecs-patterns sample: Fargate cluster, blue/green web service, rolling API "
+                "service, monitoring (images from EcsPatternsSampleRepository)"
+            ),
+        )
+        self.repository = repository
+        self.add_stack_dependency(
+            Stack.of(repository), "the services pull their image from the repository"
         )
         self.cluster = ep.FargateCluster(self, "Cluster")
         certificate = (
@@ -115,27 +183,14 @@ class SampleStack(Stack):
                 deployment_alarm_rollback=True,
             ),
         )
-        # The role `.github/workflows/release.yml` assumes through GitHub's OIDC provider: push
-        # to this repository only, and run `cdk deploy` through the CDK bootstrap roles. The
-        # service rolls with `cdk deploy`, so the pipeline needs no ECS grant of its own.
-        self.deploy_role = ep.GitHubDeployRole(
-            self,
-            "DeployRole",
-            ep.GitHubDeployRoleProps(
-                repositories=[ep.GitHubRepo(owner=github_owner, name=github_repository)],
-                ecr_repositories=[self.repository],
-            ),
-        )
-        CfnOutput(
-            self,
-            "DeployRoleArn",
-            value=self.deploy_role.role.role_arn,
-            description="Set as the DEPLOY_ROLE_ARN variable of the GitHub repository",
-        )
 
 
 def build_app(context: Mapping[str, Any] | None = None, **app_kwargs: Any) -> App:
     """Build the sample app; ``context`` as in ``cdk.json`` (account, region, image_tag, AZs).
+
+    Two stacks, repository first: ``EcsPatternsSampleRepository`` (repository and CI deploy
+    role, long-lived) and ``EcsPatternsSample`` (cluster, services, monitoring), which depends
+    on it. A new account deploys the first alone, pushes the first image, then deploys both.
 
     The four cdk-nag packs are registered on the app, so ``cdk synth`` fails on any
     unacknowledged finding, exactly as the test suite does.
@@ -146,14 +201,20 @@ def build_app(context: Mapping[str, Any] | None = None, **app_kwargs: Any) -> Ap
         region=str(app.node.try_get_context("region") or "us-east-1"),
     )
     certificate_arn = app.node.try_get_context("certificate_arn")
-    SampleStack(
+    repository_stack = SampleRepositoryStack(
         app,
-        "EcsPatternsSample",
+        SAMPLE_REPOSITORY_STACK,
         env=env,
-        image_tag=str(app.node.try_get_context("image_tag") or "bootstrap"),
-        certificate_arn=str(certificate_arn) if certificate_arn else None,
         github_owner=str(app.node.try_get_context("github_owner") or "ecs-patterns"),
         github_repository=str(app.node.try_get_context("github_repository") or "ecs-patterns"),
+    )
+    SampleStack(
+        app,
+        SAMPLE_SERVICES_STACK,
+        env=env,
+        repository=repository_stack.repository,
+        image_tag=str(app.node.try_get_context("image_tag") or "bootstrap"),
+        certificate_arn=str(certificate_arn) if certificate_arn else None,
     )
     add_compliance_packs(app)
     return app

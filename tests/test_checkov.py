@@ -10,12 +10,13 @@ from aws_cdk import CfnResource, Stack
 from aws_cdk import aws_s3 as s3
 
 from ecs_patterns._nag import checkov_skip
+from sample_app.stacks import SAMPLE_REPOSITORY_STACK, SAMPLE_SERVICES_STACK
 from scripts.checkov_scan import CheckovRun
 from tests.conftest import CHECKOV_CONTROL, SampleSynthesized, Synthesized, new_stack
 from tests.stacks import STACKS
 
 TEMPLATES = sorted(
-    [*(f"{name}.template.json" for name in STACKS), "EcsPatternsSample.template.json"]
+    f"{name}.template.json" for name in [*STACKS, SAMPLE_REPOSITORY_STACK, SAMPLE_SERVICES_STACK]
 )
 
 

@@ -16,6 +16,7 @@ from cdk_nag import (
     PCIDSS321Checks,
 )
 
+from sample_app.stacks import SAMPLE_REPOSITORY_STACK, SAMPLE_SERVICES_STACK
 from scripts.checkov_scan import CheckovRun
 from scripts.compliance_report import (
     OPT_IN_ONLY,
@@ -53,7 +54,7 @@ def test_compliance_report_is_current(
 
 
 def test_report_covers_every_registered_stack_and_the_sample(assembly: Assembly) -> None:
-    assert set(assembly.stacks) == {*STACKS, "EcsPatternsSample"}
+    assert set(assembly.stacks) == {*STACKS, SAMPLE_REPOSITORY_STACK, SAMPLE_SERVICES_STACK}
 
 
 def test_rule_outcomes_agree_with_synthesis(outcomes: list[Outcome]) -> None:

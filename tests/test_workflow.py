@@ -23,6 +23,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from ecs_patterns import RepositoryProps
+from sample_app.stacks import SAMPLE_REPOSITORY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
@@ -236,8 +237,7 @@ def test_builds_the_sample_service_and_pushes_it_to_the_sample_repository(
     assert (ROOT / "sample_app" / "service" / "Dockerfile").is_file()
     # Re-running a release must not fail on the immutable tag it pushed the first time.
     assert 'if docker manifest inspect "${image}"' in step["run"]
-    stacks = (ROOT / "sample_app" / "stacks.py").read_text(encoding="utf-8")
-    assert 'repository_name="ecs-patterns/sample-web"' in stacks
+    assert job["env"]["ECR_REPOSITORY"] == SAMPLE_REPOSITORY_NAME  # the sample's repository
 
 
 def test_deploys_every_stack_with_the_image_tag_through_the_pinned_cli(

@@ -3,6 +3,8 @@
 ``respond ENDPOINT``: play the Lambda behind every ``Custom::*`` resource of a stack in
 CREATE_IN_PROGRESS by sending SUCCESS to moto's cfn-response URL (moto needs Docker to run
 the real handler). ``readback ENDPOINT STACK``: print what moto holds for the stack as JSON.
+``push ENDPOINT REPOSITORY TAG``: put a minimal image manifest under TAG, standing in for the
+README's `docker push` of the first image (moto stores the manifest; no layers exist).
 """
 
 from __future__ import annotations
@@ -87,13 +89,24 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
     def ids(type_: str) -> dict[str, str]:
         return physical.get(type_, {})
 
-    ecs, elbv2, iam = (_client(s, endpoint) for s in ("ecs", "elbv2", "iam"))
+    ecs, elbv2, iam, ecr = (_client(s, endpoint) for s in ("ecs", "elbv2", "iam", "ecr"))
+    repositories = ecr.describe_repositories()["repositories"]
     log_group_ids = set(ids("AWS::Logs::LogGroup").values())
     out: dict[str, Any] = {
         "status": stack["StackStatus"],
+        "stacks": {s["StackName"]: s["StackStatus"] for s in cfn.describe_stacks()["Stacks"]},
         "outputs": {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])},
         "physical": physical,
-        "repositories": _client("ecr", endpoint).describe_repositories()["repositories"],
+        "repositories": repositories,
+        "image_tags": {
+            r["repositoryName"]: sorted(
+                tag
+                for image in ecr.list_images(repositoryName=r["repositoryName"])["imageIds"]
+                for tag in [image.get("imageTag")]
+                if tag
+            )
+            for r in repositories
+        },
         "clusters": ecs.describe_clusters(clusters=list(ids("AWS::ECS::Cluster").values()))[
             "clusters"
         ],
@@ -135,9 +148,28 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
     return out
 
 
+def push(endpoint: str, repository: str, tag: str) -> None:
+    """Register a (layer-less) image manifest as ``repository:tag``."""
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 2,
+            "digest": "sha256:" + "0" * 64,
+        },
+        "layers": [],
+    }
+    _client("ecr", endpoint).put_image(
+        repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag
+    )
+
+
 def main(argv: list[str]) -> None:
     if argv[1] == "respond":
         respond(argv[2])
+    elif argv[1] == "push":
+        push(argv[2], argv[3], argv[4])
     elif argv[1] == "readback":
         print(json.dumps(readback(argv[2], argv[3]), default=str))
     else:

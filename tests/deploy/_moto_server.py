@@ -31,19 +31,31 @@ library. The gap:
    the ``Custom::`` spelling and skips the other. Both go to moto's custom-resource model.
 6. ``Fn::GetAtt [StateMachine, Arn]`` (the CDK provider framework's waiter state machine, in
    its policies): moto's state machine answers ``Name`` and a few others but not ``Arn``.
+7. A custom resource answered while moto is still creating the stack: the server is threaded
+   and the stack's resource map builds resources lazily, unlocked. The cfn-response handler's
+   readiness check then builds the rest of the stack concurrently with CreateStack, a custom
+   resource can be built twice, the answer lands on the copy the map does not hold, and the
+   stack stays CREATE_IN_PROGRESS for ever (seen in the first run on the two-stack sample:
+   both answers were logged between CreateStack's "No Moto CloudFormation support" lines, and
+   the CLI waited out its 300 s timeout; an in-process replay with the answers after
+   CreateStack completed). Stack creation and the cfn-response handler are serialized with
+   one lock, so an answer waits for CreateStack to finish building, then completes the stack.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from moto.cloudformation import parsing
-from moto.cloudformation.models import CloudFormationBackend
+from moto.cloudformation.models import CloudFormationBackend, Stack
+from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs.models import TaskDefinition
 from moto.elbv2 import models
@@ -301,6 +313,24 @@ def _task_definition_update_camel_case(cls: Any, *args: Any, **kwargs: Any) -> A
 
 
 TaskDefinition.update_from_cloudformation_json = classmethod(_task_definition_update_camel_case)
+
+STACK_LOCK = threading.RLock()
+"""Held while a stack's resources are built and while a cfn-response is processed (gap 7)."""
+
+
+def _serialized(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with STACK_LOCK:
+            return method(*args, **kwargs)
+
+    return locked
+
+
+Stack.create_resources = _serialized(Stack.create_resources)
+CloudFormationResponse.process_cfn_response = _serialized(
+    CloudFormationResponse.process_cfn_response
+)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,10 +9,14 @@ moto's, the types in SKIPPED_BY_MOTO are not created at all).
 
 The CLI arguments are the README's "Deploying" commands (``test_readme_commands.py`` checks
 that they stay the same); the test adds only ``--output`` to keep its cloud assemblies apart.
+The flow is the README's first deploy on a new account: bootstrap, the repository stack alone,
+the first image pushed (a manifest put into moto's ECR in place of `docker push`), then
+``--all`` with that tag; then a release (``--all`` with the next tag).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from pathlib import Path
@@ -20,6 +24,11 @@ from typing import Any
 
 import pytest
 
+from sample_app.stacks import (
+    SAMPLE_REPOSITORY_NAME,
+    SAMPLE_REPOSITORY_STACK,
+    SAMPLE_SERVICES_STACK,
+)
 from tests.deploy.conftest import (
     ACCOUNT,
     REGION,
@@ -31,8 +40,9 @@ from tests.deploy.conftest import (
 
 pytestmark = pytest.mark.deploy
 
-SAMPLE_STACK = "EcsPatternsSample"
-SAMPLE_REPOSITORY = "ecs-patterns/sample-web"
+SAMPLE_STACK = SAMPLE_SERVICES_STACK
+REPOSITORY_STACK = SAMPLE_REPOSITORY_STACK
+SAMPLE_REPOSITORY = SAMPLE_REPOSITORY_NAME
 TOOLKIT_STACK = "CDKToolkit"
 
 # The README's commands (see test_readme_commands.py), without the `node .../cdk` prefix.
@@ -40,6 +50,14 @@ TOOLKIT_STACK = "CDKToolkit"
 # would otherwise synthesize the sample first (measured: about a minute of the test's time).
 BOOTSTRAP_ARGS = ("bootstrap", f"aws://{ACCOUNT}/{REGION}", "--app", "")
 # `--method=direct`: moto gives change-set deployments no outputs and loops on their cleanup.
+# First the long-lived repository stack alone (no service yet, so nothing pulls), then --all.
+REPOSITORY_DEPLOY_ARGS = (
+    "deploy",
+    REPOSITORY_STACK,
+    "--require-approval",
+    "never",
+    "--method=direct",
+)
 DEPLOY_ARGS = ("deploy", "--all", "--require-approval", "never", "--method=direct")
 FIRST_TAG = "emulator-1"
 NEXT_TAG = "emulator-2"
@@ -88,6 +106,11 @@ def _principals(document: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+def str_json(stack: dict[str, Any]) -> str:
+    """A deployed stack's template as JSON text (to search for intrinsics)."""
+    return json.dumps(stack["template"])
+
+
 def _images(task_definition: dict[str, Any]) -> list[str]:
     """Container images; moto stores a revision registered by a stack update with the
     template's PascalCase keys (``Image``), one registered on create with the API's."""
@@ -101,8 +124,17 @@ def bootstrapped(cdk: Cdk, moto: Moto) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def created(cdk: Cdk, moto: Moto, bootstrapped: dict[str, Any]) -> dict[str, Any]:
-    """Each sample stack's template and moto's state right after the first deploy."""
+def repository_created(cdk: Cdk, moto: Moto, bootstrapped: dict[str, Any]) -> dict[str, Any]:
+    """The first deploy on a new account: the repository stack alone, then the first push."""
+    cdk.run(*REPOSITORY_DEPLOY_ARGS, output="deploy-0.out")
+    state = moto.readback(REPOSITORY_STACK, "0")
+    moto.client("push", moto.endpoint, SAMPLE_REPOSITORY, FIRST_TAG)
+    return {"template": cdk.template("deploy-0.out", REPOSITORY_STACK), "state": state}
+
+
+@pytest.fixture(scope="module")
+def created(cdk: Cdk, moto: Moto, repository_created: dict[str, Any]) -> dict[str, Any]:
+    """Each sample stack's template and moto's state right after the first ``--all`` deploy."""
     cdk.run(*DEPLOY_ARGS, "-c", f"image_tag={FIRST_TAG}", output="deploy-1.out")
     return {
         stack: {"template": cdk.template("deploy-1.out", stack), "state": moto.readback(stack, "1")}
@@ -128,8 +160,22 @@ def test_bootstrap_creates_toolkit_stack(bootstrapped: dict[str, Any]) -> None:
     assert any(name.startswith("cdk-hnb659fds-container-assets-") for name in repos), repos
 
 
+def test_repository_stack_deploys_alone_first(repository_created: dict[str, Any]) -> None:
+    """``deploy EcsPatternsSampleRepository`` creates the repository stack and nothing else."""
+    state = repository_created["state"]
+    assert state["status"] == "CREATE_COMPLETE"
+    assert state["stacks"] == {
+        TOOLKIT_STACK: "CREATE_COMPLETE",
+        REPOSITORY_STACK: "CREATE_COMPLETE",
+    }
+    assert set(state["outputs"]) == set(repository_created["template"]["Outputs"])
+    repos = {r["repositoryName"] for r in state["repositories"]}
+    assert SAMPLE_REPOSITORY in repos, sorted(repos)
+    assert state["image_tags"][SAMPLE_REPOSITORY] == []  # no image yet: nothing may pull
+
+
 def test_sample_stacks_create_complete(created: dict[str, Any]) -> None:
-    assert SAMPLE_STACK in created
+    assert set(created) == {REPOSITORY_STACK, SAMPLE_STACK}
     assert {s: c["state"]["status"] for s, c in created.items()} == dict.fromkeys(
         created, "CREATE_COMPLETE"
     )
@@ -139,14 +185,32 @@ def test_outputs_resolve(created: dict[str, Any]) -> None:
     """Every declared output has a value; the deploy role ARN names the role moto created."""
     for c in created.values():
         assert set(c["state"]["outputs"]) == set(c["template"].get("Outputs", {}))
-    state = created[SAMPLE_STACK]["state"]
+    state = created[REPOSITORY_STACK]["state"]
     role_arns = {role["Arn"] for role in state["roles"].values()}
     assert state["outputs"]["DeployRoleArn"] in role_arns
 
 
+def test_services_stack_imports_the_repository_stack_exports(created: dict[str, Any]) -> None:
+    """The cross-stack reference resolves: every import names an export of the repository
+    stack, and the first image the services run is the one pushed before ``--all``."""
+    exports = {
+        o["Export"]["Name"]
+        for o in created[REPOSITORY_STACK]["template"]["Outputs"].values()
+        if "Export" in o
+    }
+    imported = set(re.findall(r'"Fn::ImportValue": "([^"]+)"', str_json(created[SAMPLE_STACK])))
+    assert imported
+    assert imported <= exports
+    state = created[SAMPLE_STACK]["state"]
+    assert FIRST_TAG in state["image_tags"][SAMPLE_REPOSITORY]
+    repo_uri = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{SAMPLE_REPOSITORY}"
+    for task_def in state["task_definitions"].values():
+        assert _images(task_def) == [f"{repo_uri}:{FIRST_TAG}"]
+
+
 def test_repository_reads_back(created: dict[str, Any]) -> None:
     """Explicit name and immutable tags (moto drops scan-on-push and encryption from CFN)."""
-    repos = {r["repositoryName"]: r for r in created[SAMPLE_STACK]["state"]["repositories"]}
+    repos = {r["repositoryName"]: r for r in created[REPOSITORY_STACK]["state"]["repositories"]}
     assert SAMPLE_REPOSITORY in repos, sorted(repos)
     assert repos[SAMPLE_REPOSITORY]["imageTagMutability"] == "IMMUTABLE"
     assert repos[SAMPLE_REPOSITORY]["repositoryUri"] == (
@@ -168,7 +232,7 @@ def test_log_group_retention_reads_back(created: dict[str, Any]) -> None:
     for c in created.values():
         groups = _resources(c["template"], "AWS::Logs::LogGroup")
         held = c["state"]["log_groups"]
-        physical = c["state"]["physical"]["AWS::Logs::LogGroup"]
+        physical = c["state"]["physical"].get("AWS::Logs::LogGroup", {})
         assert set(physical) == set(groups)
         for logical, props in groups.items():
             retention = held[physical[logical]].get("retentionInDays")
@@ -192,6 +256,7 @@ def test_iam_roles_read_back(created: dict[str, Any]) -> None:
                 elif kind == "Federated":
                     assert value.startswith(f"arn:aws:iam::{ACCOUNT}:oidc-provider/"), value
     assert len(created[SAMPLE_STACK]["state"]["roles"]) >= 4
+    assert len(created[REPOSITORY_STACK]["state"]["roles"]) == 1  # the GitHub deploy role
 
 
 def test_service_listeners_and_health_checks_read_back(created: dict[str, Any]) -> None:
@@ -245,9 +310,13 @@ def test_update_registers_new_task_definition(
 
     (moto does not re-point the service at it on update, so the service is not checked here.)
     """
-    assert {s: c["state"]["status"] for s, c in updated.items()} == dict.fromkeys(
-        updated, "UPDATE_COMPLETE"
-    )
+    assert {s: c["state"]["status"] for s, c in updated.items()} == {
+        # A release changes only the tag: the CLI finds the repository stack unchanged and
+        # skips it, so the long-lived stack is never touched by a release.
+        REPOSITORY_STACK: "CREATE_COMPLETE",
+        SAMPLE_STACK: "UPDATE_COMPLETE",
+    }
+    assert updated[REPOSITORY_STACK]["template"] == created[REPOSITORY_STACK]["template"]
     before = created[SAMPLE_STACK]["state"]["task_definitions"]
     after = updated[SAMPLE_STACK]["state"]["task_definitions"]
     assert before

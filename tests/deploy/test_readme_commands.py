@@ -14,6 +14,7 @@ from tests.deploy.test_deploy_emulator import (
     BOOTSTRAP_ARGS,
     DEPLOY_ARGS,
     FIRST_TAG,
+    REPOSITORY_DEPLOY_ARGS,
     SKIPPED_BY_MOTO,
     unlisted_skips,
 )
@@ -39,6 +40,7 @@ def _deploying_commands() -> list[list[str]]:
 def test_readme_deploy_commands_are_the_tests() -> None:
     assert _deploying_commands() == [
         list(BOOTSTRAP_ARGS),
+        list(REPOSITORY_DEPLOY_ARGS),
         [*DEPLOY_ARGS, "-c", f"image_tag={FIRST_TAG}"],
     ]
 
