@@ -149,6 +149,8 @@ class SampleStack(Stack):
             ep.MonitoringProps(
                 service=self.web.service,
                 target_group=self.web.target_group,
+                # Blue/green alternates the two groups: alarm on both.
+                alternate_target_group=self.web.green_target_group,
                 load_balancer=self.web.load_balancer,
                 min_running_tasks=1,
                 deployment_alarm_rollback=True,
