@@ -22,6 +22,12 @@ __all__ = ["WebLoadBalancer"]
 _MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
 # Deleted access-log versions stay recoverable this long before they expire for good.
 _NONCURRENT_LOG_DAYS = 30
+# The compliance rules a plain-HTTP listener fails (no ACM certificate, no redirect to HTTPS).
+_PLAIN_HTTP_LISTENER_RULES = tuple(
+    f"{pack}-{rule}"
+    for rule in ("ELBv2ACMCertificateRequired", "ALBHttpToHttpsRedirection")
+    for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+)
 
 
 class WebLoadBalancer(Construct):
@@ -267,14 +273,7 @@ class WebLoadBalancer(Construct):
         )
         acknowledge(
             listener,
-            [
-                "NIST.800.53.R5-ELBv2ACMCertificateRequired",
-                "HIPAA.Security-ELBv2ACMCertificateRequired",
-                "PCI.DSS.321-ELBv2ACMCertificateRequired",
-                "NIST.800.53.R5-ALBHttpToHttpsRedirection",
-                "HIPAA.Security-ALBHttpToHttpsRedirection",
-                "PCI.DSS.321-ALBHttpToHttpsRedirection",
-            ],
+            list(_PLAIN_HTTP_LISTENER_RULES),
             "Plain HTTP was chosen explicitly with allow_plain_http=True (announced by the "
             "ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this load "
             "balancer or for a non-production environment without real data.",
@@ -368,14 +367,7 @@ class WebLoadBalancer(Construct):
             )
             acknowledge(
                 self.test_listener,
-                [
-                    "NIST.800.53.R5-ELBv2ACMCertificateRequired",
-                    "HIPAA.Security-ELBv2ACMCertificateRequired",
-                    "PCI.DSS.321-ELBv2ACMCertificateRequired",
-                    "NIST.800.53.R5-ALBHttpToHttpsRedirection",
-                    "HIPAA.Security-ALBHttpToHttpsRedirection",
-                    "PCI.DSS.321-ALBHttpToHttpsRedirection",
-                ],
+                list(_PLAIN_HTTP_LISTENER_RULES),
                 "The blue/green test listener follows the production listener, which serves "
                 "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
                 "the ecs-patterns:PlainHttp warning).",
