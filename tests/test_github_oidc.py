@@ -443,7 +443,7 @@ def test_fails_on_session_duration_outside_1_to_12_hours(duration: Duration, sho
         ep.GitHubDeployRoleProps(repositories=[WEB], max_session_duration=duration)
     assert err.value.props == ("max_session_duration",)
     assert f"max_session_duration='{shown}'" in str(err.value)
-    assert "a duration from 3600s to 43200s" in str(err.value)
+    assert "a whole number of seconds from 3600s to 43200s" in str(err.value)
 
 
 @pytest.mark.parametrize("hours", [1, 12])

@@ -486,7 +486,7 @@ def test_reports_every_problem_at_once(stack: Stack) -> None:
     with pytest.raises(ep.ConfigurationError) as raised:
         release(stack, fixture, container_port=70000, timeout=Duration.hours(2))
     assert raised.value.props == ("container_port", "timeout")
-    assert "a duration from 300s to 3300s" in str(raised.value)
+    assert "a whole number of seconds from 300s to 3300s" in str(raised.value)
 
 
 def test_tokens_pass_validation(stack: Stack) -> None:

@@ -286,3 +286,14 @@ def test_fails_on_internal_load_balancer_in_vpc_imported_without_cidr() -> None:
     assert err.value.props == ("ingress_cidrs",)
     assert stack.node.try_find_child("Web") is not None
     assert not stack.node.find_child("Web").node.children  # nothing was built
+
+
+@pytest.mark.parametrize(
+    "prop", ["health_check_interval", "deregistration_delay", "stop_timeout", "scale_in_cooldown"]
+)
+def test_fails_on_a_duration_that_is_not_whole_seconds(valid: dict[str, Any], prop: str) -> None:
+    # aws-cdk-lib's to_seconds() raises a jsii error for 1.5 s; the library names the prop instead.
+    with pytest.raises(ep.ConfigurationError) as raised:
+        ep.WebServiceProps(**{**valid, prop: Duration.millis(10_500)})
+    assert [p.prop for p in raised.value.problems] == [prop]
+    assert "whole number of seconds" in str(raised.value)

@@ -33,10 +33,14 @@ def is_token(value: object) -> bool:
 
 
 def seconds(value: Duration | None) -> float | None:
-    """A resolved Duration in seconds, or None for None and for unresolved tokens."""
+    """A resolved Duration in (possibly fractional) seconds, or None for None and for tokens.
+
+    ``integral=False``: aws-cdk-lib's default raises a jsii error for a Duration that is not a
+    whole number of seconds (``Duration.millis(1500)``); callers judge that case themselves.
+    """
     if value is None or is_token(value):
         return None
-    return float(value.to_seconds())
+    return float(value.to_seconds(integral=False))
 
 
 class Checks:
@@ -71,16 +75,19 @@ class Checks:
     def duration_range(
         self, prop: str, value: Duration | None, low_s: float, high_s: float
     ) -> None:
-        """``value`` must be None, a token, or a Duration within [low_s, high_s] seconds."""
+        """``value`` must be None, a token, or a whole number of seconds in [low_s, high_s].
+
+        Every duration these checks guard is a whole-second CloudFormation property.
+        """
         secs = seconds(value)
         if secs is None:
             return
         self.check(
-            low_s <= secs <= high_s,
+            secs.is_integer() and low_s <= secs <= high_s,
             prop,
             f"{secs:g}s",
-            f"a duration from {low_s:g}s to {high_s:g}s",
-            f"Set {prop} to Duration.seconds(n) with {low_s:g} <= n <= {high_s:g}.",
+            f"a whole number of seconds from {low_s:g}s to {high_s:g}s",
+            f"Set {prop} to Duration.seconds(n) with a whole n, {low_s:g} <= n <= {high_s:g}.",
         )
 
     def known(self, prop: str, value: object, why: str) -> None:
