@@ -24,7 +24,7 @@ from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rul
 from ._dashboard import ServiceMetrics, service_widgets
 from ._deployment import EcsNativeBlueGreen
 from ._errors import ConfigurationError, Problem
-from ._validation import Checks, is_token
+from ._validation import Checks, is_token, seconds
 
 __all__ = ["MonitoringProps", "ServiceMonitoring"]
 
@@ -68,13 +68,6 @@ def _across(
         using_metrics=dict(zip(ids, metrics, strict=True)),
         period=metrics[0].period,
     )
-
-
-def _seconds(value: Duration) -> float | None:
-    """A resolved Duration in (possibly fractional) seconds; None for a token."""
-    if is_token(value):
-        return None
-    return float(value.to_seconds(integral=False))
 
 
 def _minutes() -> Duration:
@@ -295,7 +288,7 @@ class MonitoringProps:
         for name in ("target_5xx_threshold", "elb_5xx_threshold"):
             checks.int_range(name, getattr(self, name), 0, 1_000_000)
         checks.int_range("unhealthy_hosts_threshold", self.unhealthy_hosts_threshold, 0, 1000)
-        latency = _seconds(self.latency_p99_threshold)
+        latency = seconds(self.latency_p99_threshold)
         if latency is not None:
             checks.check(
                 0.001 <= latency <= 4000,
@@ -304,7 +297,7 @@ class MonitoringProps:
                 "a duration from 1 ms to 4000 s (the longest ALB idle timeout)",
                 "Set latency_p99_threshold to Duration.millis(n) or Duration.seconds(n).",
             )
-        period = _seconds(self.period)
+        period = seconds(self.period)
         if period is not None:
             checks.check(
                 period >= 60 and period % 60 == 0 and period <= _DAY_S,
@@ -680,7 +673,7 @@ class ServiceMonitoring(Construct):
             requests=requests,
             errors=errors,
             latency=latency,
-            latency_threshold_s=_seconds(props.latency_p99_threshold) if tg else None,
+            latency_threshold_s=seconds(props.latency_p99_threshold) if tg else None,
         )
 
     def _alarm(

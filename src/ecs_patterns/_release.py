@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import ArnFormat, CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -32,6 +33,7 @@ from constructs import Construct, IConstruct
 from ._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
 from ._cluster import encrypted_log_group, logs_kms_key
 from ._nag import acknowledge, cfn_lint_ignore, checkov_skip
+from ._task import XRAY_WRITE_ACTIONS
 from ._validation import Checks, is_token
 
 __all__ = [
@@ -465,18 +467,24 @@ class CodeDeployRelease(Construct):
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.TEXT,
             reserved_concurrent_executions=self._reserved_concurrency,
-            vpc=vpc,
-            vpc_subnets=(
-                ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
-                if vpc is not None
-                else None
-            ),
-            security_groups=[self.security_group] if self.security_group is not None else None,
+            **self._placement(vpc),
         )
         fn.node.add_dependency(policy)
         _ignore_role_depends_on(fn)
         self._lambda_acknowledgements(fn, vpc)
         return fn
+
+    def _placement(self, vpc: ec2.IVpc | None) -> dict[str, Any]:
+        """Where the handler and framework functions run: the VPC's private subnets, or no VPC."""
+        return {
+            "vpc": vpc,
+            "vpc_subnets": (
+                ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+                if vpc is not None
+                else None
+            ),
+            "security_groups": ([self.security_group] if self.security_group is not None else None),
+        }
 
     def _lambda_acknowledgements(self, fn: lambda_.Function, vpc: ec2.IVpc | None) -> None:
         no_dlq = (
@@ -538,13 +546,7 @@ class CodeDeployRelease(Construct):
                 level=sfn.LogLevel.ALL,
                 include_execution_data=False,
             ),
-            vpc=vpc,
-            vpc_subnets=(
-                ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
-                if vpc is not None
-                else None
-            ),
-            security_groups=[self.security_group] if self.security_group is not None else None,
+            **self._placement(vpc),
         )
         waiter = provider.node.find_child("waiter-state-machine")
         state_machine = waiter.node.find_child("Resource")
@@ -620,12 +622,7 @@ class CodeDeployRelease(Construct):
             roles=[role],
             statements=[
                 iam.PolicyStatement(
-                    actions=[
-                        "xray:PutTraceSegments",
-                        "xray:PutTelemetryRecords",
-                        "xray:GetSamplingRules",
-                        "xray:GetSamplingTargets",
-                    ],
+                    actions=list(XRAY_WRITE_ACTIONS),
                     resources=["*"],
                 )
             ],

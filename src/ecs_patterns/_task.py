@@ -37,6 +37,14 @@ __all__ = [
 _SCRATCH_VOLUME = "tmp"
 _OTEL_SCRATCH_VOLUME = "otel-tmp"
 OTEL_CONTAINER_NAME = "aws-otel-collector"
+# Sending trace segments and telemetry and reading sampling rules: what AWS X-Ray's write access
+# needs. None of these actions supports resource-level permissions.
+XRAY_WRITE_ACTIONS = (
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+)
 OTEL_COLLECTOR_USER = "10001"
 
 
@@ -315,10 +323,7 @@ class WebTask(Construct):
             statements=[
                 iam.PolicyStatement(
                     actions=[
-                        "xray:PutTraceSegments",
-                        "xray:PutTelemetryRecords",
-                        "xray:GetSamplingRules",
-                        "xray:GetSamplingTargets",
+                        *XRAY_WRITE_ACTIONS,
                         "xray:GetSamplingStatisticSummaries",
                     ],
                     resources=["*"],
