@@ -7,18 +7,59 @@ checkov; each writes on the single CloudFormation resource behind a construct.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from aws_cdk import Acknowledgment, CfnResource, Validations
 from constructs import IConstruct
 
+from ._jsii import jsii_ref
+
 __all__ = ["acknowledge", "cfn_lint_ignore", "checkov_skip"]
 
 
+# The L1 behind each L2, its Validations and the metadata this module wrote, by jsii reference:
+# a construct is acknowledged and annotated several times, and each lookup is a kernel round
+# trip (see ``_jsii``). Only this module writes the "cfn-lint" and "checkov" metadata keys.
+_RESOURCE_OF: dict[str, CfnResource] = {}
+_VALIDATIONS_OF: dict[str, Validations] = {}
+_WRITTEN: dict[tuple[str, str], Any] = {}
+
+
 def _resource(construct: IConstruct) -> CfnResource:
-    target = construct if isinstance(construct, CfnResource) else construct.node.default_child
+    if isinstance(construct, CfnResource):
+        return construct
+    ref = jsii_ref(construct)
+    if ref is not None and ref in _RESOURCE_OF:
+        return _RESOURCE_OF[ref]
+    target = construct.node.default_child
     if not isinstance(target, CfnResource):
         raise TypeError(f"{construct.node.path} has no CloudFormation resource to acknowledge on")
+    if ref is not None:
+        _RESOURCE_OF[ref] = target
     return target
+
+
+def _validations(target: CfnResource) -> Validations:
+    ref = jsii_ref(target)
+    if ref is None:
+        return Validations.of(target)
+    if ref not in _VALIDATIONS_OF:
+        _VALIDATIONS_OF[ref] = Validations.of(target)
+    return _VALIDATIONS_OF[ref]
+
+
+def _metadata(resource: CfnResource, key: str) -> Any:
+    ref = jsii_ref(resource)
+    if ref is not None and (ref, key) in _WRITTEN:
+        return _WRITTEN[(ref, key)]
+    return resource.get_metadata(key)
+
+
+def _write_metadata(resource: CfnResource, key: str, value: Any) -> None:
+    resource.add_metadata(key, value)
+    ref = jsii_ref(resource)
+    if ref is not None:
+        _WRITTEN[(ref, key)] = value
 
 
 def acknowledge(construct: IConstruct, rule_ids: list[str], reason: str) -> None:
@@ -28,17 +69,16 @@ def acknowledge(construct: IConstruct, rule_ids: list[str], reason: str) -> None
     acknowledgement is placed on that single resource, never on a parent scope, so it cannot
     hide a finding on any other resource.
     """
-    target = _resource(construct)
-    Validations.of(target).acknowledge(
+    _validations(_resource(construct)).acknowledge(
         *(Acknowledgment(id=rule_id, reason=reason) for rule_id in rule_ids)
     )
 
 
 def cfn_lint_ignore(resource: CfnResource, rule_ids: list[str]) -> None:
     """Skip cfn-lint ``rule_ids`` on this one resource (``Metadata.cfn-lint.config``)."""
-    existing = resource.get_metadata("cfn-lint") or {}
+    existing = _metadata(resource, "cfn-lint") or {}
     ignored = sorted({*existing.get("config", {}).get("ignore_checks", []), *rule_ids})
-    resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ignored}})
+    _write_metadata(resource, "cfn-lint", {"config": {"ignore_checks": ignored}})
 
 
 def checkov_skip(construct: IConstruct, check_id: str, comment: str) -> None:
@@ -60,9 +100,9 @@ def checkov_skip(construct: IConstruct, check_id: str, comment: str) -> None:
     if not comment.strip():
         raise ValueError(f"checkov_skip({check_id}) needs a comment saying why it is skipped")
     target = _resource(construct)
-    existing = target.get_metadata("checkov") or {}
+    existing = _metadata(target, "checkov") or {}
     skips = {str(s["id"]): str(s["comment"]) for s in existing.get("skip", [])}
     skips[check_id] = comment
-    target.add_metadata(
-        "checkov", {"skip": [{"id": i, "comment": c} for i, c in sorted(skips.items())]}
+    _write_metadata(
+        target, "checkov", {"skip": [{"id": i, "comment": c} for i, c in sorted(skips.items())]}
     )

@@ -11,23 +11,59 @@ from typing import Any
 from aws_cdk import Duration, Token
 
 from ._errors import ConfigurationError, Problem
+from ._jsii import jsii_ref
 
 __all__ = ["Checks", "is_token", "seconds"]
+
+
+# aws-cdk-lib's own test (core/lib/private/encoding.ts, ``unresolved``): a string can only be a
+# token when it contains this marker; a number token is a double whose high 16 bits are 0xFBFF,
+# which puts its magnitude near 1.9e289. Values that fail these cheap tests are resolved without
+# asking the jsii kernel; the rest (rare) still go to ``Token.is_unresolved``, so the answer is
+# always aws-cdk-lib's. Each kernel call is a round trip to the Node process (about 0.5 ms).
+_STRING_TOKEN_MARKER = "Token["
+_NUMBER_TOKEN_MIN_MAGNITUDE = 1e280
+
+# Durations are immutable, so what the kernel says about one (unresolved, or its seconds) is
+# remembered by its jsii reference: the library's shared defaults are asked once per process,
+# not once per construct.
+_DURATION_SECONDS: dict[str, float | None] = {}
+
+
+def _duration_seconds(value: Duration) -> float | None:
+    """Seconds of a resolved Duration (fractional allowed), None for a token; memoized."""
+    ref = jsii_ref(value)
+    if ref is not None and ref in _DURATION_SECONDS:
+        return _DURATION_SECONDS[ref]
+    secs = None if value.is_unresolved() else float(value.to_seconds(integral=False))
+    if ref is not None:
+        _DURATION_SECONDS[ref] = secs
+    return secs
 
 
 def is_token(value: object) -> bool:
     """True when ``value`` is (or holds) an unresolved CDK token."""
     if isinstance(value, Duration):
-        return bool(value.is_unresolved())
+        return _duration_seconds(value) is None
     if isinstance(value, bool) or value is None:
         return False
-    if isinstance(value, float) and not math.isfinite(value):
-        # CDK encodes number tokens as finite doubles; jsii cannot even send inf or NaN to
-        # Token.is_unresolved (invalid JSON that kills the jsii kernel process).
-        return False
-    if isinstance(value, (str, int, float)):
-        return bool(Token.is_unresolved(value))
+    if isinstance(value, str):
+        return _STRING_TOKEN_MARKER in value and bool(Token.is_unresolved(value))
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            # jsii cannot even send inf or NaN to Token.is_unresolved (invalid JSON that kills
+            # the jsii kernel process); CDK encodes number tokens as finite doubles anyway.
+            return False
+        return abs(value) >= _NUMBER_TOKEN_MIN_MAGNITUDE and bool(Token.is_unresolved(value))
     if isinstance(value, (list, tuple)):
+        # A list token is one string element holding a "#{Token[...]}" marker.
+        if (
+            len(value) == 1
+            and isinstance(value[0], str)
+            and _STRING_TOKEN_MARKER in value[0]
+            and Token.is_unresolved(list(value))
+        ):
+            return True
         return any(is_token(v) for v in value)
     return False
 
@@ -38,9 +74,9 @@ def seconds(value: Duration | None) -> float | None:
     ``integral=False``: aws-cdk-lib's default raises a jsii error for a Duration that is not a
     whole number of seconds (``Duration.millis(1500)``); callers judge that case themselves.
     """
-    if value is None or is_token(value):
+    if value is None:
         return None
-    return float(value.to_seconds(integral=False))
+    return _duration_seconds(value)
 
 
 class Checks:
