@@ -2,41 +2,52 @@
 
 Every construct takes one frozen, keyword-only props object whose defaults are the safe choice;
 invalid props raise :class:`ConfigurationError` before any resource is created.
+
+Importing the package is cheap: each public name is imported from its module on first use
+(PEP 562 ``__getattr__``), so an app pays only for what it uses, for example not for the
+CodeDeploy release machinery, monitoring or cdk-nag unless it uses them (issue 8: the library
+adds nothing measurable to ``import`` time). Type checkers see the eager imports below.
 """
 
-from ._capacity import CapacityStrategy
-from ._cluster import ClusterProps, FargateCluster
-from ._deployment import (
-    TASK_START_ESTIMATE,
-    CodeDeployBlueGreen,
-    CodeDeployTrafficShift,
-    DeploymentStrategy,
-    DeploymentTimeEstimate,
-    EcsNativeBlueGreen,
-    HealthTiming,
-    Rolling,
-    ShiftKind,
-    estimate_deployment_time,
-)
-from ._errors import ConfigurationError, Problem
-from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
-from ._github_oidc import (
-    GITHUB_OIDC_AUDIENCE,
-    GITHUB_OIDC_URL,
-    GitHubDeployRole,
-    GitHubDeployRoleProps,
-    GitHubRepo,
-)
-from ._monitoring import MonitoringProps, ServiceMonitoring
-from ._release import CodeDeployRelease
-from ._repository import EcrRepository, RepositoryProps
-from ._service import (
-    FargateWebService,
-    ScheduledCapacity,
-    ServiceConnectOptions,
-    WebServiceProps,
-)
-from .rules import EcsHardeningChecks
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._capacity import CapacityStrategy
+    from ._cluster import ClusterProps, FargateCluster
+    from ._deployment import (
+        TASK_START_ESTIMATE,
+        CodeDeployBlueGreen,
+        CodeDeployTrafficShift,
+        DeploymentStrategy,
+        DeploymentTimeEstimate,
+        EcsNativeBlueGreen,
+        HealthTiming,
+        Rolling,
+        ShiftKind,
+        estimate_deployment_time,
+    )
+    from ._errors import ConfigurationError, Problem
+    from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
+    from ._github_oidc import (
+        GITHUB_OIDC_AUDIENCE,
+        GITHUB_OIDC_URL,
+        GitHubDeployRole,
+        GitHubDeployRoleProps,
+        GitHubRepo,
+    )
+    from ._monitoring import MonitoringProps, ServiceMonitoring
+    from ._release import CodeDeployRelease
+    from ._repository import EcrRepository, RepositoryProps
+    from ._service import (
+        FargateWebService,
+        ScheduledCapacity,
+        ServiceConnectOptions,
+        WebServiceProps,
+    )
+    from .rules import EcsHardeningChecks
 
 __all__ = [
     "FARGATE_CPU_UNITS",
@@ -73,4 +84,53 @@ __all__ = [
     "fargate_memory_options",
 ]
 
+# Public name -> the module that defines it.
+_MODULE_OF: dict[str, str] = {
+    "CapacityStrategy": "._capacity",
+    "ClusterProps": "._cluster",
+    "CodeDeployBlueGreen": "._deployment",
+    "CodeDeployRelease": "._release",
+    "CodeDeployTrafficShift": "._deployment",
+    "ConfigurationError": "._errors",
+    "DeploymentStrategy": "._deployment",
+    "DeploymentTimeEstimate": "._deployment",
+    "EcrRepository": "._repository",
+    "EcsHardeningChecks": ".rules",
+    "EcsNativeBlueGreen": "._deployment",
+    "FARGATE_CPU_UNITS": "._fargate",
+    "FargateCluster": "._cluster",
+    "FargateWebService": "._service",
+    "GITHUB_OIDC_AUDIENCE": "._github_oidc",
+    "GITHUB_OIDC_URL": "._github_oidc",
+    "GitHubDeployRole": "._github_oidc",
+    "GitHubDeployRoleProps": "._github_oidc",
+    "GitHubRepo": "._github_oidc",
+    "HealthTiming": "._deployment",
+    "MonitoringProps": "._monitoring",
+    "Problem": "._errors",
+    "RepositoryProps": "._repository",
+    "Rolling": "._deployment",
+    "ScheduledCapacity": "._service",
+    "ServiceConnectOptions": "._service",
+    "ServiceMonitoring": "._monitoring",
+    "ShiftKind": "._deployment",
+    "TASK_START_ESTIMATE": "._deployment",
+    "WebServiceProps": "._service",
+    "estimate_deployment_time": "._deployment",
+    "fargate_memory_options": "._fargate",
+}
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -22,12 +22,16 @@ import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aws_cdk import Duration
-from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
+
+if TYPE_CHECKING:
+    # Only annotations here; imported where used, so a rolling service does not load them.
+    from aws_cdk import aws_codedeploy as codedeploy
+    from aws_cdk import aws_lambda as lambda_
 
 from ._validation import Checks, is_token, seconds
 
@@ -178,6 +182,8 @@ class CodeDeployTrafficShift:
 
     def deployment_config(self, scope: Construct, id: str) -> codedeploy.IEcsDeploymentConfig:
         """The predefined configuration, or a new ``EcsDeploymentConfig`` under ``scope``."""
+        from aws_cdk import aws_codedeploy as codedeploy
+
         name = self.predefined_name
         if name is not None:
             config: codedeploy.IEcsDeploymentConfig = getattr(codedeploy.EcsDeploymentConfig, name)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_cdk import Annotations, Stack
-from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -24,7 +25,6 @@ from ._deployment import (
 from ._errors import ConfigurationError, Problem
 from ._load_balancer import WebLoadBalancer
 from ._nag import acknowledge, cfn_lint_ignore
-from ._release import CodeDeployRelease
 from ._service_props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
 from ._task import (
     ECR_LOGIN,
@@ -37,6 +37,13 @@ from ._task import (
     flatten_reference,
 )
 from ._validation import seconds
+
+if TYPE_CHECKING:
+    # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
+    # services that deploy through CodeDeploy (issue 8: pay only for what is used).
+    from aws_cdk import aws_codedeploy as codedeploy
+
+    from ._release import CodeDeployRelease
 
 __all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
 
@@ -233,6 +240,8 @@ class FargateWebService(Construct):
         cfn_service.node.add_dependency(self.production_rule, self.test_rule)
 
     def _codedeploy(self, strategy: CodeDeployBlueGreen) -> None:
+        from aws_cdk import aws_codedeploy as codedeploy
+
         assert self.green_target_group is not None
         assert self.test_listener is not None
         self.application = codedeploy.EcsApplication(self, "Application")
@@ -305,6 +314,8 @@ class FargateWebService(Construct):
         The AppSpec carries the service's network settings and capacity provider strategy
         (CodeDeploy drops a strategy the AppSpec omits, so Fargate Spot survives).
         """
+        from ._release import CodeDeployRelease
+
         assert self.deployment_group is not None
         props = self.props
         capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity

@@ -4,6 +4,11 @@
 of a resource's resolved CloudFormation properties, listed in :data:`RULES`.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._checks import (
     RULES,
     Compliance,
@@ -24,7 +29,13 @@ from ._checks import (
     target_group_deregistration_delay,
     target_group_health_check_speed,
 )
-from ._pack import PACK_NAME, RULE_IDS, EcsHardeningChecks, resolved_properties
+
+if TYPE_CHECKING:
+    from ._pack import PACK_NAME, RULE_IDS, EcsHardeningChecks, resolved_properties
+
+# The pack needs cdk-nag (about 0.2 s to import); the pure checks above do not, and the
+# constructs use them, so the pack is imported on first use of one of its names.
+_PACK_NAMES = frozenset({"PACK_NAME", "RULE_IDS", "EcsHardeningChecks", "resolved_properties"})
 
 __all__ = [
     "PACK_NAME",
@@ -50,3 +61,15 @@ __all__ = [
     "target_group_deregistration_delay",
     "target_group_health_check_speed",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PACK_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module("._pack", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
