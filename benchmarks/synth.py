@@ -4,7 +4,9 @@ ApplicationLoadBalancedFargateService, at 1, 10 and 50 services.
 Each measurement is a fresh ``python benchmarks/synth.py --child PATTERN N`` process (imports,
 jsii start-up and aws-cdk-lib's built-in CloudFormation validation included, as in ``cdk synth``),
 and the two patterns alternate so that machine noise hits both alike. Each service is the
-one-statement default of its pattern in its own stack (the layout the README recommends).
+one-statement default of its pattern in its own stack, in two layouts: ``own-vpc`` (each stack
+also has the pattern's default VPC and cluster) and ``shared`` (one VPC and cluster stack that
+every service stack references, the layout the README recommends for many services).
 
 Run with ``make bench`` (or ``python benchmarks/synth.py --repeat 3``). Not a test: it prints a
 Markdown table for the README.
@@ -31,11 +33,14 @@ PATTERNS = ("ecs-patterns", "stock")
 CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
 
 
-def _build(pattern: str, count: int, outdir: str) -> None:
+def _build(pattern: str, count: int, outdir: str, layout: str = "own-vpc") -> None:
     """Child process: build ``count`` stacks of one service each and synthesize them.
 
+    ``layout``: ``own-vpc`` gives each service stack its pattern's default VPC and cluster;
+    ``shared`` puts one VPC and cluster in a ``Shared`` stack that every service stack
+    references (the layout the README recommends for many services; CDK exports and imports).
     Pattern ``sample`` synthesizes the sample app exactly as ``cdk synth`` does (its four
-    cdk-nag packs included); ``count`` is ignored.
+    cdk-nag packs included); ``count`` and ``layout`` are ignored.
     """
     if pattern == "sample":
         sys.path.insert(0, str(ROOT))
@@ -47,28 +52,42 @@ def _build(pattern: str, count: int, outdir: str) -> None:
 
     from aws_cdk import App, Environment, Stack
     from aws_cdk import aws_certificatemanager as acm
+    from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_ecs as ecs
+    from aws_cdk import aws_ecs_patterns as stock
+
+    import ecs_patterns as ep
 
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
     app = App(outdir=outdir, context=context)
     env = Environment(account="123456789012", region="us-east-1")
     image = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+    stock_cluster: ecs.Cluster | None = None
+    our_cluster: ep.FargateCluster | None = None
+    if layout == "shared":
+        shared = Stack(app, "Shared", env=env)
+        if pattern == "stock":
+            vpc = ec2.Vpc(shared, "Vpc", max_azs=2)
+            stock_cluster = ecs.Cluster(shared, "Cluster", vpc=vpc)
+        else:
+            our_cluster = ep.FargateCluster(shared, "Cluster", ep.ClusterProps())
     for i in range(count):
         stack = Stack(app, f"Svc{i}", env=env)
         cert = acm.Certificate.from_certificate_arn(stack, "Cert", CERT_ARN)
         if pattern == "stock":
-            from aws_cdk import aws_ecs_patterns as stock
-
             stock.ApplicationLoadBalancedFargateService(
                 stack,
                 "Web",
                 task_image_options=stock.ApplicationLoadBalancedTaskImageOptions(image=image),
                 certificate=cert,
+                cluster=stock_cluster,
             )
         else:
-            import ecs_patterns as ep
-
-            ep.FargateWebService(stack, "Web", ep.WebServiceProps(image=image, certificate=cert))
+            ep.FargateWebService(
+                stack,
+                "Web",
+                ep.WebServiceProps(image=image, certificate=cert, cluster=our_cluster),
+            )
     app.synth()
 
 
@@ -181,10 +200,12 @@ class Sample:
     services: int
 
 
-def _measure(pattern: str, count: int) -> Sample:
+def _measure(pattern: str, count: int, layout: str = "own-vpc") -> Sample:
     with tempfile.TemporaryDirectory() as outdir:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, __file__, "--child", pattern, str(count), outdir])
+        child = subprocess.Popen(
+            [sys.executable, __file__, "--child", pattern, str(count), outdir, layout]
+        )
         # wait4 gives this child's own rusage: ru_maxrss is the largest process of its tree
         # that it reaped (python or the jsii node runtime), in KiB on Linux.
         _, status, usage = os.wait4(child.pid, 0)
@@ -193,10 +214,12 @@ def _measure(pattern: str, count: int) -> Sample:
             raise SystemExit(f"synthesis of {count} x {pattern} failed")
         peak = usage.ru_maxrss / 1024
         templates = list(Path(outdir).glob("*.template.json"))
+        # Per service: the service stacks only (a shared cluster stack is a fixed part).
+        per_service = [t for t in templates if t.name != "Shared.template.json"]
         resources = sum(
-            len(json.loads(t.read_text(encoding="utf-8"))["Resources"]) for t in templates
+            len(json.loads(t.read_text(encoding="utf-8"))["Resources"]) for t in per_service
         )
-        size = sum(t.stat().st_size for t in templates)
+        size = sum(t.stat().st_size for t in per_service)
         services = sum(
             1
             for t in templates
@@ -212,7 +235,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument("--counts", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument(
-        "--child", nargs=3, metavar=("PATTERN", "N", "OUTDIR"), help=argparse.SUPPRESS
+        "--layouts", nargs="+", choices=sorted(LAYOUT_TITLES), default=["own-vpc", "shared"]
+    )
+    parser.add_argument(
+        "--child", nargs=4, metavar=("PATTERN", "N", "OUTDIR", "LAYOUT"), help=argparse.SUPPRESS
     )
     parser.add_argument("--import-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--preload-all", action="store_true", help=argparse.SUPPRESS)
@@ -225,39 +251,16 @@ def main() -> None:
         _print_imports(args.repeat)
         return
     if args.child:
-        pattern, count, outdir = args.child
-        _build(pattern, int(count), outdir)
+        pattern, count, outdir, layout = args.child
+        _build(pattern, int(count), outdir, layout)
         return
-
-    results: dict[tuple[str, int], list[Sample]] = {}
-    for count in args.counts:
-        for _ in range(args.repeat):
-            for pattern in PATTERNS:  # alternate the two patterns
-                results.setdefault((pattern, count), []).append(_measure(pattern, count))
-
-    def med(pattern: str, count: int, field: str) -> float:
-        return float(statistics.median(getattr(s, field) for s in results[(pattern, count)]))
 
     print(
         f"Measured {date.today()} on {platform.machine()} with {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, median of {args.repeat} fresh processes each.\n"
+        f"Python {platform.python_version()}, median of {args.repeat} fresh processes each."
     )
-    print(
-        "| services | ecs-patterns s | stock s | ratio | ecs-patterns peak MiB | stock peak MiB "
-        "| resources/service (ours / stock) | template KiB/service (ours / stock) |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---|---|")
-    for count in args.counts:
-        ours, stock = med("ecs-patterns", count, "seconds"), med("stock", count, "seconds")
-        print(
-            f"| {count} | {ours:.2f} | {stock:.2f} | {ours / stock:.2f} "
-            f"| {med('ecs-patterns', count, 'peak_rss_mib'):.0f} "
-            f"| {med('stock', count, 'peak_rss_mib'):.0f} "
-            f"| {med('ecs-patterns', count, 'resources_per_service'):.0f} / "
-            f"{med('stock', count, 'resources_per_service'):.0f} "
-            f"| {med('ecs-patterns', count, 'template_bytes_per_service') / 1024:.1f} / "
-            f"{med('stock', count, 'template_bytes_per_service') / 1024:.1f} |"
-        )
+    for layout in args.layouts:
+        _print_layout(layout, args.counts, args.repeat)
     # The sample app (what `cdk synth` runs, nag packs included) against the stock pattern with
     # the same number of services, alternating.
     sample_runs: list[Sample] = []
@@ -273,12 +276,53 @@ def main() -> None:
         f"ratio {sample_s / baseline_s:.2f}"
     )
     _print_imports(args.repeat)
-    if len(args.counts) >= 2:
-        lo, hi = min(args.counts), max(args.counts)
-        for pattern in PATTERNS:
-            marginal = (med(pattern, hi, "seconds") - med(pattern, lo, "seconds")) / (hi - lo)
-            print(f"\nMarginal cost per extra service, {pattern}: {marginal * 1000:.0f} ms", end="")
-        print()
+
+
+LAYOUT_TITLES = {
+    "own-vpc": "Each service in its own stack with its pattern's default VPC and cluster",
+    "shared": "One shared VPC and cluster stack, each service in its own stack (recommended)",
+}
+
+
+def _print_layout(layout: str, counts: list[int], repeat: int) -> None:
+    """Measure both patterns at each count, alternating, and print the table and marginals."""
+    results: dict[tuple[str, int], list[Sample]] = {}
+    for count in counts:
+        for _ in range(repeat):
+            for pattern in PATTERNS:  # alternate the two patterns
+                results.setdefault((pattern, count), []).append(_measure(pattern, count, layout))
+
+    def med(pattern: str, count: int, field: str) -> float:
+        return float(statistics.median(getattr(s, field) for s in results[(pattern, count)]))
+
+    print(f"\n{LAYOUT_TITLES[layout]} (`--layouts {layout}`):\n")
+    print(
+        "| services | ecs-patterns s | stock s | ratio | ecs-patterns peak MiB | stock peak MiB "
+        "| resources/service (ours / stock) | template KiB/service (ours / stock) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---|---|")
+    for count in counts:
+        ours, stock = med("ecs-patterns", count, "seconds"), med("stock", count, "seconds")
+        print(
+            f"| {count} | {ours:.2f} | {stock:.2f} | {ours / stock:.2f} "
+            f"| {med('ecs-patterns', count, 'peak_rss_mib'):.0f} "
+            f"| {med('stock', count, 'peak_rss_mib'):.0f} "
+            f"| {med('ecs-patterns', count, 'resources_per_service'):.0f} / "
+            f"{med('stock', count, 'resources_per_service'):.0f} "
+            f"| {med('ecs-patterns', count, 'template_bytes_per_service') / 1024:.1f} / "
+            f"{med('stock', count, 'template_bytes_per_service') / 1024:.1f} |"
+        )
+    if len(counts) >= 2:
+        lo, hi = min(counts), max(counts)
+        marginals = {
+            p: (med(p, hi, "seconds") - med(p, lo, "seconds")) / (hi - lo) for p in PATTERNS
+        }
+        print(
+            f"\nMarginal cost per extra service ({lo} to {hi}): ecs-patterns "
+            f"{marginals['ecs-patterns'] * 1000:.0f} ms, stock "
+            f"{marginals['stock'] * 1000:.0f} ms, ratio "
+            f"{marginals['ecs-patterns'] / marginals['stock']:.2f}"
+        )
 
 
 if __name__ == "__main__":
