@@ -74,3 +74,10 @@ def test_unknown_names_raise_attribute_error() -> None:
         _ = rules.Nope
     with pytest.raises(ImportError):
         exec("from ecs_patterns import FargateWebServce")
+
+
+def test_dir_lists_each_public_name_once() -> None:
+    _ = ecs_patterns.FargateWebService  # cached in the module's globals now
+    names = dir(ecs_patterns)
+    assert len(names) == len(set(names))
+    assert set(ecs_patterns.__all__) <= set(names)

@@ -19,7 +19,8 @@ __all__ = ["acknowledge", "cfn_lint_ignore", "checkov_skip"]
 
 # The L1 behind each L2, its Validations and the metadata this module wrote, by jsii reference:
 # a construct is acknowledged and annotated several times, and each lookup is a kernel round
-# trip (see ``_jsii``). Only this module writes the "cfn-lint" and "checkov" metadata keys.
+# trip (see ``_jsii``). The metadata memo assumes that, on the library's own resources, only
+# this module writes the "cfn-lint" and "checkov" keys (it reads them once, then remembers).
 _RESOURCE_OF: dict[str, CfnResource] = {}
 _VALIDATIONS_OF: dict[str, Validations] = {}
 _WRITTEN: dict[tuple[str, str], Any] = {}
