@@ -123,9 +123,9 @@ def _clients() -> Clients:
     }
 
 
-def _log(message: str, **fields: Any) -> None:
+def _log(message: str, *, level: int = logging.INFO, **fields: Any) -> None:
     """One JSON log line: easy to read in the console, easy to query in Logs Insights."""
-    LOG.info(json.dumps({"message": message, **fields}, default=str, sort_keys=True))
+    LOG.log(level, json.dumps({"message": message, **fields}, default=str, sort_keys=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,44 +426,35 @@ def set_scale_in_suspended(resource_id: str, suspended: bool, autoscaling: Any) 
     return True
 
 
-def _suspend_quietly(target: str, clients: Clients) -> None:
-    """Suspend scale-in, best effort: a release must not fail because scaling could not pause.
+def _set_scale_in_quietly(target: str, suspended: bool, clients: Clients) -> None:
+    """Suspend or resume scale-in, best effort: a release must not fail over scaling.
 
     Application Auto Scaling validates the caller's permissions on the service and on
     CloudWatch alarms for each ``RegisterScalableTarget``; a denied, throttled or failed call is
-    logged and the deployment goes ahead with scaling as it was.
+    logged as a warning: on suspend the deployment goes ahead with scaling as it was, on resume
+    (after a failure or on delete) the original error is not hidden and the delete not blocked.
     """
     try:
-        set_scale_in_suspended(target, True, clients["autoscaling"])
+        set_scale_in_suspended(target, suspended, clients["autoscaling"])
     except (ClientError, BotoCoreError) as error:
-        LOG.warning(
-            json.dumps(
-                {
-                    "message": "could not suspend dynamic scale-in; deploying anyway",
-                    "resource_id": target,
-                    "error": str(error),
-                }
-            )
+        _log(
+            "could not suspend dynamic scale-in; deploying anyway"
+            if suspended
+            else "could not resume dynamic scale-in; resume it by hand",
+            level=logging.WARNING,
+            resource_id=target,
+            error=str(error),
         )
+
+
+def _suspend_quietly(target: str, clients: Clients) -> None:
+    _set_scale_in_quietly(target, True, clients)
 
 
 def _resume_quietly(props: dict[str, Any], clients: Clients) -> None:
-    """Resume scale-in where a failure must not hide the original error or block a delete."""
     target = scale_in_target(props)
-    if target is None:
-        return
-    try:
-        set_scale_in_suspended(target, False, clients["autoscaling"])
-    except (ClientError, BotoCoreError) as error:
-        LOG.warning(
-            json.dumps(
-                {
-                    "message": "could not resume dynamic scale-in; resume it by hand",
-                    "resource_id": target,
-                    "error": str(error),
-                }
-            )
-        )
+    if target is not None:
+        _set_scale_in_quietly(target, False, clients)
 
 
 def _stop_quietly(physical_id: str, clients: Clients) -> None:
