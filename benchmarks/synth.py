@@ -34,21 +34,28 @@ CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-44
 
 
 def _build(pattern: str, count: int, outdir: str, layout: str = "own-vpc") -> None:
-    """Child process: build ``count`` stacks of one service each and synthesize them.
+    """Child process: build ``count`` stacks of one service each and synthesize them."""
+    _build_app(pattern, count, outdir, layout).synth()
+
+
+def _build_app(
+    pattern: str, count: int, outdir: str, layout: str = "own-vpc", validation: bool = True
+) -> Any:
+    """Build (not synthesize) ``count`` stacks of one service each; returns the ``App``.
 
     ``layout``: ``own-vpc`` gives each service stack its pattern's default VPC and cluster;
     ``shared`` puts one VPC and cluster in a ``Shared`` stack that every service stack
     references (the layout the README recommends for many services; CDK exports and imports).
     Pattern ``sample`` synthesizes the sample app exactly as ``cdk synth`` does (its four
-    cdk-nag packs included); ``count`` and ``layout`` are ignored.
+    cdk-nag packs included); ``count`` and ``layout`` are ignored. ``validation=False`` turns
+    aws-cdk-lib's built-in CloudFormation validation off (the breakdown measures it apart).
     """
     if pattern == "sample":
         sys.path.insert(0, str(ROOT))
         from sample_app.stacks import build_app
 
         context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
-        build_app(context, outdir=outdir).synth()
-        return
+        return build_app(context, outdir=outdir)
 
     from aws_cdk import App, Environment, Stack
     from aws_cdk import aws_certificatemanager as acm
@@ -59,7 +66,7 @@ def _build(pattern: str, count: int, outdir: str, layout: str = "own-vpc") -> No
     import ecs_patterns as ep
 
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
-    app = App(outdir=outdir, context=context)
+    app = App(outdir=outdir, context=context, builtin_cloud_formation_validation=validation)
     env = Environment(account="123456789012", region="us-east-1")
     image = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
     stock_cluster: ecs.Cluster | None = None
@@ -88,7 +95,7 @@ def _build(pattern: str, count: int, outdir: str, layout: str = "own-vpc") -> No
                 "Web",
                 ep.WebServiceProps(image=image, certificate=cert, cluster=our_cluster),
             )
-    app.synth()
+    return app
 
 
 # aws-cdk-lib modules a stock-pattern app imports anyway (the pattern, ContainerImage, ACM).
@@ -191,9 +198,147 @@ def _print_imports(repeat: int) -> None:
     )
 
 
+def _process_cpu(pid: int) -> tuple[int, float]:
+    """(parent pid, user + system CPU seconds) of a live process, read from /proc (Linux)."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    fields = stat[stat.rindex(")") + 2 :].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
+
+
+def _node_cpu() -> tuple[float, float]:
+    """CPU seconds of this process's children and of their children, from /proc.
+
+    With jsii the child is the ``jsii-runtime`` relay (Node), which forwards every request and
+    response to the jsii kernel, a Node grandchild that runs aws-cdk-lib.
+    """
+    parents: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = _process_cpu(int(entry.name))
+            except (OSError, ValueError):
+                continue  # ended meanwhile
+    me = os.getpid()
+    children = {pid for pid, (ppid, _) in parents.items() if ppid == me}
+    relay = sum(parents[pid][1] for pid in children)
+    kernel = sum(cpu for ppid, cpu in parents.values() if ppid in children)
+    return relay, kernel
+
+
+def _phase_child(pattern: str, count: int, validation: bool, outdir: str) -> None:
+    """Child process: build then synthesize, timing each phase and counting jsii round trips.
+
+    Shared layout (one cluster stack, one stack per service). Printed as JSON: build wall time,
+    the Python process's CPU, the relay's and the kernel's CPU during the build, the number of
+    requests to the jsii kernel, and the synthesis wall time.
+    """
+    import jsii._kernel.providers.process as jsii_process
+
+    round_trips = 0
+    original = jsii_process._NodeProcess.send
+
+    def send(process: Any, request: Any, response_type: Any) -> Any:
+        nonlocal round_trips
+        round_trips += 1
+        return original(process, request, response_type)
+
+    jsii_process._NodeProcess.send = send  # type: ignore[assignment,method-assign]
+    relay_start, kernel_start = _node_cpu()  # no jsii process yet: aws_cdk is not imported
+    start, cpu_start = time.perf_counter(), time.process_time()
+    app = _build_app(pattern, count, outdir, "shared", validation)
+    built, cpu_built = time.perf_counter(), time.process_time()
+    relay, kernel = _node_cpu()
+    trips = round_trips
+    app.synth()
+    print(
+        json.dumps(
+            {
+                "build_s": built - start,
+                "python_cpu_s": cpu_built - cpu_start,
+                "relay_cpu_s": relay - relay_start,
+                "kernel_cpu_s": kernel - kernel_start,
+                "round_trips": trips,
+                "synth_s": time.perf_counter() - built,
+            }
+        )
+    )
+
+
+BREAKDOWN_ROWS = (
+    ("round_trips", "jsii round trips (Python to Node and back)", 1.0, "{:.0f}"),
+    ("build_s", "building the constructs, wall ms", 1000.0, "{:.1f}"),
+    ("python_cpu_s", "- Python CPU ms (the app, jsii's Python runtime)", 1000.0, "{:.1f}"),
+    ("kernel_cpu_s", "- jsii kernel CPU ms (Node: aws-cdk-lib and the kernel)", 1000.0, "{:.1f}"),
+    ("relay_cpu_s", "- jsii-runtime relay CPU ms (Node: forwards each message)", 1000.0, "{:.1f}"),
+    ("synth_s", "synthesis without the built-in validation, wall ms", 1000.0, "{:.1f}"),
+    ("validation_s", "aws-cdk-lib's built-in CloudFormation validation, wall ms", 1000.0, "{:.1f}"),
+    ("total_s", "total, wall ms", 1000.0, "{:.1f}"),
+)
+
+
+def _breakdown(count: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Per extra service, in the shared layout: each phase's cost at ``count`` services minus
+    its cost at 1, divided by ``count - 1`` (fixed costs such as jsii start-up cancel out).
+
+    Validation is the synthesis time with the built-in validation on minus the same without.
+    Medians of ``repeat`` fresh processes per cell, patterns alternating.
+    """
+
+    def run(pattern: str, n: int, validation: bool) -> dict[str, float]:
+        with tempfile.TemporaryDirectory() as outdir:
+            args = [sys.executable, __file__, "--phase-child", pattern, str(n), str(validation)]
+            out = subprocess.run([*args, outdir], check=True, capture_output=True, text=True).stdout
+        result: dict[str, float] = json.loads(out)
+        return result
+
+    cells: dict[tuple[str, int, bool], list[dict[str, float]]] = {}
+    for _ in range(repeat):
+        for n in (1, count):
+            for validation in (False, True):
+                for pattern in PATTERNS:
+                    cells.setdefault((pattern, n, validation), []).append(
+                        run(pattern, n, validation)
+                    )
+
+    def med(pattern: str, n: int, validation: bool, key: str) -> float:
+        return float(statistics.median(r[key] for r in cells[(pattern, n, validation)]))
+
+    per_service: dict[str, dict[str, float]] = {}
+    for pattern in PATTERNS:
+        row: dict[str, float] = {}
+        for key in ("round_trips", "build_s", "python_cpu_s", "kernel_cpu_s", "relay_cpu_s"):
+            row[key] = (med(pattern, count, False, key) - med(pattern, 1, False, key)) / (count - 1)
+        row["synth_s"] = (
+            med(pattern, count, False, "synth_s") - med(pattern, 1, False, "synth_s")
+        ) / (count - 1)
+        with_validation = (
+            med(pattern, count, True, "synth_s") - med(pattern, 1, True, "synth_s")
+        ) / (count - 1)
+        row["validation_s"] = with_validation - row["synth_s"]
+        row["total_s"] = row["build_s"] + with_validation
+        per_service[pattern] = row
+    return per_service
+
+
+def _print_breakdown(count: int, repeat: int) -> None:
+    rows = _breakdown(count, repeat)
+    print(
+        f"\nWhere one more service's time goes (shared layout, 1 against {count} services in "
+        f"one process, median of {repeat} fresh processes per cell):\n"
+    )
+    print("| per extra service | ecs-patterns | stock | ratio |")
+    print("|---|---:|---:|---:|")
+    for key, title, scale, fmt in BREAKDOWN_ROWS:
+        ours, stock = rows["ecs-patterns"][key] * scale, rows["stock"][key] * scale
+        ratio = f"{ours / stock:.1f}" if stock > 0 else "-"
+        print(f"| {title} | {fmt.format(ours)} | {fmt.format(stock)} | {ratio} |")
+
+
 @dataclass(frozen=True)
 class Sample:
     seconds: float
+    cpu_seconds: float
     peak_rss_mib: float
     resources_per_service: float
     template_bytes_per_service: float
@@ -206,8 +351,10 @@ def _measure(pattern: str, count: int, layout: str = "own-vpc") -> Sample:
         child = subprocess.Popen(
             [sys.executable, __file__, "--child", pattern, str(count), outdir, layout]
         )
-        # wait4 gives this child's own rusage: ru_maxrss is the largest process of its tree
-        # that it reaped (python or the jsii node runtime), in KiB on Linux.
+        # wait4 gives this child's own rusage, which includes the descendants it reaped (the
+        # jsii Node processes): ru_maxrss is the largest process of that tree, in KiB on Linux;
+        # user + system time is the CPU the whole tree spent, which other load on a shared
+        # machine disturbs far less than wall time.
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
@@ -227,7 +374,8 @@ def _measure(pattern: str, count: int, layout: str = "own-vpc") -> Sample:
             if r["Type"] == "AWS::ECS::Service"
         )
     count = services if pattern == "sample" else count
-    return Sample(elapsed, peak, resources / count, size / count, services)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(elapsed, cpu, peak, resources / count, size / count, services)
 
 
 def main() -> None:
@@ -243,12 +391,31 @@ def main() -> None:
     parser.add_argument("--import-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--preload-all", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--imports-only", action="store_true", help="measure only the import times")
+    parser.add_argument(
+        "--breakdown-only", action="store_true", help="measure only the per-service breakdown"
+    )
+    parser.add_argument(
+        "--breakdown-count", type=int, default=21, help="services in the breakdown's large app"
+    )
+    parser.add_argument(
+        "--phase-child",
+        nargs=4,
+        metavar=("PATTERN", "N", "VALIDATION", "OUTDIR"),
+        help=argparse.SUPPRESS,
+    )
     args = parser.parse_args()
     if args.import_child:
         _import_child(args.preload_all)
         return
     if args.imports_only:
         _print_imports(args.repeat)
+        return
+    if args.phase_child:
+        pattern, count, validation, outdir = args.phase_child
+        _phase_child(pattern, int(count), validation == "True", outdir)
+        return
+    if args.breakdown_only:
+        _print_breakdown(args.breakdown_count, args.repeat)
         return
     if args.child:
         pattern, count, outdir, layout = args.child
@@ -270,11 +437,15 @@ def main() -> None:
         baseline_runs.append(_measure("stock", sample_runs[-1].services))
     sample_s = statistics.median(s.seconds for s in sample_runs)
     baseline_s = statistics.median(s.seconds for s in baseline_runs)
+    sample_cpu = statistics.median(s.cpu_seconds for s in sample_runs)
+    baseline_cpu = statistics.median(s.cpu_seconds for s in baseline_runs)
     print(
         f"\nSample app (`cdk synth`'s app, 4 nag packs): {sample_s:.2f} s for "
         f"{sample_runs[0].services} services; stock pattern, same count: {baseline_s:.2f} s; "
-        f"ratio {sample_s / baseline_s:.2f}"
+        f"ratio {sample_s / baseline_s:.2f} (CPU {sample_cpu:.2f} s against "
+        f"{baseline_cpu:.2f} s, ratio {sample_cpu / baseline_cpu:.2f})"
     )
+    _print_breakdown(args.breakdown_count, args.repeat)
     _print_imports(args.repeat)
 
 
@@ -297,14 +468,18 @@ def _print_layout(layout: str, counts: list[int], repeat: int) -> None:
 
     print(f"\n{LAYOUT_TITLES[layout]} (`--layouts {layout}`):\n")
     print(
-        "| services | ecs-patterns s | stock s | ratio | ecs-patterns peak MiB | stock peak MiB "
+        "| services | ecs-patterns s | stock s | ratio | ecs-patterns CPU s | stock CPU s "
+        "| CPU ratio | ecs-patterns peak MiB | stock peak MiB "
         "| resources/service (ours / stock) | template KiB/service (ours / stock) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for count in counts:
         ours, stock = med("ecs-patterns", count, "seconds"), med("stock", count, "seconds")
+        ours_cpu = med("ecs-patterns", count, "cpu_seconds")
+        stock_cpu = med("stock", count, "cpu_seconds")
         print(
             f"| {count} | {ours:.2f} | {stock:.2f} | {ours / stock:.2f} "
+            f"| {ours_cpu:.2f} | {stock_cpu:.2f} | {ours_cpu / stock_cpu:.2f} "
             f"| {med('ecs-patterns', count, 'peak_rss_mib'):.0f} "
             f"| {med('stock', count, 'peak_rss_mib'):.0f} "
             f"| {med('ecs-patterns', count, 'resources_per_service'):.0f} / "
@@ -314,15 +489,14 @@ def _print_layout(layout: str, counts: list[int], repeat: int) -> None:
         )
     if len(counts) >= 2:
         lo, hi = min(counts), max(counts)
-        marginals = {
-            p: (med(p, hi, "seconds") - med(p, lo, "seconds")) / (hi - lo) for p in PATTERNS
-        }
-        print(
-            f"\nMarginal cost per extra service ({lo} to {hi}): ecs-patterns "
-            f"{marginals['ecs-patterns'] * 1000:.0f} ms, stock "
-            f"{marginals['stock'] * 1000:.0f} ms, ratio "
-            f"{marginals['ecs-patterns'] / marginals['stock']:.2f}"
-        )
+        for field, what in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+            marginals = {p: (med(p, hi, field) - med(p, lo, field)) / (hi - lo) for p in PATTERNS}
+            print(
+                f"\nMarginal {what} time per extra service ({lo} to {hi}): ecs-patterns "
+                f"{marginals['ecs-patterns'] * 1000:.0f} ms, stock "
+                f"{marginals['stock'] * 1000:.0f} ms, ratio "
+                f"{marginals['ecs-patterns'] / marginals['stock']:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from ._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
-from ._nag import acknowledge, checkov_skip
+from ._jsii import shared
+from ._nag import acknowledge, acknowledge_many, checkov_skip
 from ._service_props import WebServiceProps
 from ._validation import seconds
 from .rules._checks import MAX_DEREGISTRATION_DELAY_S
@@ -28,6 +29,18 @@ _PLAIN_HTTP_LISTENER_RULES = tuple(
     for rule in ("ELBv2ACMCertificateRequired", "ALBHttpToHttpsRedirection")
     for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 )
+
+
+def _days(days: int) -> Duration:
+    return shared(("Duration.days", days), lambda: Duration.days(days))
+
+
+def _tcp(port: int) -> ec2.Port:
+    return shared(("Port.tcp", port), lambda: ec2.Port.tcp(port))
+
+
+def _ipv4(cidr: str) -> ec2.IPeer:
+    return shared(("Peer.ipv4", cidr), lambda: ec2.Peer.ipv4(cidr))
 
 
 class WebLoadBalancer(Construct):
@@ -125,32 +138,60 @@ class WebLoadBalancer(Construct):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             minimum_tls_version=1.2,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            block_public_access=shared(
+                "BlockPublicAccess.BLOCK_ALL", lambda: s3.BlockPublicAccess.BLOCK_ALL
+            ),
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             versioned=True,
             removal_policy=props.access_log_removal_policy,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireAccessLogs",
-                    expiration=Duration.days(props.access_log_expiry_days),
-                    noncurrent_version_expiration=Duration.days(_NONCURRENT_LOG_DAYS),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                    expiration=_days(props.access_log_expiry_days),
+                    noncurrent_version_expiration=_days(_NONCURRENT_LOG_DAYS),
+                    abort_incomplete_multipart_upload_after=_days(1),
                 )
             ],
         )
-        acknowledge(
+        acknowledge_many(
             bucket,
             [
-                "AwsSolutions-S1",
-                "NIST.800.53.R5-S3BucketLoggingEnabled",
-                "HIPAA.Security-S3BucketLoggingEnabled",
-                "PCI.DSS.321-S3BucketLoggingEnabled",
+                (
+                    [
+                        "AwsSolutions-S1",
+                        "NIST.800.53.R5-S3BucketLoggingEnabled",
+                        "HIPAA.Security-S3BucketLoggingEnabled",
+                        "PCI.DSS.321-S3BucketLoggingEnabled",
+                    ],
+                    "This bucket only receives ALB access logs from the ELB log delivery "
+                    "service; logging it to another bucket would need that bucket logged in "
+                    "turn. Public access is blocked, TLS is enforced, versioning keeps deleted "
+                    "logs for "
+                    f"{_NONCURRENT_LOG_DAYS} days, and object-level access can be audited with "
+                    "CloudTrail data events.",
+                ),
+                (
+                    [
+                        "NIST.800.53.R5-S3DefaultEncryptionKMS",
+                        "HIPAA.Security-S3DefaultEncryptionKMS",
+                        "PCI.DSS.321-S3DefaultEncryptionKMS",
+                    ],
+                    "ALB access log delivery supports only SSE-S3 (Amazon S3 managed keys) on the "
+                    "destination bucket; SSE-KMS is not supported, so the bucket is encrypted with "
+                    "SSE-S3.",
+                ),
+                (
+                    [
+                        "NIST.800.53.R5-S3BucketReplicationEnabled",
+                        "HIPAA.Security-S3BucketReplicationEnabled",
+                        "PCI.DSS.321-S3BucketReplicationEnabled",
+                    ],
+                    "Access logs are operational records of one regional load balancer, kept for "
+                    f"{props.access_log_expiry_days} days with versioning and a retain-on-delete "
+                    "policy; cross-region replication would need a second bucket in another "
+                    "region, which belongs to the account's log archive, not to one service.",
+                ),
             ],
-            "This bucket only receives ALB access logs from the ELB log delivery service; "
-            "logging it to another bucket would need that bucket logged in turn. Public access "
-            "is blocked, TLS is enforced, versioning keeps deleted logs for "
-            f"{_NONCURRENT_LOG_DAYS} days, and object-level access can be audited with "
-            "CloudTrail data events.",
         )
         checkov_skip(
             bucket,
@@ -159,29 +200,6 @@ class WebLoadBalancer(Construct):
             "server access logging on it would need another bucket, itself logged in turn. "
             "Public access is blocked, TLS is enforced and versions are kept; object-level "
             "access can be audited with CloudTrail data events.",
-        )
-        acknowledge(
-            bucket,
-            [
-                "NIST.800.53.R5-S3DefaultEncryptionKMS",
-                "HIPAA.Security-S3DefaultEncryptionKMS",
-                "PCI.DSS.321-S3DefaultEncryptionKMS",
-            ],
-            "ALB access log delivery supports only SSE-S3 (Amazon S3 managed keys) on the "
-            "destination bucket; SSE-KMS is not supported, so the bucket is encrypted with "
-            "SSE-S3.",
-        )
-        acknowledge(
-            bucket,
-            [
-                "NIST.800.53.R5-S3BucketReplicationEnabled",
-                "HIPAA.Security-S3BucketReplicationEnabled",
-                "PCI.DSS.321-S3BucketReplicationEnabled",
-            ],
-            "Access logs are operational records of one regional load balancer, kept for "
-            f"{props.access_log_expiry_days} days with versioning and a retain-on-delete "
-            "policy; cross-region replication would need a second bucket in another region, "
-            "which belongs to the account's log archive, not to one service.",
         )
         return bucket
 
@@ -292,13 +310,13 @@ class WebLoadBalancer(Construct):
         test_port = self._test_port(props)
         if test_port is not None:
             ports.append(test_port)
-        peers = [ec2.Peer.ipv4(c) for c in cidrs]
+        peers = [_ipv4(c) for c in cidrs]
         peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
         for peer in peers:
             for port in ports:
                 self.security_group.add_ingress_rule(
                     peer,
-                    ec2.Port.tcp(port),
+                    _tcp(port),
                     "Test listener clients"
                     if port == test_port
                     else "HTTPS clients"

@@ -7,6 +7,7 @@ checkov; each writes on the single CloudFormation resource behind a construct.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Acknowledgment, CfnResource, Validations
@@ -14,7 +15,7 @@ from constructs import IConstruct
 
 from ._jsii import jsii_ref
 
-__all__ = ["acknowledge", "cfn_lint_ignore", "checkov_skip"]
+__all__ = ["acknowledge", "acknowledge_many", "cfn_lint_ignore", "checkov_skip"]
 
 
 # The L1 behind each L2, its Validations and the metadata this module wrote, by jsii reference:
@@ -63,15 +64,28 @@ def _write_metadata(resource: CfnResource, key: str, value: Any) -> None:
         _WRITTEN[(ref, key)] = value
 
 
-def acknowledge(construct: IConstruct, rule_ids: list[str], reason: str) -> None:
+def acknowledge(construct: IConstruct, rule_ids: Sequence[str], reason: str) -> None:
     """Acknowledge ``rule_ids`` on the CloudFormation resource behind ``construct``.
 
     ``construct`` may be an L1 resource or an L2 whose ``node.default_child`` is one; the
     acknowledgement is placed on that single resource, never on a parent scope, so it cannot
     hide a finding on any other resource.
     """
+    acknowledge_many(construct, [(rule_ids, reason)])
+
+
+def acknowledge_many(construct: IConstruct, entries: Sequence[tuple[Sequence[str], str]]) -> None:
+    """Several ``(rule_ids, reason)`` acknowledgements on the one resource behind ``construct``.
+
+    The same as one :func:`acknowledge` call per entry (aws-cdk-lib records each rule on its
+    own), in a single request to the jsii kernel.
+    """
     _validations(_resource(construct)).acknowledge(
-        *(Acknowledgment(id=rule_id, reason=reason) for rule_id in rule_ids)
+        *(
+            Acknowledgment(id=rule_id, reason=reason)
+            for rule_ids, reason in entries
+            for rule_id in rule_ids
+        )
     )
 
 

@@ -357,12 +357,11 @@ class FargateWebService(Construct):
         assert isinstance(cfn_service, ecs.CfnService)
         # Both roles hold their permissions (the managed policies are children of the roles):
         # no failed image pulls or secret reads that the circuit breaker would count.
-        cfn_service.node.add_dependency(task.execution_role, task.task_role)
         # FARGATE_SPOT must be associated with the cluster before a service names it
         # (aws/containers-roadmap#631). aws-cdk-lib creates that association under the
         # ecs.Cluster only at synthesis, so the dependency is on the whole ecs.Cluster; its
         # CfnCluster part duplicates the service's Ref, which cfn-lint reports as W3005.
-        cfn_service.node.add_dependency(self.cluster.cluster)
+        cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
         cfn_lint_ignore(cfn_service, ["W3005"])
 
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:

@@ -15,6 +15,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ._cluster import encrypted_log_group
+from ._jsii import shared
 from ._nag import acknowledge
 from ._service_props import (
     OTEL_COLLECTOR_CPU,
@@ -46,6 +47,11 @@ XRAY_WRITE_ACTIONS = (
     "xray:GetSamplingTargets",
 )
 OTEL_COLLECTOR_USER = "10001"
+_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
+
+
+def _tasks_principal() -> iam.ServicePrincipal:
+    return iam.ServicePrincipal(_TASKS_PRINCIPAL)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,16 +184,17 @@ class WebTask(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: WebServiceProps, key: kms.IKey) -> None:
         super().__init__(scope, id)
+        tasks = shared(("ServicePrincipal", _TASKS_PRINCIPAL), _tasks_principal)
         self.execution_role = ManagedPolicyRole(
             self,
             "ExecutionRole",
-            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+            assumed_by=tasks,
             description="ECS task execution: pull the image, read the task secrets, write logs",
         )
         self.task_role = ManagedPolicyRole(
             self,
             "TaskRole",
-            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+            assumed_by=tasks,
             description="The app's own AWS permissions",
         )
         self.log_group: logs.LogGroup = encrypted_log_group(
@@ -204,7 +211,9 @@ class WebTask(Construct):
             memory_limit_mib=props.memory_mib,
             runtime_platform=ecs.RuntimePlatform(
                 cpu_architecture=props.cpu_architecture,
-                operating_system_family=ecs.OperatingSystemFamily.LINUX,
+                operating_system_family=shared(
+                    "OperatingSystemFamily.LINUX", lambda: ecs.OperatingSystemFamily.LINUX
+                ),
             ),
             ephemeral_storage_gib=props.ephemeral_storage_gib,
             execution_role=self.execution_role,
@@ -273,7 +282,9 @@ class WebTask(Construct):
                     name="http",
                     container_port=port,
                     protocol=ecs.Protocol.TCP,
-                    app_protocol=cast(ecs.AppProtocol, ecs.AppProtocol.http),
+                    app_protocol=shared(
+                        "AppProtocol.http", lambda: cast(ecs.AppProtocol, ecs.AppProtocol.http)
+                    ),
                 )
             ],
             health_check=ecs.HealthCheck(
