@@ -235,12 +235,12 @@ def _phase_child(pattern: str, count: int, validation: bool, outdir: str) -> Non
     """
     import jsii._kernel.providers.process as jsii_process
 
-    round_trips = 0
+    kinds: dict[str, int] = {}
     original = jsii_process._NodeProcess.send
 
     def send(process: Any, request: Any, response_type: Any) -> Any:
-        nonlocal round_trips
-        round_trips += 1
+        kind = REQUEST_KINDS.get(type(request).__name__, type(request).__name__)
+        kinds[kind] = kinds.get(kind, 0) + 1
         return original(process, request, response_type)
 
     jsii_process._NodeProcess.send = send  # type: ignore[assignment,method-assign]
@@ -249,7 +249,7 @@ def _phase_child(pattern: str, count: int, validation: bool, outdir: str) -> Non
     app = _build_app(pattern, count, outdir, "shared", validation)
     built, cpu_built = time.perf_counter(), time.process_time()
     relay, kernel = _node_cpu()
-    trips = round_trips
+    trips = dict(kinds)
     app.synth()
     print(
         json.dumps(
@@ -258,12 +258,24 @@ def _phase_child(pattern: str, count: int, validation: bool, outdir: str) -> Non
                 "python_cpu_s": cpu_built - cpu_start,
                 "relay_cpu_s": relay - relay_start,
                 "kernel_cpu_s": kernel - kernel_start,
-                "round_trips": trips,
+                "round_trips": sum(trips.values()),
+                **{f"kind:{kind}": count for kind, count in trips.items()},
                 "synth_s": time.perf_counter() - built,
             }
         )
     )
 
+
+# jsii request types, by what they do.
+REQUEST_KINDS = {
+    "CreateRequest": "create an object",
+    "InvokeRequest": "call a method",
+    "GetRequest": "read a property",
+    "SetRequest": "set a property",
+    "StaticInvokeRequest": "call a static method",
+    "StaticGetRequest": "read a static property",
+    "_CompleteRequest": "answer a callback into Python",
+}
 
 BREAKDOWN_ROWS = (
     ("round_trips", "jsii round trips (Python to Node and back)", 1.0, "{:.0f}"),
@@ -304,6 +316,9 @@ def _breakdown(count: int, repeat: int) -> dict[str, dict[str, float]]:
     def med(pattern: str, n: int, validation: bool, key: str) -> float:
         return float(statistics.median(r[key] for r in cells[(pattern, n, validation)]))
 
+    def med_kind(pattern: str, n: int, key: str) -> float:
+        return float(statistics.median(r.get(key, 0) for r in cells[(pattern, n, False)]))
+
     per_service: dict[str, dict[str, float]] = {}
     for pattern in PATTERNS:
         row: dict[str, float] = {}
@@ -317,6 +332,9 @@ def _breakdown(count: int, repeat: int) -> dict[str, dict[str, float]]:
         ) / (count - 1)
         row["validation_s"] = with_validation - row["synth_s"]
         row["total_s"] = row["build_s"] + with_validation
+        kinds = {k for r in cells[(pattern, count, False)] for k in r if k.startswith("kind:")}
+        for key in kinds:
+            row[key] = (med_kind(pattern, count, key) - med_kind(pattern, 1, key)) / (count - 1)
         per_service[pattern] = row
     return per_service
 
@@ -333,6 +351,15 @@ def _print_breakdown(count: int, repeat: int) -> None:
         ours, stock = rows["ecs-patterns"][key] * scale, rows["stock"][key] * scale
         ratio = f"{ours / stock:.1f}" if stock > 0 else "-"
         print(f"| {title} | {fmt.format(ours)} | {fmt.format(stock)} | {ratio} |")
+    for pattern in PATTERNS:
+        kinds = sorted(
+            ((key.removeprefix("kind:"), n) for key, n in rows[pattern].items() if "kind:" in key),
+            key=lambda item: -item[1],
+        )
+        print(
+            f"\nRound trips of one more {pattern} service (its stack and certificate import "
+            "included), by request: " + ", ".join(f"{kind} {n:.0f}" for kind, n in kinds if n)
+        )
 
 
 @dataclass(frozen=True)
