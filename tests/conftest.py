@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import App, Environment, Stack
+from jsii._kernel.providers import process as jsii_process
 from syrupy.assertion import SnapshotAssertion
 
 from ecs_patterns.testing import (
@@ -37,6 +38,20 @@ def new_app(outdir: Path | None = None, *, validation: bool = False) -> App:
         outdir=str(outdir) if outdir is not None else None,
         builtin_cloud_formation_validation=validation,
     )
+
+
+class KernelCalls:
+    """Counts jsii kernel round trips (requests to the Node process) while installed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = jsii_process._NodeProcess.send
+
+        def send(process: Any, request: Any, response_type: Any) -> Any:
+            self.count += 1
+            return original(process, request, response_type)
+
+        monkeypatch.setattr(jsii_process._NodeProcess, "send", send)
 
 
 def new_stack(name: str = "Test") -> Stack:

@@ -8,20 +8,17 @@ in review; the snapshots prove the templates stay the same.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_s3 as s3
-from jsii._kernel.providers import process as jsii_process
 
 import ecs_patterns as ep
 from ecs_patterns._jsii import jsii_ref, shared
 from ecs_patterns._nag import acknowledge, acknowledge_many
 
-from .conftest import ENV, new_app, new_stack
+from .conftest import ENV, KernelCalls, new_app, new_stack
 
 CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
 ACKNOWLEDGED = "aws:cdk:acknowledged-rules"
@@ -30,20 +27,6 @@ ACKNOWLEDGED = "aws:cdk:acknowledged-rules"
 # stack of its own (the layout `make bench` measures). 91 before the shared values and batched
 # acknowledgements; raise it only for a feature that needs the calls.
 ROUND_TRIPS_PER_SERVICE = 76
-
-
-class _KernelCalls:
-    """Counts jsii kernel round trips while installed."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        original = jsii_process._NodeProcess.send
-
-        def send(process: Any, request: Any, response_type: Any) -> Any:
-            self.count += 1
-            return original(process, request, response_type)
-
-        monkeypatch.setattr(jsii_process._NodeProcess, "send", send)
 
 
 def test_shared_builds_each_value_once_per_key() -> None:
@@ -109,7 +92,7 @@ def test_one_more_service_costs_a_bounded_number_of_round_trips(
         )
 
     add_service("First")  # modules, shared values and the cluster's answers come first
-    calls = _KernelCalls(monkeypatch)
+    calls = KernelCalls(monkeypatch)
     add_service("Second")
     assert 0 < calls.count <= ROUND_TRIPS_PER_SERVICE, (
         f"one more FargateWebService made {calls.count} jsii round trips "

@@ -25,12 +25,11 @@ from aws_cdk import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
-from jsii._kernel.providers import process as jsii_process
 
 from ecs_patterns._jsii import jsii_ref
 from ecs_patterns._validation import is_token, seconds
 
-from .conftest import new_stack
+from .conftest import KernelCalls, new_stack
 
 
 @pytest.fixture(scope="module")
@@ -127,22 +126,8 @@ def test_non_finite_numbers_are_not_tokens_and_never_reach_jsii() -> None:
     assert not is_token(math.nan)
 
 
-class _KernelCalls:
-    """Counts jsii kernel round trips while installed."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        original = jsii_process._NodeProcess.send
-
-        def send(process: Any, request: Any, response_type: Any) -> Any:
-            self.count += 1
-            return original(process, request, response_type)
-
-        monkeypatch.setattr(jsii_process._NodeProcess, "send", send)
-
-
 def test_plain_values_cost_no_kernel_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _KernelCalls(monkeypatch)
+    calls = KernelCalls(monkeypatch)
     for value in ("web", "arn:aws:iam::123456789012:role/x", 8080, 0.25, ["a", "b"], None, True):
         assert not is_token(value)
     assert calls.count == 0
@@ -152,7 +137,7 @@ def test_plain_values_cost_no_kernel_call(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_a_duration_is_asked_once(monkeypatch: pytest.MonkeyPatch) -> None:
     duration = Duration.seconds(42)
-    calls = _KernelCalls(monkeypatch)
+    calls = KernelCalls(monkeypatch)
     assert seconds(duration) == 42.0
     first = calls.count
     assert first > 0
