@@ -1,7 +1,7 @@
 """Fewer jsii round trips per service (issue 8), without changing what is synthesized.
 
-Every request from Python to the jsii kernel costs a round trip between two processes (about
-0.7 ms each in a default FargateWebService, measured by ``benchmarks/synth.py``). These tests pin
+Every request from Python to the jsii kernel is a round trip between processes (about 1 ms of
+CPU each in a default FargateWebService, per the breakdown of ``benchmarks/synth.py``). These tests pin
 the helpers that save them and the count per service, so a change that adds round trips is seen
 in review; the snapshots prove the templates stay the same.
 """
