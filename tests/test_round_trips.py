@@ -1,9 +1,9 @@
 """Fewer jsii round trips per service (issue 8), without changing what is synthesized.
 
 Every request from Python to the jsii kernel is a round trip between processes (about 1 ms of
-CPU each in a default FargateWebService, per the breakdown of ``benchmarks/synth.py``). These tests pin
-the helpers that save them and the count per service, so a change that adds round trips is seen
-in review; the snapshots prove the templates stay the same.
+CPU each in a default FargateWebService, per the breakdown of ``benchmarks/synth.py``). These
+tests pin the helpers that save them and the count per service, so a change that adds round
+trips is seen in review; the snapshots prove the templates stay the same.
 """
 
 from __future__ import annotations
