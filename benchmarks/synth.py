@@ -46,9 +46,10 @@ def _build_app(
     ``layout``: ``own-vpc`` gives each service stack its pattern's default VPC and cluster;
     ``shared`` puts one VPC and cluster in a ``Shared`` stack that every service stack
     references (the layout the README recommends for many services; CDK exports and imports).
-    Pattern ``sample`` synthesizes the sample app exactly as ``cdk synth`` does (its four
-    cdk-nag packs included); ``count`` and ``layout`` are ignored. ``validation=False`` turns
-    aws-cdk-lib's built-in CloudFormation validation off (the breakdown measures it apart).
+    Pattern ``sample`` builds the sample app exactly as ``cdk synth`` does (its four cdk-nag
+    packs registered); ``count``, ``layout`` and ``validation`` are ignored. ``validation=False``
+    turns aws-cdk-lib's built-in CloudFormation validation off (the breakdown measures it
+    apart).
     """
     if pattern == "sample":
         sys.path.insert(0, str(ROOT))

@@ -166,9 +166,8 @@ class WebLoadBalancer(Construct):
                     "This bucket only receives ALB access logs from the ELB log delivery "
                     "service; logging it to another bucket would need that bucket logged in "
                     "turn. Public access is blocked, TLS is enforced, versioning keeps deleted "
-                    "logs for "
-                    f"{_NONCURRENT_LOG_DAYS} days, and object-level access can be audited with "
-                    "CloudTrail data events.",
+                    f"logs for {_NONCURRENT_LOG_DAYS} days, and object-level access can be "
+                    "audited with CloudTrail data events.",
                 ),
                 (
                     [

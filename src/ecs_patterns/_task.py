@@ -50,10 +50,6 @@ OTEL_COLLECTOR_USER = "10001"
 _TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
 
 
-def _tasks_principal() -> iam.ServicePrincipal:
-    return iam.ServicePrincipal(_TASKS_PRINCIPAL)
-
-
 @dataclass(frozen=True, kw_only=True)
 class WildcardAllowance:
     """A wildcard resource that may be acknowledged (AwsSolutions-IAM5), and why.
@@ -184,7 +180,9 @@ class WebTask(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: WebServiceProps, key: kms.IKey) -> None:
         super().__init__(scope, id)
-        tasks = shared(("ServicePrincipal", _TASKS_PRINCIPAL), _tasks_principal)
+        tasks = shared(
+            ("ServicePrincipal", _TASKS_PRINCIPAL), lambda: iam.ServicePrincipal(_TASKS_PRINCIPAL)
+        )
         self.execution_role = ManagedPolicyRole(
             self,
             "ExecutionRole",
