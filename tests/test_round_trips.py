@@ -15,8 +15,8 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_s3 as s3
 
 import ecs_patterns as ep
-from ecs_patterns._jsii import jsii_ref, shared
-from ecs_patterns._nag import acknowledge, acknowledge_many
+from ecs_patterns.core._compliance import acknowledge, acknowledge_many
+from ecs_patterns.core._jsii import jsii_ref, shared
 
 from .conftest import ENV, KernelCalls, new_app, new_stack
 

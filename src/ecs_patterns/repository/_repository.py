@@ -12,7 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from ._validation import Checks, is_token
+from ..core._validation import Checks, is_token
 
 __all__ = ["EcrRepository", "RepositoryProps", "ScanFrequency"]
 

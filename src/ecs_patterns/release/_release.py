@@ -30,11 +30,11 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
+from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
+from ..core._iam import XRAY_WRITE_ACTIONS, flatten_reference
+from ..core._logs import encrypted_log_group, logs_kms_key
+from ..core._validation import Checks, is_token
 from ._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
-from ._cluster import encrypted_log_group, logs_kms_key
-from ._nag import acknowledge, cfn_lint_ignore, checkov_skip
-from ._task import XRAY_WRITE_ACTIONS
-from ._validation import Checks, is_token
 
 __all__ = [
     "HANDLER_DIR",
@@ -44,7 +44,7 @@ __all__ = [
     "CodeDeployRelease",
 ]
 
-HANDLER_DIR = Path(__file__).resolve().parent / "_release_handler"
+HANDLER_DIR = Path(__file__).resolve().parent / "_handler"
 """The Lambda code (``index.on_event`` / ``index.is_complete``), shipped in the wheel."""
 
 QUERY_INTERVAL = Duration.seconds(15)
@@ -384,7 +384,7 @@ class CodeDeployRelease(Construct):
         )
         acknowledge(
             policy,
-            [f"AwsSolutions-IAM5[Resource::{_nag_arn(Stack.of(self).resolve(alarms))}]"],
+            [f"AwsSolutions-IAM5[Resource::{flatten_reference(Stack.of(self).resolve(alarms))}]"],
             "Application Auto Scaling checks that the caller of RegisterScalableTarget may "
             "describe, put and delete CloudWatch alarms (permissions validation on target "
             "resources) with alarm names of its own that the template cannot know; the grant "
@@ -701,18 +701,6 @@ def _ignore_role_depends_on(fn: lambda_.Function) -> None:
     cfn_fn = fn.node.default_child
     assert isinstance(cfn_fn, lambda_.CfnFunction)
     cfn_lint_ignore(cfn_fn, ["W3005"])
-
-
-def _nag_arn(resolved: object) -> str:
-    """How cdk-nag writes a resolved ARN in a finding id: ``Ref X`` as ``<X>``, joins joined."""
-    if isinstance(resolved, str):
-        return resolved
-    if isinstance(resolved, dict) and "Ref" in resolved:
-        return f"<{resolved['Ref']}>"
-    if isinstance(resolved, dict) and "Fn::Join" in resolved:
-        separator, parts = resolved["Fn::Join"]
-        return str(separator).join(_nag_arn(part) for part in parts)
-    raise ValueError(f"cannot render {resolved!r} as cdk-nag does")
 
 
 def _whole_intervals(timeout: Duration) -> Duration:

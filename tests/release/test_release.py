@@ -15,8 +15,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 import ecs_patterns as ep
-from ecs_patterns._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
-from ecs_patterns._release import HANDLER_DIR, MAX_RELEASE_TIMEOUT, QUERY_INTERVAL
+from ecs_patterns.release._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
+from ecs_patterns.release._release import HANDLER_DIR, MAX_RELEASE_TIMEOUT, QUERY_INTERVAL
 from ecs_patterns.testing import nag_findings
 from tests.conftest import Synthesized, new_stack
 from tests.stacks.monitoring import fargate_service
@@ -503,11 +503,12 @@ def test_tokens_pass_validation(stack: Stack) -> None:
 def test_handler_code_ships_in_the_package() -> None:
     import tomllib
 
-    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     assert pyproject["tool"]["setuptools"]["packages"]["find"]["where"] == ["src"]
     # A package (with __init__.py) under ecs_patterns: setuptools' find includes index.py.
     assert (HANDLER_DIR / "__init__.py").is_file()
-    assert HANDLER_DIR.parent.name == "ecs_patterns"
+    assert HANDLER_DIR.parent.name == "release"
+    assert HANDLER_DIR.parent.parent.name == "ecs_patterns"
 
 
 def test_framework_lambdas_log_at_info_to_the_encrypted_group(defaults: Template) -> None:

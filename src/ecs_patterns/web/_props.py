@@ -14,9 +14,9 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
 
-from ._capacity import CapacityStrategy
-from ._cluster import ECS_NAME_RE, FargateCluster
-from ._deployment import (
+from ..cluster import FargateCluster
+from ..core._capacity import CapacityStrategy
+from ..core._deployment import (
     RELEASE_TIMEOUT_MAX,
     CodeDeployBlueGreen,
     DeploymentStrategy,
@@ -26,10 +26,10 @@ from ._deployment import (
     Rolling,
     estimate_deployment_time,
 )
-from ._fargate import check_task_size
-from ._repository import EcrRepository
-from ._validation import Checks, is_token, seconds
-from .rules._checks import looks_secret
+from ..core._fargate import check_task_size
+from ..core._limits import ECS_NAME_RE, looks_secret
+from ..core._validation import Checks, is_token, seconds
+from ..repository import EcrRepository
 
 __all__ = [
     "OTEL_COLLECTOR_CPU",

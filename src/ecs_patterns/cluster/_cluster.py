@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass, field
 
-from aws_cdk import Acknowledgment, Annotations, CfnResource, RemovalPolicy, Stack, Validations
+from aws_cdk import Annotations, CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
@@ -14,22 +13,15 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ._capacity import CapacityStrategy
-from ._nag import acknowledge, cfn_lint_ignore, checkov_skip
-from ._validation import Checks, is_token
+from ..core._capacity import CapacityStrategy, announce_spot_without_base
+from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
+from ..core._limits import ECS_NAME_RE
+from ..core._logs import encrypted_log_group, logs_kms_key
+from ..core._validation import Checks, is_token
 
-__all__ = [
-    "ECS_NAME_RE",
-    "ClusterProps",
-    "FargateCluster",
-    "announce_spot_without_base",
-    "encrypted_log_group",
-    "logs_kms_key",
-]
+__all__ = ["ClusterProps", "FargateCluster"]
 
 _RETENTION_DAYS = {r.value for r in logs.RetentionDays} - {logs.RetentionDays.INFINITE.value}
-# ECS cluster and service names: up to 255 letters, digits, hyphens and underscores.
-ECS_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,26 +121,6 @@ class ClusterProps:
         )
 
 
-def announce_spot_without_base(scope: Construct, target: Construct) -> None:
-    """Warn about Spot without a FARGATE base (allow_spot_only=True) and acknowledge the rule.
-
-    The acknowledgement is on ``target`` (a service, or an ``ecs.Cluster`` whose capacity
-    provider associations aws-cdk-lib only adds at synthesis), for EcsPatterns-SpotOnly only.
-    """
-    Annotations.of(scope).add_warning_v2(
-        "ecs-patterns:SpotWithoutBase",
-        "allow_spot_only=True: every task may run on FARGATE_SPOT and be reclaimed at once.",
-    )
-    Validations.of(target).acknowledge(
-        Acknowledgment(
-            id="EcsPatterns-SpotOnly",
-            reason="Spot without a FARGATE base was chosen explicitly with "
-            "CapacityStrategy(allow_spot_only=True) (announced by the "
-            "ecs-patterns:SpotWithoutBase warning), for interruption-tolerant workloads.",
-        )
-    )
-
-
 def _skip_provider_checks(handler: CfnResource) -> None:
     """checkov's Lambda checks on aws-cdk-lib's Custom::VpcRestrictDefaultSG provider function."""
     checkov_skip(
@@ -171,58 +143,6 @@ def _skip_provider_checks(handler: CfnResource) -> None:
         "The function only calls the EC2 API to revoke the default security group's rules. "
         "Placing it in the VPC it restricts would need a NAT gateway or an EC2 endpoint to "
         "reach that API, for no isolation gain; it reads no data and holds no secrets.",
-    )
-
-
-def logs_kms_key(scope: Construct, id: str) -> kms.Key:
-    """A KMS key with rotation that CloudWatch Logs in this account and region may use."""
-    key = kms.Key(
-        scope,
-        id,
-        description="ecs-patterns: ECS Exec sessions and CloudWatch log groups",
-        enable_key_rotation=True,
-        removal_policy=RemovalPolicy.RETAIN,
-    )
-    stack = Stack.of(scope)
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="AllowCloudWatchLogs",
-            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=[
-                "kms:Encrypt*",
-                "kms:Decrypt*",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-            ],
-            resources=["*"],
-            conditions={
-                "ArnLike": {
-                    "kms:EncryptionContext:aws:logs:arn": (
-                        f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:*"
-                    )
-                }
-            },
-        )
-    )
-    return key
-
-
-def encrypted_log_group(
-    scope: Construct,
-    id: str,
-    *,
-    key: kms.IKey,
-    retention: logs.RetentionDays,
-    removal_policy: RemovalPolicy,
-) -> logs.LogGroup:
-    """A KMS-encrypted log group with finite retention."""
-    return logs.LogGroup(
-        scope,
-        id,
-        encryption_key=key,
-        retention=retention,
-        removal_policy=removal_policy,
     )
 
 

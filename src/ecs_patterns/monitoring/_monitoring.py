@@ -20,11 +20,11 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 from jsii.errors import JSIIError
 
+from ..core._deployment import EcsNativeBlueGreen
+from ..core._errors import ConfigurationError, Problem
+from ..core._validation import Checks, is_token, seconds
 from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
 from ._dashboard import ServiceMetrics, service_widgets
-from ._deployment import EcsNativeBlueGreen
-from ._errors import ConfigurationError, Problem
-from ._validation import Checks, is_token, seconds
 
 __all__ = ["MonitoringProps", "ServiceMonitoring"]
 

@@ -2,172 +2,33 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
-from aws_cdk import Annotations, Stack
+from aws_cdk import Annotations
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ._cluster import encrypted_log_group
-from ._jsii import shared
-from ._nag import acknowledge
-from ._service_props import (
+from ..core._compliance import acknowledge
+from ..core._iam import XRAY_WRITE_ACTIONS, ManagedPolicyRole
+from ..core._jsii import shared
+from ..core._logs import encrypted_log_group
+from ._props import (
     OTEL_COLLECTOR_CPU,
     OTEL_COLLECTOR_IMAGE,
     OTEL_COLLECTOR_MEMORY_MIB,
     WebServiceProps,
 )
 
-__all__ = [
-    "ECR_LOGIN",
-    "EXEC_CHANNELS",
-    "EXEC_DESCRIBE_LOG_GROUPS",
-    "ManagedPolicyRole",
-    "WebTask",
-    "WildcardAllowance",
-    "acknowledge_wildcard_resources",
-    "flatten_reference",
-]
+__all__ = ["WebTask"]
 
 _SCRATCH_VOLUME = "tmp"
 _OTEL_SCRATCH_VOLUME = "otel-tmp"
 OTEL_CONTAINER_NAME = "aws-otel-collector"
-# Sending trace segments and telemetry and reading sampling rules: what AWS X-Ray's write access
-# needs. None of these actions supports resource-level permissions.
-XRAY_WRITE_ACTIONS = (
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "xray:GetSamplingRules",
-    "xray:GetSamplingTargets",
-)
 OTEL_COLLECTOR_USER = "10001"
 _TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
-
-
-@dataclass(frozen=True, kw_only=True)
-class WildcardAllowance:
-    """A wildcard resource that may be acknowledged (AwsSolutions-IAM5), and why.
-
-    ``resource`` is the finding's resource as cdk-nag prints it (``*``, or an ARN with
-    references flattened to ``<LogicalId>``); a statement qualifies only when every one of its
-    actions is in ``actions``.
-    """
-
-    actions: frozenset[str]
-    resource: str
-    reason: str
-
-
-_EXEC_CHANNEL_ACTIONS = frozenset(
-    {
-        "ssmmessages:CreateControlChannel",
-        "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel",
-        "ssmmessages:OpenDataChannel",
-    }
-)
-ECR_LOGIN = WildcardAllowance(
-    actions=frozenset({"ecr:GetAuthorizationToken"}),
-    resource="*",
-    reason="ecr:GetAuthorizationToken has no resource-level permissions (an ECR login token "
-    "is account-wide); image layers are readable from the named repository only",
-)
-EXEC_CHANNELS = WildcardAllowance(
-    actions=_EXEC_CHANNEL_ACTIONS,
-    resource="*",
-    reason="the ssmmessages channel actions of ECS Exec have no resource-level permissions; "
-    "who may open a session is governed by ecs:ExecuteCommand on the caller's side",
-)
-EXEC_DESCRIBE_LOG_GROUPS = WildcardAllowance(
-    actions=frozenset({"logs:DescribeLogGroups"}),
-    resource="*",
-    reason="logs:DescribeLogGroups (the ECS Exec agent looks up its session log group) has no "
-    "resource-level permissions",
-)
-
-
-class ManagedPolicyRole(iam.Role):
-    """An IAM role whose grants all land in one customer-managed policy, never an inline one.
-
-    The NIST 800-53, HIPAA and PCI packs flag inline policies (IAMNoInlinePolicy). aws-cdk-lib
-    grants (``repository.grant_pull(role)``, the awslogs driver, task secrets, ECS Exec) call
-    ``add_to_principal_policy``; here that adds the statement to a managed policy attached to
-    this role, created on the first grant. The policy is a child of the role, so anything that
-    depends on the role also waits for its permissions.
-
-    Attributes:
-        policy: the managed policy, or None while nothing has been granted.
-    """
-
-    def __init__(self, scope: Construct, id: str, *, description: str, **kwargs: Any) -> None:
-        super().__init__(scope, id, description=description, **kwargs)
-        self._description = description
-        self.policy: iam.ManagedPolicy | None = None
-
-    def add_to_principal_policy(
-        self, statement: iam.PolicyStatement
-    ) -> iam.AddToPrincipalPolicyResult:
-        if self.policy is None:
-            self.policy = iam.ManagedPolicy(
-                self, "Policy", description=f"{self._description} (permissions)", roles=[self]
-            )
-        self.policy.add_statements(statement)
-        return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=self.policy)
-
-
-def flatten_reference(value: Any) -> str:
-    """A resolved CloudFormation value as cdk-nag flattens it in finding ids (``<Id.Attr>``)."""
-    if isinstance(value, str):
-        return value.replace("${", "<").replace("}", ">")
-    if isinstance(value, dict):
-        if "Fn::Join" in value:
-            delimiter, items = value["Fn::Join"]
-            return str(delimiter).join(flatten_reference(i) for i in items)
-        if "Fn::Sub" in value:
-            return flatten_reference(value["Fn::Sub"])
-        if "Fn::GetAtt" in value:
-            resource, attribute = value["Fn::GetAtt"]
-            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
-        if "Fn::ImportValue" in value:
-            return flatten_reference(value["Fn::ImportValue"])
-        if "Ref" in value:
-            return f"<{flatten_reference(value['Ref'])}>"
-    return json.dumps(value)
-
-
-def acknowledge_wildcard_resources(
-    policy: iam.ManagedPolicy | None, allowances: Sequence[WildcardAllowance]
-) -> None:
-    """Acknowledge each ``AwsSolutions-IAM5[Resource::...]`` finding of ``policy`` that an
-    allowance covers, and nothing else: a wildcard statement with any other action stays a
-    finding."""
-    if policy is None:
-        return
-    document: dict[str, Any] = Stack.of(policy).resolve(policy.document.to_json()) or {}
-    reasons: dict[str, list[str]] = {}
-    for statement in document.get("Statement", []):
-        if statement.get("Effect") != "Allow":
-            continue
-        actions = set(_as_list(statement.get("Action")))
-        for resource in map(flatten_reference, _as_list(statement.get("Resource"))):
-            for allowance in allowances:
-                if resource == allowance.resource and actions <= allowance.actions:
-                    found = reasons.setdefault(f"AwsSolutions-IAM5[Resource::{resource}]", [])
-                    if allowance.reason not in found:
-                        found.append(allowance.reason)
-    for finding, why in reasons.items():
-        text = "; ".join(why)
-        acknowledge(policy, [finding], text[:1].upper() + text[1:] + ".")
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 class WebTask(Construct):

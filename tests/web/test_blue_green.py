@@ -542,8 +542,8 @@ def test_rolling_and_native_services_add_no_scale_in_suspension(
 
 
 def test_release_module_and_strategy_agree_on_the_longest_wait() -> None:
-    from ecs_patterns._deployment import RELEASE_TIMEOUT_MAX
-    from ecs_patterns._release import MAX_RELEASE_TIMEOUT
+    from ecs_patterns.core._deployment import RELEASE_TIMEOUT_MAX
+    from ecs_patterns.release._release import MAX_RELEASE_TIMEOUT
 
     assert RELEASE_TIMEOUT_MAX.to_seconds() == MAX_RELEASE_TIMEOUT.to_seconds()
 
@@ -571,7 +571,7 @@ def test_fails_on_deployment_group_for_an_ecs_controlled_service(
 def test_readme_estimate_table_matches_the_method() -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     base: dict[str, Any] = {
         "image": ecs.ContainerImage.from_registry(IMAGE),
         "allow_plain_http": True,

@@ -22,7 +22,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped,unused-ignore]
 )
 from botocore.stub import Stubber  # type: ignore[import-untyped,unused-ignore]
 
-from ecs_patterns._release_handler import index
+from ecs_patterns.release._handler import index
 
 OLD = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"
 NEW = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aws_cdk import Acknowledgment, Annotations, Validations
 from aws_cdk import aws_ecs as ecs
+from constructs import Construct
 
 from ._validation import Checks
 
-__all__ = ["CapacityStrategy"]
+__all__ = ["CapacityStrategy", "announce_spot_without_base"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,3 +96,23 @@ class CapacityStrategy:
                 )
             )
         return items
+
+
+def announce_spot_without_base(scope: Construct, target: Construct) -> None:
+    """Warn about Spot without a FARGATE base (allow_spot_only=True) and acknowledge the rule.
+
+    The acknowledgement is on ``target`` (a service, or an ``ecs.Cluster`` whose capacity
+    provider associations aws-cdk-lib only adds at synthesis), for EcsPatterns-SpotOnly only.
+    """
+    Annotations.of(scope).add_warning_v2(
+        "ecs-patterns:SpotWithoutBase",
+        "allow_spot_only=True: every task may run on FARGATE_SPOT and be reclaimed at once.",
+    )
+    Validations.of(target).acknowledge(
+        Acknowledgment(
+            id="EcsPatterns-SpotOnly",
+            reason="Spot without a FARGATE base was chosen explicitly with "
+            "CapacityStrategy(allow_spot_only=True) (announced by the "
+            "ecs-patterns:SpotWithoutBase warning), for interruption-tolerant workloads.",
+        )
+    )

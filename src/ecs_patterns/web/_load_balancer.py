@@ -11,12 +11,12 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
-from ._jsii import shared
-from ._nag import acknowledge, acknowledge_many, checkov_skip
-from ._service_props import WebServiceProps
-from ._validation import seconds
-from .rules._checks import MAX_DEREGISTRATION_DELAY_S
+from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
+from ..core._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
+from ..core._jsii import shared
+from ..core._limits import MAX_DEREGISTRATION_DELAY_S
+from ..core._validation import seconds
+from ._props import WebServiceProps
 
 __all__ = ["WebLoadBalancer"]
 

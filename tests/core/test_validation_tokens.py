@@ -26,10 +26,9 @@ from aws_cdk import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecs_patterns._jsii import jsii_ref
-from ecs_patterns._validation import is_token, seconds
-
-from .conftest import KernelCalls, new_stack
+from ecs_patterns.core._jsii import jsii_ref
+from ecs_patterns.core._validation import is_token, seconds
+from tests.conftest import KernelCalls, new_stack
 
 
 @pytest.fixture(scope="module")

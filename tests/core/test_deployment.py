@@ -11,7 +11,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_ecs as ecs
 
 import ecs_patterns as ep
-from ecs_patterns._deployment import release_timeout
+from ecs_patterns.core._deployment import release_timeout
 
 # The library's defaults, as WebServiceProps sets them.
 TIMING = ep.HealthTiming(

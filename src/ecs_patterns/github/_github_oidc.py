@@ -7,8 +7,7 @@ holding access keys, pushes the image tagged ``prod-<sha>`` and rolls it out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aws_cdk import Duration, Stack
@@ -17,9 +16,10 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._nag import acknowledge
-from ._repository import EcrRepository
-from ._validation import Checks, is_token
+from ..core._compliance import acknowledge
+from ..core._iam import ManagedPolicyRole
+from ..core._validation import Checks, is_token
+from ..repository import EcrRepository
 
 __all__ = [
     "GITHUB_OIDC_AUDIENCE",
@@ -303,58 +303,6 @@ def _provider_arn(provider: iam.IOpenIdConnectProvider | iam.IOidcProvider) -> s
     return arn
 
 
-class _ManagedPolicyRole(iam.Role):
-    """A role whose grants land in a customer-managed policy instead of an inline one.
-
-    NIST 800-53, HIPAA and PCI packs flag inline policies (``IAMNoInlinePolicy``); every
-    ``grant_*`` and ``add_to_policy`` on this role, including later ones by users of the
-    library, adds to ``policy``. Inside :meth:`routing_unscoped` (used only by
-    :class:`GitHubDeployRole` for its own grants), statements on ``Resource: *`` go to the
-    separate, acknowledged ``unscoped`` policy instead.
-    """
-
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        policy: iam.ManagedPolicy,
-        assumed_by: iam.IPrincipal,
-        description: str,
-        max_session_duration: Duration,
-        role_name: str | None,
-    ) -> None:
-        super().__init__(
-            scope,
-            id,
-            assumed_by=assumed_by,
-            description=description,
-            max_session_duration=max_session_duration,
-            role_name=role_name,
-        )
-        self._policy = policy
-        self._unscoped: iam.ManagedPolicy | None = None
-        policy.attach_to_role(self)
-
-    @contextmanager
-    def routing_unscoped(self, policy: iam.ManagedPolicy) -> Iterator[None]:
-        """While open, statements whose only resource is ``*`` are added to ``policy``."""
-        self._unscoped = policy
-        try:
-            yield
-        finally:
-            self._unscoped = None
-
-    def add_to_principal_policy(
-        self, statement: iam.PolicyStatement
-    ) -> iam.AddToPrincipalPolicyResult:
-        target = self._policy
-        if self._unscoped is not None and statement.resources == ["*"]:
-            target = self._unscoped
-        target.add_statements(statement)
-        return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=target)
-
-
 class GitHubDeployRole(Construct):
     """The IAM role a GitHub Actions release workflow assumes, with only what it needs.
 
@@ -398,7 +346,7 @@ class GitHubDeployRole(Construct):
             "Policy",
             description="GitHub Actions deploy role: grants scoped to resources",
         )
-        self._managed_role = _ManagedPolicyRole(
+        self._managed_role = ManagedPolicyRole(
             self,
             "Role",
             policy=self.policy,

@@ -14,36 +14,37 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._cluster import FargateCluster, announce_spot_without_base
-from ._deployment import (
+from ..cluster import FargateCluster
+from ..core._capacity import announce_spot_without_base
+from ..core._compliance import acknowledge, cfn_lint_ignore
+from ..core._deployment import (
     CodeDeployBlueGreen,
     DeploymentTimeEstimate,
     EcsNativeBlueGreen,
     Rolling,
     release_timeout,
 )
-from ._errors import ConfigurationError, Problem
-from ._load_balancer import WebLoadBalancer
-from ._nag import acknowledge, cfn_lint_ignore
-from ._service_props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
-from ._task import (
+from ..core._errors import ConfigurationError, Problem
+from ..core._iam import (
     ECR_LOGIN,
     EXEC_CHANNELS,
     EXEC_DESCRIBE_LOG_GROUPS,
     ManagedPolicyRole,
-    WebTask,
     WildcardAllowance,
     acknowledge_wildcard_resources,
     flatten_reference,
 )
-from ._validation import seconds
+from ..core._validation import seconds
+from ._load_balancer import WebLoadBalancer
+from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
+from ._task import WebTask
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
     # services that deploy through CodeDeploy (issue 8: pay only for what is used).
     from aws_cdk import aws_codedeploy as codedeploy
 
-    from ._release import CodeDeployRelease
+    from ..release import CodeDeployRelease
 
 __all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
 
@@ -314,7 +315,7 @@ class FargateWebService(Construct):
         The AppSpec carries the service's network settings and capacity provider strategy
         (CodeDeploy drops a strategy the AppSpec omits, so Fargate Spot survives).
         """
-        from ._release import CodeDeployRelease
+        from ..release import CodeDeployRelease
 
         assert self.deployment_group is not None
         props = self.props

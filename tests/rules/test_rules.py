@@ -404,7 +404,7 @@ def test_plugin_qualified_acknowledgement_works_without_synth() -> None:
 
 
 def test_library_helper_acknowledges_on_the_single_resource() -> None:
-    from ecs_patterns._nag import acknowledge
+    from ecs_patterns.core._compliance import acknowledge
 
     bad = build_bad(new_app())
     acknowledge(bad.service, ["EcsPatterns-SpotOnly"], "batch worker, interruptions are fine")
