@@ -8,10 +8,12 @@ from typing import Any, cast
 
 import pytest
 from aws_cdk import Duration
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 
 import ecs_patterns as ep
-from ecs_patterns.core._deployment import release_timeout
+from ecs_patterns.core._deployment import deployment_controller, release_timeout
+from tests.conftest import new_stack
 
 # The library's defaults, as WebServiceProps sets them.
 TIMING = ep.HealthTiming(
@@ -266,3 +268,44 @@ def test_fails_on_bake_times_out_of_range(prop: str) -> None:
     with pytest.raises(ep.ConfigurationError) as err:
         replace(ep.EcsNativeBlueGreen(strategy=ecs.DeploymentStrategy.LINEAR), **changes)
     assert err.value.props == (prop,)
+
+
+# --- the deployment controller of a service -------------------------------------------------
+
+
+def _service(controller: ecs.DeploymentControllerType | None) -> ecs.FargateService:
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    task = ecs.FargateTaskDefinition(stack, "Task")
+    task.add_container("app", image=ecs.ContainerImage.from_registry("nginx"))
+    return ecs.FargateService(
+        stack,
+        "Service",
+        cluster=ecs.Cluster(stack, "Cluster", vpc=vpc),
+        task_definition=task,
+        deployment_controller=(
+            ecs.DeploymentController(type=controller) if controller is not None else None
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("controller", "expected"),
+    [
+        (None, "ECS"),
+        (ecs.DeploymentControllerType.ECS, "ECS"),
+        (ecs.DeploymentControllerType.CODE_DEPLOY, "CODE_DEPLOY"),
+    ],
+)
+def test_deployment_controller_reads_the_service_template(
+    controller: ecs.DeploymentControllerType | None, expected: str
+) -> None:
+    assert deployment_controller(_service(controller)) == expected
+
+
+def test_deployment_controller_of_an_imported_service_is_unknown() -> None:
+    stack = new_stack()
+    imported = ecs.FargateService.from_fargate_service_arn(
+        stack, "Imported", "arn:aws:ecs:us-east-1:123456789012:service/c/s"
+    )
+    assert deployment_controller(imported) is None

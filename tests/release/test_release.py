@@ -15,8 +15,9 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 import ecs_patterns as ep
-from ecs_patterns.release._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
-from ecs_patterns.release._release import HANDLER_DIR, MAX_RELEASE_TIMEOUT, QUERY_INTERVAL
+from ecs_patterns.core._deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX
+from ecs_patterns.release._appspec import AppSpecCapacityItem, ecs_appspec
+from ecs_patterns.release._release import HANDLER_DIR, QUERY_INTERVAL
 from ecs_patterns.testing import nag_findings
 from tests.conftest import Synthesized, new_stack
 from tests.stacks.monitoring import fargate_service
@@ -115,7 +116,7 @@ def test_appspec_rejects_unknown_hooks() -> None:
 
 
 def test_appspec_hooks_are_the_five_ecs_hooks() -> None:
-    assert APPSPEC_HOOKS == (
+    assert CODEDEPLOY_HOOKS == (
         "BeforeInstall",
         "AfterInstall",
         "AfterAllowTestTraffic",
@@ -455,7 +456,7 @@ def test_release_is_exported() -> None:
 
 
 def test_default_timeout_is_the_maximum() -> None:
-    assert MAX_RELEASE_TIMEOUT.to_minutes() == 55
+    assert RELEASE_TIMEOUT_MAX.to_minutes() == 55
     assert QUERY_INTERVAL.to_seconds() == 15
 
 

@@ -541,16 +541,6 @@ def test_rolling_and_native_services_add_no_scale_in_suspension(
         )
 
 
-def test_release_module_and_strategy_agree_on_the_longest_wait() -> None:
-    from ecs_patterns.core._deployment import RELEASE_TIMEOUT_MAX
-    from ecs_patterns.release._release import MAX_RELEASE_TIMEOUT
-
-    assert RELEASE_TIMEOUT_MAX.to_seconds() == MAX_RELEASE_TIMEOUT.to_seconds()
-
-
-# --- ServiceMonitoring wiring ---------------------------------------------------------------
-
-
 def test_fails_on_deployment_group_without_alarm_rollback(synthesized: Synthesized) -> None:
     web = _web(synthesized, "BlueGreenCodeDeploy")
     with pytest.raises(ep.ConfigurationError, match="deployment_alarm_rollback=True") as err:

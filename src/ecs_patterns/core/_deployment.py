@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
@@ -47,17 +47,19 @@ __all__ = [
     "HealthTiming",
     "Rolling",
     "ShiftKind",
+    "deployment_controller",
     "estimate_deployment_time",
 ]
 
-CODEDEPLOY_HOOKS = (
+CODEDEPLOY_HOOKS: tuple[str, ...] = (
     "BeforeInstall",
     "AfterInstall",
     "AfterAllowTestTraffic",
     "BeforeAllowTraffic",
     "AfterAllowTraffic",
 )
-"""The AppSpec lifecycle hooks CodeDeploy runs for an ECS deployment, in order."""
+"""The ECS AppSpec lifecycle hooks, in the order CodeDeploy runs them (CodeDeploy User Guide,
+"AppSpec 'hooks' section for an Amazon ECS deployment")."""
 
 TASK_START_ESTIMATE = Duration.seconds(60)
 """Assumed time for Fargate to provision a task, pull a small image and start the app.
@@ -528,9 +530,10 @@ def estimate_deployment_time(
 
 
 RELEASE_TIMEOUT_MAX = Duration.minutes(55)
-"""The longest ``cdk deploy`` wait for one CodeDeploy deployment: ``CodeDeployRelease``'s
-maximum (CloudFormation waits at most 3600 s for a custom resource; the provider gives up
-5 minutes earlier so the stack shows the provider's reason)."""
+"""The longest ``cdk deploy`` wait for one CodeDeploy deployment, and ``CodeDeployRelease``'s
+default and maximum ``timeout``. CloudFormation waits at most 3600 s for a custom resource
+(``ServiceTimeout`` 1 to 3600); the provider must give up first, with 5 minutes to spare, so
+that the stack gets the provider's "timed out" reason rather than CloudFormation's own."""
 _RELEASE_MARGIN_MIN = 15
 _RELEASE_MIN_MIN = 30
 
@@ -579,3 +582,16 @@ def _check_test_port(checks: Checks, port: int) -> None:
             "a port other than the production listeners' 80 and 443",
             "Use a separate port such as 8443 or 9443.",
         )
+
+
+def deployment_controller(service: ecs.IService) -> str | None:
+    """The deployment controller type of a service defined in this app: ``"ECS"`` when it sets
+    none (the ECS default), None when it cannot be read (an imported service, a token)."""
+    cfn = service.node.default_child
+    if not isinstance(cfn, ecs.CfnService):
+        return None
+    controller = Stack.of(service).resolve(cfn.deployment_controller)
+    if controller is None:
+        return "ECS"
+    kind = controller.get("type") if isinstance(controller, dict) else None
+    return kind if isinstance(kind, str) and not is_token(kind) else None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aws_cdk import Duration, Names, Stack
+from aws_cdk import Duration, Names
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_codedeploy as codedeploy
@@ -20,7 +20,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 from jsii.errors import JSIIError
 
-from ..core._deployment import EcsNativeBlueGreen
+from ..core._deployment import EcsNativeBlueGreen, deployment_controller
 from ..core._errors import ConfigurationError, Problem
 from ..core._validation import Checks, is_token, seconds
 from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
@@ -396,18 +396,6 @@ class MonitoringProps:
                 "1 to 255 letters, digits, '-' and '_'",
                 "Use a name such as 'prod-web'.",
             )
-
-
-def deployment_controller(service: ecs.IBaseService) -> str | None:
-    """The deployment controller type of a service defined in this app (None: ECS default)."""
-    cfn = service.node.default_child
-    controller = (
-        Stack.of(service).resolve(cfn.deployment_controller)
-        if isinstance(cfn, ecs.CfnService)
-        else None
-    )
-    kind = controller.get("type") if isinstance(controller, dict) else None
-    return str(kind) if kind is not None else None
 
 
 def blue_green_kind(service: ecs.IBaseService) -> str | None:

@@ -20,21 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..core._deployment import CODEDEPLOY_HOOKS
+
 __all__ = [
-    "APPSPEC_HOOKS",
     "AppSpecCapacityItem",
     "ecs_appspec",
 ]
-
-APPSPEC_HOOKS: tuple[str, ...] = (
-    "BeforeInstall",
-    "AfterInstall",
-    "AfterAllowTestTraffic",
-    "BeforeAllowTraffic",
-    "AfterAllowTraffic",
-)
-"""The ECS AppSpec lifecycle hooks, in the order CodeDeploy runs them (CodeDeploy User Guide,
-"AppSpec 'hooks' section for an Amazon ECS deployment")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,15 +57,15 @@ def ecs_appspec(
     CodeDeploy drops a service's strategy when the AppSpec omits it (aws containers-roadmap
     #1752), so a Spot strategy survives a deployment only when it is carried here.
     ``platform_version`` None leaves the key out (CodeDeploy then uses ``LATEST``).
-    ``hooks`` maps an ECS hook name (:data:`APPSPEC_HOOKS`) to a Lambda function name or ARN;
+    ``hooks`` maps an ECS hook name (:data:`CODEDEPLOY_HOOKS`) to a Lambda function name or ARN;
     the ``Hooks`` list follows the lifecycle order and is left out when empty.
 
     Names are not validated here (the construct does that); unknown hook names raise
     ``ValueError`` because the result would be an AppSpec CodeDeploy rejects.
     """
-    unknown = sorted(set(hooks or {}) - set(APPSPEC_HOOKS))
+    unknown = sorted(set(hooks or {}) - set(CODEDEPLOY_HOOKS))
     if unknown:
-        raise ValueError(f"unknown ECS AppSpec hooks {unknown}; allowed: {list(APPSPEC_HOOKS)}")
+        raise ValueError(f"unknown ECS AppSpec hooks {unknown}; allowed: {list(CODEDEPLOY_HOOKS)}")
     properties: dict[str, Any] = {
         "TaskDefinition": task_definition_arn,
         "LoadBalancerInfo": {"ContainerName": container_name, "ContainerPort": container_port},
@@ -97,7 +88,7 @@ def ecs_appspec(
         "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": properties}}],
     }
     if hooks:
-        appspec["Hooks"] = [{name: hooks[name]} for name in APPSPEC_HOOKS if name in hooks]
+        appspec["Hooks"] = [{name: hooks[name]} for name in CODEDEPLOY_HOOKS if name in hooks]
     return appspec
 
 

@@ -31,14 +31,14 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
 from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
+from ..core._deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX, deployment_controller
 from ..core._iam import XRAY_WRITE_ACTIONS, flatten_reference
 from ..core._logs import encrypted_log_group, logs_kms_key
 from ..core._validation import Checks, is_token
-from ._appspec import APPSPEC_HOOKS, AppSpecCapacityItem, ecs_appspec
+from ._appspec import AppSpecCapacityItem, ecs_appspec
 
 __all__ = [
     "HANDLER_DIR",
-    "MAX_RELEASE_TIMEOUT",
     "MIN_RELEASE_TIMEOUT",
     "QUERY_INTERVAL",
     "CodeDeployRelease",
@@ -53,10 +53,6 @@ QUERY_INTERVAL = Duration.seconds(15)
 MIN_RELEASE_TIMEOUT = Duration.minutes(5)
 """Shortest ``timeout``: less cannot start green tasks and pass a health check."""
 
-MAX_RELEASE_TIMEOUT = Duration.minutes(55)
-"""Longest ``timeout``. CloudFormation waits at most 3600 s for a custom resource
-(``ServiceTimeout`` 1 to 3600); the provider must give up first, with 5 minutes to spare, so
-that the stack gets the provider's "timed out" reason rather than CloudFormation's own."""
 
 _HANDLER_TIMEOUT = Duration.minutes(1)
 _RESERVED_CONCURRENCY = 1
@@ -113,10 +109,10 @@ class CodeDeployRelease(Construct):
             imported group, grant it yourself.
             A hook must call ``codedeploy:PutLifecycleEventHookExecutionStatus``.
         timeout: How long a release may take before the stack update fails. Default 55
-            minutes (:data:`MAX_RELEASE_TIMEOUT`, the most CloudFormation allows a custom
+            minutes (:data:`RELEASE_TIMEOUT_MAX`, the most CloudFormation allows a custom
             resource, less a margin). Green tasks must start and pass health checks, traffic
             must shift and the termination wait must pass within it. From
-            :data:`MIN_RELEASE_TIMEOUT` to :data:`MAX_RELEASE_TIMEOUT`; rounded up to whole
+            :data:`MIN_RELEASE_TIMEOUT` to :data:`RELEASE_TIMEOUT_MAX`; rounded up to whole
             :data:`QUERY_INTERVAL` s (the waiter counts polls).
         vpc: When given, every Lambda of the provider runs in its private subnets
             (``PRIVATE_WITH_EGRESS``: they call CodeDeploy, ECS and Step Functions APIs, so
@@ -181,9 +177,9 @@ class CodeDeployRelease(Construct):
     ) -> None:
         hooks = dict(hooks or {})
         cfn_target = _cfn_scalable_target(scalable_target)
-        timeout = timeout if timeout is not None else MAX_RELEASE_TIMEOUT
+        timeout = timeout if timeout is not None else RELEASE_TIMEOUT_MAX
         _validate(
-            controller=_controller(service),
+            controller=deployment_controller(service),
             container_name=container_name,
             container_port=container_port,
             subnet_ids=subnet_ids,
@@ -726,18 +722,6 @@ def _cfn_scalable_target(
     return cfn
 
 
-def _controller(service: ecs.FargateService) -> str | None:
-    """The service's deployment controller type, or None when unknown (a token, an import)."""
-    cfn_service = service.node.default_child
-    if not isinstance(cfn_service, ecs.CfnService):
-        return None
-    controller = cfn_service.deployment_controller
-    if isinstance(controller, ecs.CfnService.DeploymentControllerProperty):
-        kind = controller.type
-        return kind if isinstance(kind, str) and not is_token(kind) else None
-    return "ECS" if controller is None else None
-
-
 def _validate(
     *,
     controller: str | None,
@@ -806,15 +790,15 @@ def _validate(
         "1 to 5 security group ids (an ECS service accepts up to 5)",
         "Pass the service's security groups, e.g. [sg.security_group_id].",
     )
-    unknown = sorted(set(hooks) - set(APPSPEC_HOOKS))
+    unknown = sorted(set(hooks) - set(CODEDEPLOY_HOOKS))
     checks.check(
         not unknown,
         "hooks",
         unknown,
-        f"ECS AppSpec hooks: {', '.join(APPSPEC_HOOKS)}",
+        f"ECS AppSpec hooks: {', '.join(CODEDEPLOY_HOOKS)}",
         "Use one of the ECS hook names as the key (they are case-sensitive).",
     )
-    low, high = MIN_RELEASE_TIMEOUT.to_seconds(), MAX_RELEASE_TIMEOUT.to_seconds()
+    low, high = MIN_RELEASE_TIMEOUT.to_seconds(), RELEASE_TIMEOUT_MAX.to_seconds()
     checks.duration_range("timeout", timeout, low, high)
     checks.check(
         log_retention != logs.RetentionDays.INFINITE,
