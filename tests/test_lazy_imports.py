@@ -1,4 +1,4 @@
-"""Importing ecs_patterns is cheap, and each construct loads only what it needs (issue 8)."""
+"""Importing ecs_patterns is cheap, and each construct loads only what it needs."""
 
 from __future__ import annotations
 

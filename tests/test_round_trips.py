@@ -1,4 +1,4 @@
-"""Fewer jsii round trips per service (issue 8), without changing what is synthesized.
+"""Fewer jsii round trips per service, without changing what is synthesized.
 
 Every request from Python to the jsii kernel is a round trip between processes (about 1 ms of
 CPU each in a default FargateWebService, per the breakdown of ``benchmarks/synth.py``). These

@@ -5,8 +5,8 @@ invalid props raise :class:`ConfigurationError` before any resource is created.
 
 Importing the package is cheap: each public name is imported from its module on first use
 (PEP 562 ``__getattr__``), so an app pays only for what it uses, for example not for the
-CodeDeploy release machinery, monitoring or cdk-nag unless it uses them (issue 8: the library
-adds nothing measurable to ``import`` time). Type checkers see the eager imports below.
+CodeDeploy release machinery, monitoring or cdk-nag unless it uses them (the library adds
+nothing measurable to ``import`` time). Type checkers see the eager imports below.
 """
 
 from __future__ import annotations

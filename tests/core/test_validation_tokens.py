@@ -1,7 +1,7 @@
 """is_token answers locally what it can, and always as aws-cdk-lib's Token.is_unresolved would.
 
 The library asks "is this a token?" dozens of times per construct; each jsii kernel call is a
-round trip to the Node process, so plain values are judged in Python (issue 8). These tests pin
+round trip to the Node process, so plain values are judged in Python. These tests pin
 that shortcut to aws-cdk-lib's own answer.
 """
 

@@ -45,7 +45,7 @@ class ClusterProps:
             DISABLED raises the warning ``ecs-patterns:NoContainerInsights`` (and
             acknowledges AwsSolutions-ECS4 on the cluster).
         default_capacity: The cluster's default capacity provider strategy. Default
-            FARGATE base 1 weight 1 + FARGATE_SPOT weight 3 (seed 002/004).
+            FARGATE base 1 weight 1 + FARGATE_SPOT weight 3.
         key: KMS key for ECS Exec sessions and every log group the library creates. Default: a
             new key with yearly rotation, retained on delete (logs it encrypted stay readable).
         log_removal_policy: What ``cdk destroy`` does to the log groups. Default RETAIN.

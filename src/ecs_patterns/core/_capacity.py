@@ -15,7 +15,7 @@ __all__ = ["CapacityStrategy", "announce_spot_without_base"]
 
 @dataclass(frozen=True, kw_only=True)
 class CapacityStrategy:
-    """A FARGATE base plus FARGATE_SPOT weight (seed 002/004: base 1 weight 1 + Spot weight 3).
+    """A FARGATE base plus FARGATE_SPOT weight (default: base 1 weight 1 + Spot weight 3).
 
     With the defaults the first task always runs on regular Fargate, and further tasks are
     placed 1:3 on Fargate and Fargate Spot: with 4 tasks, 2 run on Fargate and 2 on Spot

@@ -208,8 +208,8 @@ class Rolling:
     The ECS controller starts the new tasks beside the old ones (``maximumPercent`` 200, so
     the whole new set at once), keeps every old task until the new ones are healthy
     (``minimumHealthyPercent`` 100), and the deployment circuit breaker rolls back to the last
-    completed deployment when new tasks keep failing to start or to pass health checks
-    (seeds 002/004). Deployment alarms with rollback are added by :class:`ServiceMonitoring`
+    completed deployment when new tasks keep failing to start or to pass health checks.
+    Deployment alarms with rollback are added by :class:`ServiceMonitoring`
     (``deployment_alarm_rollback=True``). A new image reaches production with a plain
     ``cdk deploy``: CloudFormation registers a task definition revision and updates the
     service; it waits for the deployment and fails the stack update when ECS rolls back.
@@ -218,7 +218,7 @@ class Rolling:
 
 @dataclass(frozen=True, kw_only=True)
 class CodeDeployBlueGreen:
-    """Blue/green through AWS CodeDeploy (the source documents' setup, seeds 002/004).
+    """Blue/green through AWS CodeDeploy.
 
     The service gets the ``CODE_DEPLOY`` controller, a second (green) target group with the
     same health check, and a test listener; an ``EcsApplication`` and an ``EcsDeploymentGroup``

@@ -1,7 +1,7 @@
 """The Fargate task size table, as a pure function of cpu units.
 
 Source: Amazon ECS Developer Guide, "Task CPU and memory" (Fargate, Linux containers). An invalid
-pair makes the deployment fail at create time (seed 001), so the library rejects it up front.
+pair makes the deployment fail at create time, so the library rejects it up front.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """GitHubDeployRole: a least-privilege CI role that GitHub Actions assumes through OIDC.
 
-Seed 001: the pipeline assumes an AWS role through GitHub's OpenID Connect provider instead of
-holding access keys, pushes the image tagged ``prod-<sha>`` and rolls it out.
+The pipeline assumes an AWS role through GitHub's OpenID Connect provider instead of holding
+long-lived access keys (nothing to leak or rotate), pushes the image tagged ``prod-<sha>`` and
+rolls it out.
 """
 
 from __future__ import annotations

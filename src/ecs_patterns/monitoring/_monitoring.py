@@ -131,17 +131,17 @@ class MonitoringProps:
             physical so that ECS deployment alarms can reference them without a circular
             dependency between the service and its alarms.
         period: Alarm period. Default 1 minute: the resolution at which ECS and ALB publish
-            these metrics (seed: period 60 s). A multiple of 60 s; sub-minute periods would
+            these metrics. A multiple of 60 s; sub-minute periods would
             only see missing data.
-        evaluation_periods: Periods evaluated. Default 3 (seed: 1 to 3): a 3-minute window
+        evaluation_periods: Periods evaluated. Default 3: a 3-minute window
             rides out a single spike or a deployment's task replacement.
         datapoints_to_alarm: Breaching periods in the window that raise the alarm. Default 3
             (3 of 3): sustained problems only. ECS derives the deployment bake time from
             ``period`` x ``evaluation_periods``.
-        cpu_threshold_percent: CPUUtilization (AWS/ECS, Average) alarms above this. Default 80
-            (seed): headroom left for a scale-out to take effect.
+        cpu_threshold_percent: CPUUtilization (AWS/ECS, Average) alarms above this. Default 80:
+            headroom left for a scale-out to take effect.
         memory_threshold_percent: MemoryUtilization (AWS/ECS, Average) alarms above this.
-            Default 80 (seed): a warning before tasks are killed for running out of memory.
+            Default 80: a warning before tasks are killed for running out of memory.
         min_running_tasks: RunningTaskCount (Container Insights, Minimum) alarms below this.
             Default 1: alarms when the service has no running task at all. Set it to the
             service's minimum capacity to hear about any shortfall. Needs Container Insights
@@ -159,7 +159,7 @@ class MonitoringProps:
             common interactive-latency budget; raise it for slow APIs.
         notify_on_task_failure: Publish an EventBridge notification when a task of the service
             stops unexpectedly (crashed essential container, failed to start, failed health
-            checks), the seeds' "tasks stopping unexpectedly". Default True.
+            checks), so an operator hears of a crash loop before users do. Default True.
         deployment_alarm_rollback: Roll a deployment back when a critical alarm fires (see
             :meth:`ServiceMonitoring.enable_deployment_alarm_rollback`): ECS deployment alarms
             for a service with the ECS controller (rolling and ECS-native blue/green, linear,

@@ -43,9 +43,9 @@ __all__ = [
 OTEL_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1"
 """The AWS Distro for OpenTelemetry collector image of the tracing sidecar (a pinned tag)."""
 OTEL_COLLECTOR_CPU = 256
-"""Hard cpu limit of the tracing sidecar, in CPU units (seed 001: sidecars get hard limits)."""
+"""Hard cpu limit of the tracing sidecar, in CPU units, so that it cannot starve the app."""
 OTEL_COLLECTOR_MEMORY_MIB = 512
-"""Hard memory limit of the tracing sidecar, in MiB (seed 001)."""
+"""Hard memory limit of the tracing sidecar, in MiB (so it cannot starve the app)."""
 
 # Without a memory_reservation_mib, this much task memory must remain for the app beside the
 # tracing sidecar, so the app is never squeezed to nothing by a sidecar it did not size.
@@ -97,7 +97,7 @@ class ScheduledCapacity:
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceConnectOptions:
-    """Service Connect for the app's ``http`` port (seed 002/004: namespace, port name, alias).
+    """Service Connect for the app's ``http`` port: namespace, port name and client alias.
 
     Other Service Connect services reach the app at ``http://<dns_name>:<port>``. The service
     security group admits only the load balancer: allow each client with
@@ -151,7 +151,7 @@ class WebServiceProps:
         repository: An :class:`EcrRepository` to run from; the execution role may pull from this
             repository only. Default: not set, and ``image`` names the image instead.
         image_tag: Tag in ``repository``, e.g. ``prod-<git sha>``, usually from context or a
-            parameter because the pipeline rolls it (seed 001). ``latest`` is rejected: it does
+            parameter because the pipeline rolls it. ``latest`` is rejected: it does
             not say which image runs, so rollbacks and audits are not reproducible.
 
     Cluster:
@@ -159,7 +159,8 @@ class WebServiceProps:
             with its defaults, so the minimal use is one statement.
 
     Task and app container:
-        cpu: Task cpu units. Default 256 (seed: small defaults). Must be a Fargate size.
+        cpu: Task cpu units. Default 256 (small and cheap; raise it as load needs). Must be
+            a Fargate size.
         memory_mib: Task memory. Default 512. Must be valid with ``cpu`` (Fargate table).
         cpu_architecture: X86_64 or ARM64. Default X86_64, which every image supports; ARM64
             (Graviton) is about 20 % cheaper when the image is built for it.
@@ -169,17 +170,17 @@ class WebServiceProps:
             unprivileged port, so the app can run as a non-root user. 1 to 65535, a literal
             (the compliance packs cannot judge security-group rules on a deploy-time port).
         health_check_path: Path answered with 2xx when the app is healthy, used by the container
-            health check and the target group. Default ``"/health"`` (seed 000).
+            health check and the target group. Default ``"/health"``.
         health_check_command: Container health check command. Default
-            ``["CMD-SHELL", "curl -f http://localhost:PORT/health || exit 1"]`` (seed 000);
+            ``["CMD-SHELL", "curl -f http://localhost:PORT/health || exit 1"]``;
             images without a shell or curl (distroless) need their own, e.g.
             ``["CMD", "/app/healthcheck"]``. The check is always on.
-        health_check_interval: Default 30 s (seed). ECS accepts 5 to 300 s.
+        health_check_interval: Default 30 s. ECS accepts 5 to 300 s.
         health_check_timeout: Default 5 s. 2 to 120 s and below the interval. Both must be
             literals, not deploy-time tokens: aws-cdk-lib checks them when it renders the
             template.
         health_check_retries: Default 3. 1 to 10.
-        health_check_start_period: Grace before failures count. Default 60 s (seed), long
+        health_check_start_period: Grace before failures count. Default 60 s, long
             enough for a JVM or a migration at start. 0 to 300 s.
         readonly_root_filesystem: Default True: a compromised process cannot alter the image's
             files; a writable scratch volume is mounted at ``/tmp``. False raises the warning
@@ -188,7 +189,7 @@ class WebServiceProps:
             non-root uid works without an ``/etc/passwd`` entry in the image. None keeps the
             image's own USER; the EcsPatterns-NonRootUser rule cannot see that USER and flags
             the task, so prefer naming the image's uid here (e.g. ``"65532"`` for distroless).
-        memory_reservation_mib: Soft memory limit of the app (seed 001). Default: no soft
+        memory_reservation_mib: Soft memory limit of the app. Default: no soft
             limit, so the app may use all task memory not held by a sidecar. 6 to
             ``memory_mib``.
         environment: Plain configuration variables. Default: no variables. Never put secrets
@@ -240,7 +241,8 @@ class WebServiceProps:
     aws-cdk-lib converts and checks them when it builds the target group):
         target_health_check_interval: Default 10 s. 5 to 300 s.
         target_healthy_threshold: Default 2. 2 to 10. ``interval x threshold`` must be at most
-            30 s, the seed's target for a new task to become healthy behind the ALB.
+            30 s, so a new task is found healthy behind the ALB within 30 s and deployments and
+            scale-outs are not held up.
         target_unhealthy_threshold: Default 3 (30 s of failures before a task is replaced). 2
             to 10.
         target_health_check_timeout: Default 5 s. 2 to 120 s and below the interval.
@@ -257,10 +259,11 @@ class WebServiceProps:
             ``min_capacity..max_capacity``; autoscaling owns the count afterwards (CloudFormation
             only re-applies it when the value changes in the template).
         health_check_grace_period: Time ALB health checks are ignored after a task starts.
-            Default 60 s (seed 002). 0 to 2147483647 s.
+            Default 60 s, time for the app to start before a failed check counts. 0 to
+            2147483647 s.
         capacity: FARGATE / FARGATE_SPOT strategy. Default: the cluster's default strategy
             (FARGATE base 1 + Spot weight 3); ``CapacityStrategy.on_demand_only()`` for none.
-        enable_execute_command: Allow ``aws ecs execute-command`` (seed 004). Default False:
+        enable_execute_command: Allow ``aws ecs execute-command``. Default False:
             interactive shells into production are an explicit decision. ECS Exec needs a
             writable root filesystem, so it requires ``readonly_root_filesystem=False``.
         service_connect: :class:`ServiceConnectOptions`. Default: Service Connect off. Not
@@ -272,11 +275,11 @@ class WebServiceProps:
             during a deployment. :meth:`FargateWebService.estimated_deployment_time` estimates
             how long one takes.
 
-    Autoscaling (target tracking, seed 000/003/004):
+    Autoscaling (target tracking):
         min_capacity: Default 2: one task per AZ, so losing a zone or a Spot task never stops
             the service. 1 to 5000.
         max_capacity: Default 10. ``min_capacity`` to 5000.
-        cpu_target_percent: Target average CPU. Default 50 (seed 000; 004 says 70): with two
+        cpu_target_percent: Target average CPU. Default 50 (70 is also common): with two
             AZs and Spot, losing a zone or a batch of Spot tasks doubles the load on the rest;
             at 50 % they land near 100 % instead of falling over while new tasks start.
             10 to 90.
@@ -285,8 +288,8 @@ class WebServiceProps:
             scaling. 1 to 1000000. Rolling only: blue/green alternates production between two
             target groups and the metric follows one of them, so it is rejected with
             :class:`CodeDeployBlueGreen` and :class:`EcsNativeBlueGreen`.
-        scale_out_cooldown: Default 60 s (seed). 0 to 3600 s.
-        scale_in_cooldown: Default 60 s (seed). 0 to 3600 s.
+        scale_out_cooldown: Default 60 s. 0 to 3600 s.
+        scale_in_cooldown: Default 60 s. 0 to 3600 s.
         scheduled_capacity: :class:`ScheduledCapacity` entries for known peaks. Default: no
             schedules.
     """

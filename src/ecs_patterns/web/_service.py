@@ -41,7 +41,7 @@ from ._task import WebTask
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
-    # services that deploy through CodeDeploy (issue 8: pay only for what is used).
+    # services that deploy through CodeDeploy (an app pays only for what it uses).
     from aws_cdk import aws_codedeploy as codedeploy
 
     from ..release import CodeDeployRelease
