@@ -29,6 +29,16 @@ def test_import_loads_only_the_lazy_export_helper_nor_cdk_nag() -> None:
     assert "aws_cdk" not in loaded
 
 
+def test_core_modules_load_only_what_they_need() -> None:
+    loaded = _modules_after("import ecs_patterns.core._errors")
+    assert {m for m in loaded if m.startswith("ecs_patterns.")} == {
+        "ecs_patterns.core",
+        "ecs_patterns.core._errors",
+        "ecs_patterns.core._lazy",
+    }
+    assert "aws_cdk" not in loaded
+
+
 def test_a_rolling_service_does_not_load_codedeploy_release_monitoring_or_cdk_nag() -> None:
     loaded = _modules_after(
         "import ecs_patterns\necs_patterns.FargateWebService\necs_patterns.WebServiceProps"
