@@ -19,6 +19,7 @@ from constructs import Construct
 
 from ..core._compliance import acknowledge
 from ..core._iam import ManagedPolicyRole
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 from ..repository import EcrRepository
 
@@ -100,6 +101,7 @@ class GitHubRepo:
     environments: Sequence[str] = ()
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("GitHubRepo")
         checks.check(
             isinstance(self.owner, str) and bool(_OWNER_RE.match(self.owner)),
@@ -239,6 +241,7 @@ class GitHubDeployRoleProps:
     role_name: str | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("GitHubDeployRoleProps")
         checks.check(
             bool(self.repositories),

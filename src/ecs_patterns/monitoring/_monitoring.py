@@ -22,6 +22,7 @@ from jsii.errors import JSIIError
 
 from ..core._deployment import EcsNativeBlueGreen, deployment_controller
 from ..core._errors import ConfigurationError, Problem
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
 from ._dashboard import ServiceMetrics, service_widgets
@@ -205,6 +206,7 @@ class MonitoringProps:
     dashboard_name: str | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("MonitoringProps")
         self._check_alarm_shape(checks)
         self._check_subscriptions(checks)

@@ -28,6 +28,7 @@ from ..core._deployment import (
 )
 from ..core._fargate import check_task_size
 from ..core._limits import ECS_NAME_RE, looks_secret
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 from ..repository import EcrRepository
 
@@ -81,6 +82,7 @@ class ScheduledCapacity:
     time_zone: TimeZone | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ScheduledCapacity")
         checks.int_range("min_capacity", self.min_capacity, 0, _MAX_TASKS)
         checks.int_range("max_capacity", self.max_capacity, 1, _MAX_TASKS)
@@ -119,6 +121,7 @@ class ServiceConnectOptions:
     port: int | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ServiceConnectOptions")
         checks.check(
             bool(self.namespace),
@@ -361,6 +364,7 @@ class WebServiceProps:
     scheduled_capacity: Sequence[ScheduledCapacity] = ()
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("WebServiceProps")
         self._check_image(checks)
         self._check_task(checks)
