@@ -359,13 +359,8 @@ class MonitoringProps:
             )
 
     def _endpoints(self, checks: Checks, name: str) -> list[str]:
-        """The resolved entries of a subscription list, after checking its shape."""
+        """The resolved entries of a subscription list (its type is checked already)."""
         values = getattr(self, name)
-        if isinstance(values, str):
-            checks.fail(
-                name, values, "a list of strings", f"Wrap it in a list: {name}=[{values!r}]."
-            )
-            return []
         resolved = [v for v in values if not is_token(v)]
         duplicates = sorted({v for v in resolved if resolved.count(v) > 1})
         checks.check(not duplicates, name, duplicates, "each endpoint once", "Remove repeats.")
