@@ -195,7 +195,10 @@ def aws_logs_driver(
         stream_prefix=stream_prefix,
         log_group=log_group,
         mode=props.log_driver_mode,
-        max_buffer_size=Size.bytes(size_bytes) if size_bytes is not None else None,
+        # Size is immutable: one shared instance per value saves a jsii round trip per use.
+        max_buffer_size=shared(("Size.bytes", size_bytes), lambda: Size.bytes(size_bytes))
+        if size_bytes is not None
+        else None,
     )
 
 
