@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aws_cdk import CfnParameter
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk.assertions import Template
@@ -86,5 +87,17 @@ def test_fails_a_buffer_size_with_blocking_mode() -> None:
             allow_plain_http=True,
             log_driver_mode=ecs.AwsLogDriverMode.BLOCKING,
             log_max_buffer_size="25m",
+        )
+    assert err.value.props == ("log_max_buffer_size",)
+
+
+def test_fails_a_buffer_size_known_only_at_deploy_time() -> None:
+    stack = new_stack("Logs")
+    size = CfnParameter(stack, "Size", default="25m").value_as_string
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            allow_plain_http=True,
+            log_max_buffer_size=size,
         )
     assert err.value.props == ("log_max_buffer_size",)

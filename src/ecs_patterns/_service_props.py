@@ -332,7 +332,8 @@ class WebServiceProps:
             {"SizeRestrictions_BODY": "block"}}``. Groups: ``AWSManagedRulesCommonRuleSet``
             and ``AWSManagedRulesKnownBadInputsRuleSet`` (others are refused); rule names are
             AWS's (not checked, AWS adds rules to its groups); actions ``"count"`` (log only),
-            ``"allow"`` or ``"block"``. Merged over the default, which counts
+            ``"allow"`` (also ends the web ACL's evaluation: later rule groups do not see the
+            request) or ``"block"``. Merged over the default, which counts
             ``SizeRestrictions_BODY`` of the common rule set instead of blocking it: that rule
             blocks every request body over 8 KB, so uploads and larger JSON would get 403 on
             every service (AWS Knowledge Center "waf-http-request-body-inspection"). What it
@@ -559,6 +560,9 @@ class WebServiceProps:
                 "Drop waf_rule_overrides, or change the rules in the web ACL you pass.",
             )
         size = self.log_max_buffer_size
+        checks.known(
+            "log_max_buffer_size", size, "aws-cdk-lib renders the buffer size as a number of bytes"
+        )
         if size is not None and not is_token(size):
             checks.check(
                 buffer_size_bytes(size) is not None,
