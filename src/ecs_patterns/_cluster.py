@@ -82,7 +82,9 @@ class ClusterProps:
             each (0.01 USD per hour in us-east-1), 43.80 USD a month with two AZs, plus
             0.01 USD per GB, against NAT's 0.045 USD per GB processed; they pay off above
             about 1.2 TB a month of pulls and logs, or where tasks must not reach the internet
-            for these. Not with ``vpc`` (add endpoints to your own VPC yourself).
+            for these. Other AWS APIs the tasks call (Secrets Manager and SSM for ``secrets``,
+            X-Ray for tracing, ECS Exec's SSM channels) still go through NAT. Not with ``vpc``
+            (add endpoints to your own VPC yourself).
         tags: Tags for every taggable resource of the cluster (the ECS cluster, VPC, subnets,
             NAT gateways, log groups, key...). Default: no tags; Security Hub ECS.14 in the
             resource tagging standard expects some on the cluster. Keys 1-128 characters, not
