@@ -57,7 +57,7 @@ def test_a_cdk_json_without_context_gives_an_empty_context(tmp_path: Path) -> No
 
 
 def test_fails_on_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="cdk.json not found"):
+    with pytest.raises(FileNotFoundError, match=r"cdk\.json not found"):
         app_from_cdk_json(tmp_path / "cdk.json")
 
 

@@ -69,7 +69,9 @@ def cli_findings(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str
 
 def test_cdk_synth_names_the_finding_by_the_export(cli_findings: set[tuple[str, str]]) -> None:
     rules = {rule for rule, _ in cli_findings}
-    assert any(rule.startswith("AwsSolutions-IAM5[Resource::Producer:ExportsOutput") for rule in rules)
+    assert any(
+        rule.startswith("AwsSolutions-IAM5[Resource::Producer:ExportsOutput") for rule in rules
+    )
 
 
 def test_nag_findings_names_every_finding_as_cdk_synth(

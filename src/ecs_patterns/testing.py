@@ -103,7 +103,9 @@ def app_from_cdk_json(path: str | os.PathLike[str] = "cdk.json", **app_kwargs: A
     config = _read_context(config_file)
     context = config.get("context", {})
     if not isinstance(context, dict):
-        raise ValueError(f"{config_file}: 'context' must be an object, not {type(context).__name__}")
+        raise ValueError(
+            f"{config_file}: 'context' must be an object, not {type(context).__name__}"
+        )
     cached_file = config_file.parent / _CONTEXT_FILE
     cached = _read_context(cached_file) if cached_file.is_file() else {}
     explicit = app_kwargs.pop("context", None) or {}
@@ -217,7 +219,7 @@ def add_compliance_packs(app: App) -> None:
 
 
 def nag_findings(scope: IConstruct, packs: Sequence[Any] | None = None) -> list[Finding]:
-    """Run cdk-nag packs over ``scope``; return the unacknowledged findings as ``cdk synth`` names them.
+    """Run cdk-nag packs over ``scope``; return the unacknowledged findings, named as at synthesis.
 
     ``packs`` defaults to :func:`compliance_packs`. Acknowledgements made with
     ``Validations.of(construct).acknowledge(...)`` are honoured, as at synth time.
@@ -260,7 +262,7 @@ def _synthesize_for_validation(scope: IConstruct) -> None:
     """
     from aws_cdk import Stage
 
-    stage = scope if Stage.is_stage(scope) else Stage.of(scope)
+    stage = scope if isinstance(scope, Stage) else Stage.of(scope)
     if stage is None:
         return
     try:
