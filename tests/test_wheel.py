@@ -40,7 +40,7 @@ import json, sys
 sys.path.append(sys.argv[1])  # the checkout, for tests.stacks (it holds no ecs_patterns)
 from aws_cdk import Environment, Stack
 import ecs_patterns as ep
-from ecs_patterns._release import HANDLER_DIR   # CodeDeployRelease's Lambda code, as shipped
+from ecs_patterns.release._release import HANDLER_DIR   # CodeDeployRelease's Lambda code, as shipped
 from ecs_patterns.testing import (
     app_from_cdk_json, nag_findings, stack_template, template_snapshot_extension,
 )
@@ -101,7 +101,7 @@ def test_twine_accepts_the_wheel_and_the_sdist(dist: Dist) -> None:
 def test_the_wheel_ships_the_type_marker_and_the_release_handler(dist: Dist) -> None:
     names = set(zipfile.ZipFile(dist.wheel).namelist())
     assert "ecs_patterns/py.typed" in names
-    assert "ecs_patterns/_release_handler/index.py" in names
+    assert "ecs_patterns/release/_handler/index.py" in names
     assert "ecs_patterns/testing.py" in names
     assert not any(name.startswith(("tests/", "sample_app/")) for name in names)
     assert dist.wheel.name == f"ecs_patterns-{ep.__version__}-py3-none-any.whl"
