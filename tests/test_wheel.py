@@ -40,7 +40,7 @@ import json, sys
 sys.path.append(sys.argv[1])  # the checkout, for tests.stacks (it holds no ecs_patterns)
 from aws_cdk import Environment, Stack
 import ecs_patterns as ep
-from ecs_patterns.release._release import HANDLER_DIR   # CodeDeployRelease's Lambda code, as shipped
+from ecs_patterns.release._release import HANDLER_DIR  # CodeDeployRelease's Lambda code
 from ecs_patterns.testing import (
     app_from_cdk_json, nag_findings, stack_template, template_snapshot_extension,
 )
