@@ -12,7 +12,6 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
-from ..core._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
 from ..core._jsii import shared
 from ..core._limits import MAX_DEREGISTRATION_DELAY_S
 from ..core._validation import seconds
@@ -103,7 +102,7 @@ class WebLoadBalancer(Construct):
         self.test_listener: elbv2.ApplicationListener | None = None
         self.production_rule: elbv2.ApplicationListenerRule | None = None
         self.test_rule: elbv2.ApplicationListenerRule | None = None
-        blue_green = isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen))
+        blue_green = props.deployment.needs_green_target_group
         if blue_green:
             self.green_target_group = self._target_group(props, vpc, "GreenTargetGroup")
         self.listener, self.redirect_listener = self._listeners(props)
@@ -351,9 +350,7 @@ class WebLoadBalancer(Construct):
 
     @staticmethod
     def _test_port(props: WebServiceProps) -> int | None:
-        if isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen)):
-            return props.deployment.test_listener_port
-        return None
+        return props.deployment.test_listener_port
 
     def _blue_green_listeners(self, props: WebServiceProps) -> None:
         """The test listener, and for ECS-native deployments the two listener rules."""
@@ -361,7 +358,7 @@ class WebLoadBalancer(Construct):
         port = self._test_port(props)
         assert green is not None
         assert port is not None
-        native = isinstance(props.deployment, EcsNativeBlueGreen)
+        native = props.deployment.shifts_listener_rules
         # CodeDeploy: test traffic starts on green (empty until a deployment), which also
         # associates green with the load balancer so CodeDeploy can register tasks in it.
         default_group = self.target_group if native else green
