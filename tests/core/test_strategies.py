@@ -333,9 +333,7 @@ def test_native_blue_green_with_the_circuit_breaker_is_a_change_in_its_module_on
     assert config["Strategy"] == "BLUE_GREEN"
     assert config["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
     # No leftover acknowledgement either way: no circuit-breaker warning is reported.
-    built["breaker_annotations"].has_no_warning(
-        "*", Match.string_like_regexp("circuitBreaker")
-    )
+    built["breaker_annotations"].has_no_warning("*", Match.string_like_regexp("circuitBreaker"))
 
 
 # --- the library's strategies: their answers are what the registered stacks contain ----------

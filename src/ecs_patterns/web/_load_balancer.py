@@ -45,15 +45,15 @@ def _ipv4(cidr: str) -> ec2.IPeer:
 class WebLoadBalancer(Construct):
     """ALB with HTTPS (or explicit plain HTTP), access logs, WAF and an IP target group.
 
-    With a blue/green deployment strategy it adds a green target group (same settings) and a
-    test listener on ``test_listener_port`` (same protocol, certificate and allowed clients as
-    production):
+    When the deployment strategy needs a green target group (blue/green), it adds one (same
+    settings) and a test listener on the strategy's ``test_listener_port`` (same protocol,
+    certificate and allowed clients as production):
 
-    * CodeDeploy: the production listener forwards to blue, the test listener to green;
-      CodeDeploy re-points both during a deployment.
-    * ECS-native: ECS moves traffic by rewriting listener *rules*, so each listener gets a
-      rule (priority 1, every path) forwarding to blue (weight 100) and green (weight 0); the
-      default actions forward to blue and are never reached.
+    * Traffic moved by the listeners (CodeDeploy): the production listener forwards to blue,
+      the test listener to green; CodeDeploy re-points both during a deployment.
+    * Traffic moved by listener *rules* (``shifts_listener_rules``, ECS-native): each listener
+      gets a rule (priority 1, every path) forwarding to blue (weight 100) and green (weight
+      0); the default actions forward to blue and are never reached.
 
     Attributes:
         load_balancer, security_group, listener (production), redirect_listener (HTTP->HTTPS,
