@@ -182,7 +182,7 @@ class FargateWebService(Construct):
                 test_rule=self.test_rule,
                 capacity=capacity,
                 vpc=vpc,
-                subnets=vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
                 security_groups=[self.service_security_group],
                 key=self.cluster.key,
                 log_retention=props.log_retention,

@@ -205,7 +205,8 @@ class ServiceTargets:
         test_rule: The test listener's weighted rule (:attr:`shifts_listener_rules`).
         capacity: The service's capacity provider strategy.
         vpc: The service's VPC.
-        subnets: The service's subnets.
+        subnets: The service's subnet selection (selected only by a strategy that needs the
+            subnet ids, so other services pay no jsii round trips for it).
         security_groups: The service's security groups.
         key: The KMS key for the log groups the strategy creates.
         log_retention: Retention of those log groups.
@@ -228,7 +229,7 @@ class ServiceTargets:
     test_rule: elbv2.ApplicationListenerRule | None = None
     capacity: CapacityStrategy
     vpc: ec2.IVpc
-    subnets: ec2.SelectedSubnets
+    subnets: ec2.SubnetSelection
     security_groups: Sequence[ec2.ISecurityGroup]
     key: kms.IKey
     log_retention: logs.RetentionDays
@@ -404,6 +405,19 @@ def register_target(targets: ServiceTargets) -> None:
             container_name=targets.container_name, container_port=targets.container_port
         )
     )
+
+
+def subnet_ids(targets: ServiceTargets) -> list[str]:
+    """The ids of the service's subnets in its VPC."""
+    selection = targets.subnets
+    return targets.vpc.select_subnets(
+        availability_zones=selection.availability_zones,
+        one_per_az=selection.one_per_az,
+        subnet_filters=selection.subnet_filters,
+        subnet_group_name=selection.subnet_group_name,
+        subnets=selection.subnets,
+        subnet_type=selection.subnet_type,
+    ).subnet_ids
 
 
 def whole_minutes(value: Duration) -> int | None:

@@ -27,6 +27,7 @@ from ._base import (
     check_minutes,
     check_test_port,
     register_target,
+    subnet_ids,
     whole_minutes,
 )
 
@@ -423,7 +424,7 @@ class CodeDeployBlueGreen(DeploymentStrategy):
             container_name=targets.container_name,
             container_port=targets.container_port,
             capacity_provider_strategies=targets.capacity.to_cdk(),
-            subnet_ids=targets.subnets.subnet_ids,
+            subnet_ids=subnet_ids(targets),
             security_group_ids=[sg.security_group_id for sg in targets.security_groups],
             assign_public_ip=False,
             hooks=self.hooks,
