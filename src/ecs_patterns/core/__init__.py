@@ -12,7 +12,9 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._capacity import CapacityStrategy
-    from ._deployment import (
+    from ._errors import ConfigurationError, Problem
+    from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
+    from .deployment import (
         TASK_START_ESTIMATE,
         CodeDeployBlueGreen,
         CodeDeployTrafficShift,
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
         ShiftKind,
         estimate_deployment_time,
     )
-    from ._errors import ConfigurationError, Problem
-    from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
 
 __all__ = [
     "FARGATE_CPU_UNITS",
@@ -48,19 +48,19 @@ __all__ = [
 # Public name -> the module that defines it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "CapacityStrategy": "._capacity",
-    "CodeDeployBlueGreen": "._deployment",
-    "CodeDeployTrafficShift": "._deployment",
+    "CodeDeployBlueGreen": ".deployment",
+    "CodeDeployTrafficShift": ".deployment",
     "ConfigurationError": "._errors",
-    "DeploymentStrategy": "._deployment",
-    "DeploymentTimeEstimate": "._deployment",
-    "EcsNativeBlueGreen": "._deployment",
+    "DeploymentStrategy": ".deployment",
+    "DeploymentTimeEstimate": ".deployment",
+    "EcsNativeBlueGreen": ".deployment",
     "FARGATE_CPU_UNITS": "._fargate",
-    "HealthTiming": "._deployment",
+    "HealthTiming": ".deployment",
     "Problem": "._errors",
-    "Rolling": "._deployment",
-    "ShiftKind": "._deployment",
-    "TASK_START_ESTIMATE": "._deployment",
-    "estimate_deployment_time": "._deployment",
+    "Rolling": ".deployment",
+    "ShiftKind": ".deployment",
+    "TASK_START_ESTIMATE": ".deployment",
+    "estimate_deployment_time": ".deployment",
     "fargate_memory_options": "._fargate",
 }
 
