@@ -68,7 +68,7 @@ from moto.stepfunctions.models import StateMachine
 
 # The repository root, so that the simulator imports as tests.deploy.* as it does in pytest.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.deploy import _codedeploy_moto  # noqa: E402,F401  (patches on import)
+from tests.deploy import _codedeploy_moto  # noqa: F401  (patches on import)
 
 
 def _arn_tail(arn: str, prefix: str) -> str:

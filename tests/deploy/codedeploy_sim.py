@@ -81,7 +81,7 @@ ERRORS = {
         "The deployment failed because a lifecycle event hook (AfterAllowTestTraffic) "
         "reported Failed.",
     ),
-    "stopped": ("DEPLOYMENT_STOPPED", "The deployment was stopped by the user."),
+    "stopped": ("MANUAL_STOP", "The deployment was stopped by the user."),
     "ready_timeout": (
         "TIMEOUT",
         "The deployment timed out while waiting for traffic to be rerouted.",

@@ -55,7 +55,7 @@ SECOND = [
 ]
 
 
-class ScenarioStuck(AssertionError):
+class ScenarioStuckError(AssertionError):
     """Polling passed its wall-clock deadline: the lifecycle (or the handler) does not end."""
 
 
@@ -271,7 +271,7 @@ class World:
                 return info
             if time.monotonic() > deadline:
                 break
-        raise ScenarioStuck(
+        raise ScenarioStuckError(
             f"deployment {deployment_id} still {info['status']} after {polls} reads"
         )
 
@@ -318,7 +318,7 @@ class Release:
         deadline = time.monotonic() + DEADLINE_S
         for count in range(1, polls + 1):
             if time.monotonic() > deadline:
-                raise ScenarioStuck(f"still polling after {DEADLINE_S} s ({count} polls)")
+                raise ScenarioStuckError(f"still polling after {DEADLINE_S} s ({count} polls)")
             try:
                 answer = index.is_complete(waiting)
             except Exception as error:  # the framework answers FAILED with the message

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +22,7 @@ from tests.deploy.release_world import (
     FIRST,
     SECOND,
     Release,
-    ScenarioStuck,
+    ScenarioStuckError,
     World,
     running_moto,
 )
@@ -261,11 +260,11 @@ def test_never_ending_lifecycle_fails_the_scenario_instead_of_hanging(
     world.inject(*faults)
     monkeypatch.setattr("tests.deploy.release_world.DEADLINE_S", 1.0)
     release.provider_polls = 1_000_000
-    with pytest.raises(ScenarioStuck, match="still polling"):
+    with pytest.raises(ScenarioStuckError, match="still polling"):
         release.update(world.props(1, SECOND))
     stuck = world.deployments("InProgress")
     assert len(stuck) == 1, stuck
-    with pytest.raises(ScenarioStuck, match="still InProgress after 50 reads"):
+    with pytest.raises(ScenarioStuckError, match="still InProgress after 50 reads"):
         world.wait_until_final(stuck[0])
 
 

@@ -62,7 +62,7 @@ deployment started by anything else fails the request, as above. Remembering the
 would need state the waiter cannot carry; the one-active-deployment rule needs none.
 
 Timeouts: each API call gives up after ``CONNECT_TIMEOUT_S`` + ``READ_TIMEOUT_S`` per attempt
-and ``MAX_ATTEMPTS`` attempts (botocore's defaults, 60 s each and retries, exceed the
+and ``TOTAL_ATTEMPTS`` attempts (botocore's defaults, 60 s each and retries, exceed the
 function's 60 s timeout on their own). One stalled call then fails within
 ``CALL_BUDGET_S``, about half the function's timeout, so on a poll it surfaces as a transient
 error ("not finished, ask again") instead of the function timing out, which the provider
@@ -131,17 +131,18 @@ ACTION_WAIT = "WAIT"
 
 CONNECT_TIMEOUT_S = 3
 READ_TIMEOUT_S = 10
-MAX_ATTEMPTS = 2
-"""Per API call: attempts (the first plus retries), each bounded by connect + read timeouts."""
+TOTAL_ATTEMPTS = 2
+"""Per API call: attempts, the first included (botocore's ``total_max_attempts``; its
+``max_attempts`` counts retries only), each bounded by the connect and read timeouts."""
 RETRY_BACKOFF_S = 2
 """Upper bound of botocore's standard-mode backoff before the one retry (random up to 1 s)."""
-CALL_BUDGET_S = MAX_ATTEMPTS * (CONNECT_TIMEOUT_S + READ_TIMEOUT_S) + RETRY_BACKOFF_S
+CALL_BUDGET_S = TOTAL_ATTEMPTS * (CONNECT_TIMEOUT_S + READ_TIMEOUT_S) + RETRY_BACKOFF_S
 """Longest a single stalled API call can take: 28 s of the function's 60 s."""
 
 _CONFIG = Config(
     connect_timeout=CONNECT_TIMEOUT_S,
     read_timeout=READ_TIMEOUT_S,
-    retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+    retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
 )
 
 ALREADY_COMPLETED = "DeploymentAlreadyCompletedException"
