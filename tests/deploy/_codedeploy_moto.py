@@ -11,10 +11,17 @@ would see a difference that is not there),. A test sets a group's faults with
 
 from __future__ import annotations
 
+import copy
+import importlib.util
 import json
 import threading
+import time
+import traceback
+import uuid
+from pathlib import Path
 from typing import Any
 
+from moto.cloudformation import parsing
 from moto.codedeploy.models import codedeploy_backends
 from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.exceptions import JsonRESTError
@@ -139,3 +146,103 @@ def _create_service_keeping_strategy(self: Any) -> Any:
 
 
 EC2ContainerServiceResponse.create_service = _create_service_keeping_strategy
+
+
+# ---------------------------------------------------------------------------------------------
+# The release custom resource's Update, run by the emulator's CloudFormation.
+
+RELEASE_TYPE = "Custom::EcsCodeDeployRelease"
+RELEASE_POLLS = 400
+RELEASE_DEADLINE_S = 60.0
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _handler_module() -> Any:
+    """The library's release handler (``index.py`` beside a docstring naming CodeDeployRelease),
+    loaded from the source tree: the same file the Lambda asset ships."""
+    for path in sorted((ROOT / "src" / "ecs_patterns").rglob("index.py")):
+        text = path.read_text(encoding="utf-8")
+        if "CodeDeployRelease" in text and "def is_complete" in text:
+            spec = importlib.util.spec_from_file_location("ecs_patterns_release_handler", path)
+            assert spec is not None
+            assert spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    raise RuntimeError("the release handler's index.py was not found under src/ecs_patterns")
+
+
+def run_release(event: dict[str, Any]) -> dict[str, Any]:
+    """What the provider framework does for one request: onEvent, then isComplete polls
+    (bounded by a count and a wall-clock deadline); raises when the release fails."""
+    handler = _handler_module()
+    answer = handler.on_event(event)
+    waiting = {**event, **answer}
+    deadline = time.monotonic() + RELEASE_DEADLINE_S
+    for _ in range(RELEASE_POLLS):
+        done = handler.is_complete(waiting)
+        if done.get("IsComplete"):
+            return {**answer, "Data": {**answer.get("Data", {}), **done.get("Data", {})}}
+        if time.monotonic() > deadline:
+            break
+    raise RuntimeError(f"release {event['LogicalResourceId']} did not finish: {waiting}")
+
+
+def _release_properties(resource_map: Any) -> dict[str, dict[str, Any]]:
+    """Logical id -> resolved properties of the stack's release custom resources."""
+    found = {}
+    for logical_id, resource in resource_map._resource_json_map.items():
+        if isinstance(resource, dict) and resource.get("Type") == RELEASE_TYPE:
+            resolved = parsing.clean_json(
+                copy.deepcopy(resource.get("Properties", {})), resource_map
+            )
+            found[logical_id] = resolved
+    return found
+
+
+_resource_map_update = parsing.ResourceMap.update
+
+
+def _update_then_release(self: Any, template: dict[str, Any], parameters: Any = None) -> None:
+    """moto's stack update, then each changed release resource's Update through the handler.
+
+    moto never sends a custom resource an Update (it re-creates nothing and calls no Lambda);
+    CloudFormation would send it once everything it references is updated, so it runs after
+    moto's update, in this process, against this server (the handler's boto3 reaches it through
+    ``AWS_ENDPOINT_URL``). A failed release fails UpdateStack; no stack rollback is emulated.
+    """
+    before = _release_properties(self)
+    _resource_map_update(self, template, parameters)
+    after = _release_properties(self)
+    for logical_id, properties in after.items():
+        old = before.get(logical_id)
+        if old is None or old == properties:
+            continue
+        held = self._parsed_resources.get(logical_id)
+        event = {
+            "RequestType": "Update",
+            "LogicalResourceId": logical_id,
+            "StackId": self["AWS::StackId"],
+            "RequestId": str(uuid.uuid4()),
+            "ResourceType": RELEASE_TYPE,
+            "PhysicalResourceId": getattr(held, "physical_resource_id", logical_id),
+            "ResourceProperties": {k: _string(v) for k, v in properties.items()},
+            "OldResourceProperties": {k: _string(v) for k, v in old.items()},
+        }
+        try:
+            answer = run_release(event)
+        except Exception:
+            traceback.print_exc()  # into the server's log; moto answers UpdateStack with an error
+            raise
+        print(f"release {logical_id}: {json.dumps(answer)}", flush=True)
+        if held is not None and hasattr(held, "resource_name"):
+            held.resource_name = answer["PhysicalResourceId"]
+            held.data = answer.get("Data", {})
+
+
+def _string(value: Any) -> str:
+    """CloudFormation sends a custom resource's scalar properties as strings."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+parsing.ResourceMap.update = _update_then_release

@@ -42,7 +42,12 @@ library. The gap:
    one lock, so an answer waits for CreateStack to finish building, then completes the stack.
 8. CodeDeploy deployments: moto's have UUID ids and no lifecycle; ``_codedeploy_moto`` routes
    them to the simulator of ``codedeploy_sim.py`` (and keeps an ECS service's capacity
-   provider strategy, which moto drops).
+   provider strategy, which moto drops), and runs the release custom resource's Update
+   through the library's handler after moto's stack update (moto sends custom resources
+   only Create).
+9. Types moto skips that the release needs, modelled thinly in ``_moto_models``: CodeDeploy
+   application and deployment group, the scalable target, and the ECS service fields moto's
+   CloudFormation drops.
 """
 
 from __future__ import annotations
@@ -68,7 +73,7 @@ from moto.stepfunctions.models import StateMachine
 
 # The repository root, so that the simulator imports as tests.deploy.* as it does in pytest.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.deploy import _codedeploy_moto  # noqa: F401  (patches on import)
+from tests.deploy import _codedeploy_moto, _moto_models  # noqa: F401 (patch on import)
 
 
 def _arn_tail(arn: str, prefix: str) -> str:
