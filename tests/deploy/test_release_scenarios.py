@@ -236,6 +236,28 @@ def test_follow_up_not_listed_yet_is_not_created_twice(world: World, release: Re
     runs(world, 2, SECOND)
 
 
+def test_unlisted_foreign_deployment_fails_the_request(world: World, release: Release) -> None:
+    """An active deployment someone else started, not listed yet: CreateDeployment's
+    DeploymentLimitExceededException names it; the handler fails the request (stopping it is
+    not its to do) rather than following or stopping it."""
+    world.inject(list_lag=5)
+    foreign = world.client("codedeploy").create_deployment(
+        applicationName=world.name,
+        deploymentGroupName=world.name,
+        description="started by hand",
+        revision={
+            "revisionType": "AppSpecContent",
+            "appSpecContent": {"content": world.props(2)["AppSpec"]},
+        },
+    )["deploymentId"]
+    outcome = release.request("Update", world.props(1, SECOND), world.props(0))
+    assert outcome.status == "FAILED", outcome
+    assert f"CodeDeploy deployment {foreign}" in outcome.reason
+    assert "was not started by this stack" in outcome.reason
+    assert world.deployment(foreign)["status"] in index.ACTIVE  # left alone
+    assert world.scale_in_suspended() is False  # CreateDeployment failed: resumed
+
+
 def test_never_advancing_deployment_ends_in_the_provider_timeout(
     world: World, release: Release
 ) -> None:
