@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
 
-from ecs_patterns._release_handler import index
+from ecs_patterns.release._handler import index
 from tests.deploy.codedeploy_sim import FAULTS_TAG, LIST_LAG_TAG
 from tests.deploy.conftest import (
     ACCOUNT,

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
 
-from ecs_patterns._release import _HANDLER_TIMEOUT
-from ecs_patterns._release_handler import index
+from ecs_patterns.release._handler import index
+from ecs_patterns.release._release import _HANDLER_TIMEOUT
 
 EVENT = {
     "RequestType": "Update",

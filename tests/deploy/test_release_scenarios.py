@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ecs_patterns._release_handler import index
+from ecs_patterns.release._handler import index
 from tests.deploy.conftest import Moto
 from tests.deploy.release_world import (
     FIRST,
