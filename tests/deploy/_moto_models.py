@@ -8,6 +8,8 @@ returns the ``Ref`` and ``Fn::GetAtt`` values real CloudFormation documents:
 * ``AWS::CodeDeploy::DeploymentGroup``: ``Ref`` the name; the ECS services, deployment
   configuration, blue/green configuration, auto-rollback, alarms, deployment style and load
   balancer info as given (PascalCase converted to the API's camelCase).
+  moto's API answered every group's ``alarmConfiguration`` empty; it now reads back what the
+  group holds (from this model or from ``CreateDeploymentGroup``).
 * ``AWS::ApplicationAutoScaling::ScalableTarget``: ``Ref`` ``resourceId|dimension|namespace``;
   minimum, maximum and suspended state (an update changes them in place).
 * ``AWS::ECS::Service`` (moto's model, patched): keeps the deployment controller, load
@@ -23,6 +25,7 @@ from typing import Any
 
 from moto.applicationautoscaling.models import applicationautoscaling_backends
 from moto.cloudformation import parsing
+from moto.codedeploy import responses as codedeploy_responses
 from moto.codedeploy.models import codedeploy_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
@@ -253,3 +256,23 @@ def _service_create_with_fields(
 
 
 ecs_models.Service.create_from_cloudformation_json = classmethod(_service_create_with_fields)
+
+
+_group_info = codedeploy_responses._deployment_group_info
+
+
+def _group_info_with_alarms(group: Any) -> dict[str, Any]:
+    info: dict[str, Any] = _group_info(group)
+    held = group.alarm_configuration
+    if isinstance(held, dict):
+        info["alarmConfiguration"] = held
+    elif held is not None:
+        info["alarmConfiguration"] = {
+            "alarms": held.alarms,
+            "enabled": bool(held.enabled),
+            "ignorePollAlarmFailure": bool(held.ignore_poll_alarm_failure),
+        }
+    return info
+
+
+codedeploy_responses._deployment_group_info = _group_info_with_alarms

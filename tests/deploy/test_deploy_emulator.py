@@ -358,7 +358,8 @@ def test_service_fields_read_back(created: dict[str, Any]) -> None:
 
 
 def test_codedeploy_group_reads_back(created: dict[str, Any]) -> None:
-    """Application and deployment group (modelled by the emulator, _moto_models)."""
+    """Application and deployment group (modelled by the emulator, _moto_models), with its
+    alarms (names as the placeholders of the unmodelled alarms resolve) and auto-rollback."""
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
     groups = _resources(template, "AWS::CodeDeploy::DeploymentGroup")
     assert groups
@@ -382,6 +383,10 @@ def test_codedeploy_group_reads_back(created: dict[str, Any]) -> None:
                 ]
             )
         )
+        alarms = props["AlarmConfiguration"]
+        assert held["alarmConfiguration"]["enabled"] == alarms["Enabled"]
+        assert len(held["alarmConfiguration"]["alarms"]) == len(alarms["Alarms"]) > 0
+        assert all(a["name"] for a in held["alarmConfiguration"]["alarms"])
         assert held["deploymentStyle"] == {
             "deploymentType": "BLUE_GREEN",
             "deploymentOption": "WITH_TRAFFIC_CONTROL",
