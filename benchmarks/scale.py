@@ -8,7 +8,7 @@ CloudFormation's quotas: 500 resources per stack and 1 MB (1,048,576 bytes) per 
 from S3 (as `cdk deploy` uploads it), on the template file exactly as the CDK writes it.
 
 Run with ``make scale`` (or ``python benchmarks/scale.py``). Not a test: it prints a Markdown
-table for the README. Counting is deterministic; no timing is involved.
+table for benchmarks/README.md. Counting is deterministic; no timing is involved.
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ jsii start-up and aws-cdk-lib's built-in CloudFormation validation included, as 
 and the two patterns alternate so that machine noise hits both alike. Each service is the
 one-statement default of its pattern in its own stack, in two layouts: ``own-vpc`` (each stack
 also has the pattern's default VPC and cluster) and ``shared`` (one VPC and cluster stack that
-every service stack references, the layout the README recommends for many services).
+every service stack references, the layout the docs recommend for many services).
 
 Run with ``make bench`` (or ``python benchmarks/synth.py --repeat 3``). Not a test: it prints a
-Markdown table for the README.
+Markdown table for benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _build_app(
 
     ``layout``: ``own-vpc`` gives each service stack its pattern's default VPC and cluster;
     ``shared`` puts one VPC and cluster in a ``Shared`` stack that every service stack
-    references (the layout the README recommends for many services; CDK exports and imports).
+    references (the layout the docs recommend for many services; CDK exports and imports).
     Pattern ``sample`` builds the sample app exactly as ``cdk synth`` does (its four cdk-nag
     packs registered); ``count``, ``layout`` and ``validation`` are ignored. ``validation=False``
     turns aws-cdk-lib's built-in CloudFormation validation off (the breakdown measures it

@@ -1,4 +1,4 @@
-"""The layout the README recommends for many services: one cluster stack, one stack per service.
+"""The layout the docs recommend for many services: one cluster stack, one stack per service.
 
 The service stacks reference the shared FargateCluster (VPC, subnets, cluster, KMS key) through
 CDK's cross-stack references (exports and imports); nothing in a service stack writes back into

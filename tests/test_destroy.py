@@ -115,7 +115,8 @@ def _deliberately_deleted(stack: str, resource: dict[str, Any]) -> bool:
     if (stack, resource["Type"]) in OPT_OUTS:
         return True
     # ServiceMonitoring's topic key: SNS keeps nothing at rest once delivered, so the key is
-    # destroyed with the stack (documented in the README and in alarm_topic).
+    # destroyed with the stack (documented in docs/constructs/service-monitoring.md and in
+    # alarm_topic).
     description = resource.get("Properties", {}).get("Description")
     return bool(resource["Type"] == "AWS::KMS::Key" and description == TOPIC_KEY_DESCRIPTION)
 

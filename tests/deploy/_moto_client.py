@@ -4,7 +4,8 @@
 CREATE_IN_PROGRESS by sending SUCCESS to moto's cfn-response URL (moto needs Docker to run
 the real handler). ``readback ENDPOINT STACK``: print what moto holds for the stack as JSON.
 ``push ENDPOINT REPOSITORY TAG``: put a minimal image manifest under TAG, standing in for the
-README's `docker push` of the first image (moto stores the manifest; no layers exist).
+`docker push` of the first image in docs/deploying.md (moto stores the manifest; no layers
+exist).
 """
 
 from __future__ import annotations

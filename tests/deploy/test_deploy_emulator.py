@@ -3,13 +3,13 @@
 Proves: the app synthesizes under the pinned CLI, its assets publish to the bootstrap bucket,
 the templates are accepted by moto's CloudFormation and create and update to *_COMPLETE, the
 stack's outputs resolve, a new image tag registers a new task definition revision, and what moto
-models faithfully reads back as the library configured it. Not proven: see the README section
+models faithfully reads back as the library configured it. Not proven: see docs/deploying.md,
 "What the emulator test proves and what it does not" (no task runs, property validation is
 moto's, the types in SKIPPED_BY_MOTO are not created at all).
 
-The CLI arguments are the README's "Deploying" commands (``test_readme_commands.py`` checks
+The CLI arguments are the commands of docs/deploying.md (``test_readme_commands.py`` checks
 that they stay the same); the test adds only ``--output`` to keep its cloud assemblies apart.
-The flow is the README's first deploy on a new account: bootstrap, the repository stack alone,
+The flow is the documented first deploy on a new account: bootstrap, the repository stack alone,
 the first image pushed (a manifest put into moto's ECR in place of `docker push`), then
 ``--all`` with that tag; then a release (``--all`` with the next tag).
 """
@@ -45,7 +45,8 @@ REPOSITORY_STACK = SAMPLE_REPOSITORY_STACK
 SAMPLE_REPOSITORY = SAMPLE_REPOSITORY_NAME
 TOOLKIT_STACK = "CDKToolkit"
 
-# The README's commands (see test_readme_commands.py), without the `node .../cdk` prefix.
+# The documented commands (docs/deploying.md; see test_readme_commands.py), without the
+# `node .../cdk` prefix.
 # `--app ""`: bootstrapping needs no synthesis of the app; in the app's directory the CLI
 # would otherwise synthesize the sample first (measured: about a minute of the test's time).
 BOOTSTRAP_ARGS = ("bootstrap", f"aws://{ACCOUNT}/{REGION}", "--app", "")

@@ -1,4 +1,4 @@
-"""The README's "Deploying" commands are the ones the emulator deploy test runs; the
+"""The deploy commands of docs/deploying.md are the ones the emulator deploy test runs; the
 skipped-types check can fail.
 
 Not marked ``deploy``: plain checks that run with the unit tests, without the emulator.
@@ -23,11 +23,11 @@ CDK_PREFIX = "node_modules/.bin/node node_modules/aws-cdk/bin/cdk"
 
 
 def _deploying_commands() -> list[list[str]]:
-    """The ``$CDK ...`` lines of the README's Deploying section, placeholders filled in."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Deploying\n", 1)[1].split("\n## ", 1)[0]
+    """The ``$CDK ...`` lines of docs/deploying.md's first section, placeholders filled in."""
+    text = (ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
+    section = text.split("# Deploying\n", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
-    assert block, "the Deploying section has no sh code block"
+    assert block, "the first section of docs/deploying.md has no sh code block"
     lines = block.group(1).splitlines()
     assert lines[0] == f'CDK="{CDK_PREFIX}"', lines[0]
     filled = (
@@ -37,7 +37,7 @@ def _deploying_commands() -> list[list[str]]:
     return [shlex.split(line)[1:] for line in filled if line.startswith("$CDK ")]
 
 
-def test_readme_deploy_commands_are_the_tests() -> None:
+def test_documented_deploy_commands_are_the_tests() -> None:
     assert _deploying_commands() == [
         list(BOOTSTRAP_ARGS),
         list(REPOSITORY_DEPLOY_ARGS),

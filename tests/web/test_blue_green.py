@@ -558,10 +558,11 @@ def test_fails_on_deployment_group_for_an_ecs_controlled_service(
     assert err.value.props == ("deployment_group",)
 
 
-def test_readme_estimate_table_matches_the_method() -> None:
+def test_documented_estimate_table_matches_the_method() -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    page = Path(__file__).resolve().parents[2] / "docs" / "deployment-strategies.md"
+    readme = page.read_text(encoding="utf-8")
     base: dict[str, Any] = {
         "image": ecs.ContainerImage.from_registry(IMAGE),
         "allow_plain_http": True,

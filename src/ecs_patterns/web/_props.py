@@ -192,8 +192,9 @@ class WebServiceProps:
             so Amazon Linux, Debian/Ubuntu with curl, Alpine (BusyBox wget) and Python images
             (slim included) work unchanged. Images without a shell (distroless, scratch) or
             without any of the three (e.g. ``node:*-slim``) need their own, e.g.
-            ``["CMD", "/app/healthcheck"]`` or ``["CMD", "node", "healthcheck.js"]``; README
-            "User and health check for common base images". The check is always on.
+            ``["CMD", "/app/healthcheck"]`` or ``["CMD", "node", "healthcheck.js"]``; see
+            docs/constructs/fargate-web-service.md, "User and health check for common base
+            images". The check is always on.
         health_check_interval: Default 30 s. ECS accepts 5 to 300 s.
         health_check_timeout: Default 5 s. 2 to 120 s and below the interval. Both must be
             literals, not deploy-time tokens: aws-cdk-lib checks them when it renders the
@@ -294,7 +295,7 @@ class WebServiceProps:
         deployment: How a new task definition (a new image) is rolled out:
             :class:`Rolling` (default: ECS rolling, 100/200 %, circuit breaker with rollback),
             :class:`CodeDeployBlueGreen` or :class:`EcsNativeBlueGreen`. See each class and the
-            README section "Deployment strategies", which also says what autoscaling does
+            docs page docs/deployment-strategies.md, which also says what autoscaling does
             during a deployment. :meth:`FargateWebService.estimated_deployment_time` estimates
             how long one takes.
 

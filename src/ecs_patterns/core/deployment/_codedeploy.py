@@ -215,7 +215,7 @@ class CodeDeployBlueGreen(DeploymentStrategy):
     :class:`ServiceMonitoring`'s alarms with ``MonitoringProps(deployment_group=...,
     deployment_alarm_rollback=True)``). On ``cdk deploy``, a custom resource creates a
     CodeDeploy deployment for the new task definition revision and waits for it; a failed
-    deployment fails the stack update (see the README, "Deployment strategies").
+    deployment fails the stack update (see docs/deployment-strategies.md).
 
     Fixed once the service exists: CloudFormation updates the ECS service before the next
     deployment runs, and ECS rejects network-configuration changes on a ``CODE_DEPLOY`` service
