@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aws_cdk import Annotations, Stack
@@ -26,7 +27,6 @@ from ..core._deployment import (
 )
 from ..core._errors import ConfigurationError, Problem
 from ..core._iam import (
-    ECR_LOGIN,
     EXEC_CHANNELS,
     EXEC_DESCRIBE_LOG_GROUPS,
     ManagedPolicyRole,
@@ -34,10 +34,11 @@ from ..core._iam import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
+from ..core._scaling import ScalingOptions
+from ..core._task import HardenedTask
 from ..core._validation import seconds
 from ._load_balancer import WebLoadBalancer
-from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
-from ._task import WebTask
+from ._props import ServiceConnectOptions, WebServiceProps
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
     from ..release import CodeDeployRelease
 
-__all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
+__all__ = ["FargateWebService", "ServiceConnectOptions", "WebServiceProps"]
 
 
 class FargateWebService(Construct):
@@ -55,13 +56,15 @@ class FargateWebService(Construct):
     Minimal use, one statement (a cluster and VPC are created)::
 
         FargateWebService(stack, "Web", WebServiceProps(
-            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-            certificate=certificate,
+            container=ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+            ),
+            load_balancer=LoadBalancerOptions(certificate=certificate),
         ))
 
     What it builds (defaults and why: :class:`WebServiceProps`):
 
-    * **Task**: Fargate (awsvpc) from the valid size table; separate execution and task roles,
+    * **Task** (:class:`HardenedTask`): Fargate (awsvpc) from the valid size table; separate execution and task roles,
       each with a customer-managed policy holding exactly what was granted (pull from the named
       repository, read the named secrets, write the service's log group); the app container as
       a non-root user on a read-only root filesystem with a writable ``/tmp``, a named ``http``
@@ -89,7 +92,7 @@ class FargateWebService(Construct):
     Change listener settings (certificate, SSL policy, ports) only right after a deployment
     that ended on the template's target group, or in a stack update that also deploys.
     * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
-      between ``min_capacity`` and ``max_capacity``, plus optional schedules. During a
+      between ``scaling.min_capacity`` and ``scaling.max_capacity``, plus optional schedules. During a
       deployment scale-in is off and scale-out continues: Application Auto Scaling does this
       itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release
       custom resource suspends dynamic scale-in until the deployment has ended.
@@ -127,7 +130,15 @@ class FargateWebService(Construct):
         vpc = self.cluster.vpc
         ingress_cidrs = self._ingress_cidrs(props)
 
-        task = WebTask(self, "Task", props=props, key=self.cluster.key)
+        # The web kind's default port is resolved here, so the task sees the port it serves.
+        container = (
+            props.container
+            if props.container.port is not None
+            else replace(props.container, port=props.port)
+        )
+        task = HardenedTask(
+            self, "Task", container=container, task=props.task, key=self.cluster.key
+        )
         self.task_definition: ecs.FargateTaskDefinition = task.task_definition
         self.container: ecs.ContainerDefinition = task.container
         self.otel_collector: ecs.ContainerDefinition | None = task.sidecar
@@ -138,7 +149,12 @@ class FargateWebService(Construct):
         alb = WebLoadBalancer(
             self,
             "LoadBalancer",
-            props=props,
+            options=props.load_balancer,
+            target_group=props.target_group,
+            port=props.port,
+            health_check_path=props.container.health_check.path,
+            deployment=props.deployment,
+            logging=props.container.logging,
             vpc=vpc,
             ingress_cidrs=ingress_cidrs,
             key=self.cluster.key,
@@ -164,8 +180,10 @@ class FargateWebService(Construct):
         )
         self.service = self._service(props, task)
         self._attach_target(props)
-        self.scalable_target = self._autoscaling(props)
-        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        self.scalable_target = self._autoscaling(
+            props.scaling, props.target_group.requests_per_target
+        )
+        capacity = props.placement.capacity or self.cluster.default_capacity
         if capacity.may_lose_every_task:
             announce_spot_without_base(self, self.service)
         self.application: codedeploy.EcsApplication | None = None
@@ -178,7 +196,6 @@ class FargateWebService(Construct):
             self._native_hooks(props.deployment)
 
         self._order_service_creation(task)
-        acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
         acknowledge_wildcard_resources(
             task.task_role.policy,
             [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
@@ -199,7 +216,7 @@ class FargateWebService(Construct):
         if not isinstance(strategy, EcsNativeBlueGreen):
             self.target_group.add_target(
                 self.service.load_balancer_target(
-                    container_name=props.container_name, container_port=props.container_port
+                    container_name=props.container.name, container_port=props.port
                 )
             )
             return
@@ -207,8 +224,8 @@ class FargateWebService(Construct):
         assert self.production_rule is not None
         assert self.test_rule is not None
         target = self.service.load_balancer_target(
-            container_name=props.container_name,
-            container_port=props.container_port,
+            container_name=props.container.name,
+            container_port=props.port,
             alternate_target=ecs.AlternateTarget(
                 "AlternateTarget",
                 alternate_target_group=self.green_target_group,
@@ -319,7 +336,7 @@ class FargateWebService(Construct):
 
         assert self.deployment_group is not None
         props = self.props
-        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        capacity = props.placement.capacity or self.cluster.default_capacity
         subnets = self.cluster.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
         return CodeDeployRelease(
             self,
@@ -327,8 +344,8 @@ class FargateWebService(Construct):
             deployment_group=self.deployment_group,
             service=self.service,
             task_definition=self.task_definition,
-            container_name=props.container_name,
-            container_port=props.container_port,
+            container_name=props.container.name,
+            container_port=props.port,
             capacity_provider_strategies=capacity.to_cdk(),
             subnet_ids=subnets.subnet_ids,
             security_group_ids=[self.service_security_group.security_group_id],
@@ -337,8 +354,8 @@ class FargateWebService(Construct):
             timeout=release_timeout(strategy, self.estimated_deployment_time()),
             vpc=self.cluster.vpc,
             log_key=self.cluster.key,
-            log_retention=props.log_retention,
-            log_removal_policy=props.log_removal_policy,
+            log_retention=props.container.logging.retention,
+            log_removal_policy=props.container.logging.removal_policy,
             scalable_target=self.scalable_target,
         )
 
@@ -352,7 +369,7 @@ class FargateWebService(Construct):
                 )
             )
 
-    def _order_service_creation(self, task: WebTask) -> None:
+    def _order_service_creation(self, task: HardenedTask) -> None:
         """Create the service (and so start tasks) only once everything it uses exists."""
         cfn_service = self.service.node.default_child
         assert isinstance(cfn_service, ecs.CfnService)
@@ -367,9 +384,10 @@ class FargateWebService(Construct):
 
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
-        if props.ingress_cidrs is not None:
-            return list(props.ingress_cidrs)
-        if props.internet_facing:
+        options = props.load_balancer
+        if options.ingress_cidrs is not None:
+            return list(options.ingress_cidrs)
+        if options.internet_facing:
             return ["0.0.0.0/0"]
         # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
         # literal so reviewers and rules see the real range.
@@ -382,7 +400,7 @@ class FargateWebService(Construct):
                 "WebServiceProps",
                 [
                     Problem(
-                        prop="ingress_cidrs",
+                        prop="load_balancer.ingress_cidrs",
                         value=None,
                         allowed="explicit CIDRs for an internal load balancer in a VPC "
                         "imported without its CIDR",
@@ -392,8 +410,9 @@ class FargateWebService(Construct):
                 ],
             ) from None
 
-    def _service(self, props: WebServiceProps, task: WebTask) -> ecs.FargateService:
-        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+    def _service(self, props: WebServiceProps, task: HardenedTask) -> ecs.FargateService:
+        placement = props.placement
+        capacity = placement.capacity or self.cluster.default_capacity
         strategy = props.deployment
         native = strategy if isinstance(strategy, EcsNativeBlueGreen) else None
         shift = native.traffic_shift_config() if native is not None else None
@@ -403,11 +422,11 @@ class FargateWebService(Construct):
             "Service",
             cluster=self.cluster.cluster,
             task_definition=task.task_definition,
-            service_name=props.service_name,
+            service_name=placement.service_name,
             desired_count=props.effective_desired_count,
             min_healthy_percent=100,
             max_healthy_percent=200,
-            health_check_grace_period=props.health_check_grace_period,
+            health_check_grace_period=props.target_group.health_check_grace_period,
             circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True)
             if isinstance(strategy, Rolling)
             else None,
@@ -423,7 +442,7 @@ class FargateWebService(Construct):
             capacity_provider_strategies=capacity.to_cdk(),
             enable_ecs_managed_tags=True,
             propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=props.enable_execute_command,
+            enable_execute_command=placement.enable_execute_command,
             # ECS rebalances tasks across AZs by replacing them, which it does for services
             # it deploys itself; CodeDeploy task sets are left as CodeDeploy placed them.
             availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.DISABLED
@@ -445,7 +464,7 @@ class FargateWebService(Construct):
         return service
 
     def _service_connect(
-        self, options: ServiceConnectOptions | None, task: WebTask
+        self, options: ServiceConnectOptions | None, task: HardenedTask
     ) -> ecs.ServiceConnectProps | None:
         if options is None:
             return None
@@ -464,33 +483,35 @@ class FargateWebService(Construct):
             ),
         )
 
-    def _autoscaling(self, props: WebServiceProps) -> ecs.ScalableTaskCount:
+    def _autoscaling(
+        self, options: ScalingOptions, requests_per_target: int | None
+    ) -> ecs.ScalableTaskCount:
         scaling = self.service.auto_scale_task_count(
-            min_capacity=props.min_capacity, max_capacity=props.max_capacity
+            min_capacity=options.min_capacity, max_capacity=options.max_capacity
         )
-        scale_in, scale_out = props.scale_in_cooldown, props.scale_out_cooldown
+        scale_in, scale_out = options.scale_in_cooldown, options.scale_out_cooldown
         scaling.scale_on_cpu_utilization(
             "Cpu",
-            target_utilization_percent=props.cpu_target_percent,
+            target_utilization_percent=options.cpu_target_percent,
             scale_in_cooldown=scale_in,
             scale_out_cooldown=scale_out,
         )
-        if props.memory_target_percent is not None:
+        if options.memory_target_percent is not None:
             scaling.scale_on_memory_utilization(
                 "Memory",
-                target_utilization_percent=props.memory_target_percent,
+                target_utilization_percent=options.memory_target_percent,
                 scale_in_cooldown=scale_in,
                 scale_out_cooldown=scale_out,
             )
-        if props.requests_per_target is not None:
+        if requests_per_target is not None:
             scaling.scale_on_request_count(
                 "Requests",
-                requests_per_target=props.requests_per_target,
+                requests_per_target=requests_per_target,
                 target_group=self.target_group,
                 scale_in_cooldown=scale_in,
                 scale_out_cooldown=scale_out,
             )
-        for index, entry in enumerate(props.scheduled_capacity):
+        for index, entry in enumerate(options.scheduled):
             scaling.scale_on_schedule(
                 f"Schedule{index}",
                 schedule=entry.schedule,

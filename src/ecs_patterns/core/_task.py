@@ -1,4 +1,5 @@
-"""The hardened Fargate task of FargateWebService: roles, app container, tracing sidecar."""
+"""HardenedTask: the hardened Fargate task every workload kind runs (roles, app container,
+encrypted logs, optional tracing sidecar)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,21 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ..core._compliance import acknowledge
-from ..core._iam import XRAY_WRITE_ACTIONS, ManagedPolicyRole
-from ..core._jsii import shared
-from ..core._logs import encrypted_log_group
-from ._props import (
+from ._compliance import acknowledge
+from ._iam import ECR_LOGIN, XRAY_WRITE_ACTIONS, ManagedPolicyRole, acknowledge_wildcard_resources
+from ._jsii import shared
+from ._logs import encrypted_log_group
+from ._option_checks import check_health_check_command, check_task_fits
+from ._options import (
     OTEL_COLLECTOR_CPU,
     OTEL_COLLECTOR_IMAGE,
     OTEL_COLLECTOR_MEMORY_MIB,
-    WebServiceProps,
+    ContainerOptions,
+    TaskOptions,
 )
+from ._validation import Checks
 
-__all__ = ["WebTask"]
+__all__ = ["OTEL_CONTAINER_NAME", "HardenedTask"]
 
 _SCRATCH_VOLUME = "tmp"
 _OTEL_SCRATCH_VOLUME = "otel-tmp"
@@ -31,15 +35,55 @@ OTEL_COLLECTOR_USER = "10001"
 _TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
 
 
-class WebTask(Construct):
-    """Task definition, roles, log group and containers of a FargateWebService.
+class HardenedTask(Construct):
+    """A hardened Fargate task definition with its app container, for any workload kind.
+
+    * separate execution and task roles (:class:`ManagedPolicyRole`): every grant lands in a
+      customer-managed policy holding exactly what was granted (pull from the named
+      repository, read the named secrets, write the task's log group);
+    * the app container as a non-root user on a read-only root filesystem with a writable
+      ``/tmp``, a health check, and ``awslogs`` to a log group encrypted with ``key`` and with
+      finite retention (:func:`encrypted_log_group`);
+    * a named port mapping (``port_name``) only when the container has a port, and then an
+      HTTP health check of ``health_check.path`` unless a command is given; a container
+      without a port needs ``health_check.command``;
+    * with ``TaskOptions(tracing=True)`` an ADOT collector sidecar with hard limits, allowed to
+      send traces to X-Ray.
+
+    The compliance findings it causes itself are acknowledged on the resource, each with its
+    reason: ``AwsSolutions-ECS2`` for a non-empty environment (names that look like secrets are
+    refused), ``EcsPatterns-ReadonlyRootFilesystem`` when the root filesystem is made writable
+    explicitly, ``AwsSolutions-IAM5`` for the account-wide ECR login token of a repository
+    image and for the X-Ray actions of the tracing sidecar. Example::
+
+        task = HardenedTask(stack, "Worker", key=cluster.key, container=ContainerOptions(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/docker/library/busybox:1.36"),
+            health_check=HealthCheck(command=["CMD", "/bin/true"]),
+        ))
 
     Attributes:
-        task_definition, container, sidecar (None without tracing), log_group,
-        execution_role, task_role.
+        task_definition: the ``ecs.FargateTaskDefinition``.
+        container: the app ``ecs.ContainerDefinition``.
+        sidecar: the tracing sidecar, or None without tracing.
+        log_group: the encrypted log group of the containers.
+        execution_role / task_role: the two :class:`ManagedPolicyRole` roles.
     """
 
-    def __init__(self, scope: Construct, id: str, *, props: WebServiceProps, key: kms.IKey) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        container: ContainerOptions,
+        task: TaskOptions | None = None,
+        key: kms.IKey,
+        port_name: str = "http",
+    ) -> None:
+        task = task if task is not None else TaskOptions()
+        checks = Checks("HardenedTask")
+        check_task_fits(checks, task, container)
+        check_health_check_command(checks, container)
+        checks.done()
         super().__init__(scope, id)
         tasks = shared(
             ("ServicePrincipal", _TASKS_PRINCIPAL), lambda: iam.ServicePrincipal(_TASKS_PRINCIPAL)
@@ -60,34 +104,34 @@ class WebTask(Construct):
             self,
             "Logs",
             key=key,
-            retention=props.log_retention,
-            removal_policy=props.log_removal_policy,
+            retention=container.logging.retention,
+            removal_policy=container.logging.removal_policy,
         )
         self.task_definition = ecs.FargateTaskDefinition(
             self,
             "TaskDefinition",
-            cpu=props.cpu,
-            memory_limit_mib=props.memory_mib,
+            cpu=task.cpu,
+            memory_limit_mib=task.memory_mib,
             runtime_platform=ecs.RuntimePlatform(
-                cpu_architecture=props.cpu_architecture,
+                cpu_architecture=task.cpu_architecture,
                 operating_system_family=shared(
                     "OperatingSystemFamily.LINUX", lambda: ecs.OperatingSystemFamily.LINUX
                 ),
             ),
-            ephemeral_storage_gib=props.ephemeral_storage_gib,
+            ephemeral_storage_gib=task.ephemeral_storage_gib,
             execution_role=self.execution_role,
             task_role=self.task_role,
         )
-        self.container = self._app_container(props)
+        self.container = self._app_container(container, port_name)
         self.sidecar: ecs.ContainerDefinition | None = None
-        if props.tracing:
+        if task.tracing:
             self.sidecar = self._otel_sidecar()
             self.container.add_container_dependencies(
                 ecs.ContainerDependency(
                     container=self.sidecar, condition=ecs.ContainerDependencyCondition.START
                 )
             )
-        if not props.readonly_root_filesystem:
+        if not container.readonly_root_filesystem:
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:WritableRootFilesystem",
                 "readonly_root_filesystem=False: the app can modify its own image files. Keep "
@@ -101,65 +145,68 @@ class WebTask(Construct):
                 "ecs-patterns:WritableRootFilesystem warning), which ECS Exec requires; the "
                 "tracing sidecar, if any, stays read-only.",
             )
-        if props.environment:
+        if container.environment:
             acknowledge(
                 self.task_definition,
                 ["AwsSolutions-ECS2"],
                 "The environment holds only non-secret configuration "
-                f"({', '.join(sorted(props.environment))}); secrets are injected from SSM "
+                f"({', '.join(sorted(container.environment))}); secrets are injected from SSM "
                 "Parameter Store or Secrets Manager through the task's secrets section.",
             )
+        acknowledge_wildcard_resources(self.execution_role.policy, [ECR_LOGIN])
 
-    def _image(self, props: WebServiceProps) -> ecs.ContainerImage:
-        if props.repository is not None and props.image_tag is not None:
-            # Grant through EcrRepository (repository-scoped pull, plus the key when it has one)
-            # and hand aws-cdk-lib an image that needs no further grant.
-            props.repository.grant_pull(self.execution_role)
+    def _image(self, options: ContainerOptions) -> ecs.ContainerImage:
+        if options.repository is not None and options.image_tag is not None:
+            # Grant through the repository (repository-scoped pull; an EcrRepository adds its
+            # key) and hand aws-cdk-lib an image that needs no further grant.
+            options.repository.grant_pull(self.execution_role)
             return ecs.ContainerImage.from_registry(
-                f"{props.repository.repository_uri}:{props.image_tag}"
+                f"{options.repository.repository_uri}:{options.image_tag}"
             )
-        assert props.image is not None  # guaranteed by WebServiceProps
-        return props.image
+        assert options.image is not None  # guaranteed by ContainerOptions
+        return options.image
 
-    def _app_container(self, props: WebServiceProps) -> ecs.ContainerDefinition:
-        port = props.container_port
-        command = (
-            list(props.health_check_command)
-            if props.health_check_command is not None
-            else [
-                "CMD-SHELL",
-                f"curl -f http://localhost:{port}{props.health_check_path} || exit 1",
-            ]
-        )
-        container = self.task_definition.add_container(
-            "App",
-            container_name=props.container_name,
-            image=self._image(props),
-            essential=True,
-            port_mappings=[
+    def _app_container(self, options: ContainerOptions, port_name: str) -> ecs.ContainerDefinition:
+        port = options.port
+        health = options.health_check
+        if health.command is not None:
+            command = list(health.command)
+        else:
+            command = ["CMD-SHELL", f"curl -f http://localhost:{port}{health.path} || exit 1"]
+        port_mappings = (
+            [
                 ecs.PortMapping(
-                    name="http",
+                    name=port_name,
                     container_port=port,
                     protocol=ecs.Protocol.TCP,
                     app_protocol=shared(
                         "AppProtocol.http", lambda: cast(ecs.AppProtocol, ecs.AppProtocol.http)
                     ),
                 )
-            ],
+            ]
+            if port is not None
+            else None
+        )
+        container = self.task_definition.add_container(
+            "App",
+            container_name=options.name,
+            image=self._image(options),
+            essential=True,
+            port_mappings=port_mappings,
             health_check=ecs.HealthCheck(
                 command=command,
-                interval=props.health_check_interval,
-                timeout=props.health_check_timeout,
-                retries=props.health_check_retries,
-                start_period=props.health_check_start_period,
+                interval=health.interval,
+                timeout=health.timeout,
+                retries=health.retries,
+                start_period=health.start_period,
             ),
-            readonly_root_filesystem=props.readonly_root_filesystem,
-            user=props.user,
-            memory_reservation_mib=props.memory_reservation_mib,
-            environment=dict(props.environment) or None,
-            secrets=dict(props.secrets) or None,
+            readonly_root_filesystem=options.readonly_root_filesystem,
+            user=options.user,
+            memory_reservation_mib=options.memory_reservation_mib,
+            environment=dict(options.environment) or None,
+            secrets=dict(options.secrets) or None,
             logging=ecs.LogDriver.aws_logs(stream_prefix="ecs", log_group=self.log_group),
-            stop_timeout=props.stop_timeout,
+            stop_timeout=options.stop_timeout,
         )
         self._scratch(container, _SCRATCH_VOLUME)
         # aws-cdk-lib grants each secret to the execution role when the container is built;
