@@ -41,8 +41,12 @@ def _web(
         stack,
         id,
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-            certificate=acm.Certificate.from_certificate_arn(stack, f"{id}Cert", CERT_ARN),
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+            ),
+            load_balancer=ep.LoadBalancerOptions(
+                certificate=acm.Certificate.from_certificate_arn(stack, f"{id}Cert", CERT_ARN)
+            ),
             cluster=cluster,
             **extra,  # type: ignore[arg-type]
         ),

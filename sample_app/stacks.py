@@ -134,12 +134,15 @@ class SampleStack(Stack):
             self,
             "Web",
             ep.WebServiceProps(
-                repository=self.repository,
-                image_tag=image_tag,
+                container=ep.ContainerOptions(
+                    repository=self.repository,
+                    image_tag=image_tag,
+                    user="65534",  # `nobody`, as the sample Dockerfile's USER
+                ),
                 cluster=self.cluster,
-                certificate=certificate,
-                allow_plain_http=certificate is None,
-                user="65534",  # `nobody`, as the sample Dockerfile's USER
+                load_balancer=ep.LoadBalancerOptions(
+                    certificate=certificate, allow_plain_http=certificate is None
+                ),
                 deployment=ep.CodeDeployBlueGreen(),
             ),
         )
@@ -163,13 +166,15 @@ class SampleStack(Stack):
             self,
             "Api",
             ep.WebServiceProps(
-                repository=self.repository,
-                image_tag=image_tag,
+                container=ep.ContainerOptions(
+                    repository=self.repository, image_tag=image_tag, user="65534"
+                ),
                 cluster=self.cluster,
-                internet_facing=False,
-                certificate=certificate,
-                allow_plain_http=certificate is None,
-                user="65534",
+                load_balancer=ep.LoadBalancerOptions(
+                    internet_facing=False,
+                    certificate=certificate,
+                    allow_plain_http=certificate is None,
+                ),
                 deployment=ep.Rolling(),
             ),
         )
