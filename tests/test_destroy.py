@@ -231,11 +231,15 @@ def test_service_logs_and_access_log_bucket_deleted_only_when_asked() -> None:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN),
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(IMAGE),
+                logging=ep.LoggingOptions(removal_policy=RemovalPolicy.DESTROY),
+            ),
+            load_balancer=ep.LoadBalancerOptions(
+                certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN),
+                access_log_removal_policy=RemovalPolicy.DESTROY,
+            ),
             cluster=cluster,
-            log_removal_policy=RemovalPolicy.DESTROY,
-            access_log_removal_policy=RemovalPolicy.DESTROY,
         ),
     )
     template = Template.from_stack(stack)

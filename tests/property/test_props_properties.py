@@ -39,7 +39,8 @@ def web(scope: Stack) -> ep.FargateWebService:
         scope,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(gen.IMAGE), allow_plain_http=True
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(gen.IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
         ),
     )
 
