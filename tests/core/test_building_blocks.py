@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 from aws_cdk import Stack
-from aws_cdk.assertions import Template
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk.assertions import Template
 
 import ecs_patterns as ep
 from ecs_patterns.testing import Finding, assert_no_findings, nag_findings, synth_findings
