@@ -52,22 +52,21 @@ class ServiceConnectOptions:
 
     Other Service Connect services reach the app at ``http://<dns_name>:<port>``. The service
     security group admits only the load balancer: allow each client with
-    ``web.service.connections.allow_from(client, ec2.Port.tcp(props.port))``.
-
-    Attributes:
-        namespace: Name or ARN of an existing AWS Cloud Map namespace (usually an HTTP
-            namespace shared by the environment). Required: a namespace is shared, so it is not
-            created per service.
-        discovery_name: Name registered in Cloud Map. Default: the port name ``http``; set it
-            when several services in one namespace use the port name ``http`` (they usually do).
-        dns_name: Client alias DNS name. Default: ``discovery_name``.
-        port: Client alias port. Default: the container port.
+    ``web.service.connections.allow_from(client, ec2.Port.tcp(props.port))``. Example:
+    ``ServiceConnectOptions(namespace=namespace.namespace_arn, discovery_name="web")``.
     """
 
     namespace: str
+    """Name or ARN of an existing AWS Cloud Map namespace (usually an HTTP namespace shared by
+    the environment). Required: a namespace is shared, so it is not created per service."""
     discovery_name: str | None = None
+    """Name registered in Cloud Map. Default: the port name ``http``; set it when several
+    services in one namespace use the port name ``http`` (they usually do). A lower-case DNS
+    name."""
     dns_name: str | None = None
+    """Client alias DNS name. Default: ``discovery_name``. A lower-case DNS name."""
     port: int | None = None
+    """Client alias port. Default: the container port. 1 to 65535."""
 
     def __post_init__(self) -> None:
         checks = Checks("ServiceConnectOptions")
