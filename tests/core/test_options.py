@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import itertools
 import textwrap
 from typing import Any
 
@@ -36,7 +37,7 @@ def _field_docstrings(cls: type[Any]) -> dict[str, str]:
     tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
     body = tree.body[0].body  # type: ignore[attr-defined]
     docs = {}
-    for node, after in zip(body, body[1:], strict=False):
+    for node, after in itertools.pairwise(body):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)
@@ -54,20 +55,22 @@ def test_every_field_has_an_attribute_docstring_without_default_none(cls: type[A
     fields = [f.name for f in dataclasses.fields(cls)]
     assert sorted(docs) == sorted(fields)
     assert not [name for name, doc in docs.items() if "Default: None" in doc]
-    assert cls.__doc__ and len(cls.__doc__.splitlines()) <= 20  # short, with an example
+    assert cls.__doc__
+    assert len(cls.__doc__.splitlines()) <= 20  # short, with an example
 
 
 @pytest.mark.parametrize("cls", STRUCTS[:-1], ids=lambda c: c.__name__)
 def test_every_struct_is_frozen_and_keyword_only(cls: type[Any]) -> None:
     params = dataclasses.fields(cls)
     assert all(f.kw_only for f in params)
-    assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    assert cls.__dataclass_params__.frozen
 
 
 def test_defaults_are_not_shared_mutable_state() -> None:
     image = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
     first, second = ep.ContainerOptions(image=image), ep.ContainerOptions(image=image)
-    assert first.environment == {} and first.environment is not second.environment
+    assert first.environment == {}
+    assert first.environment is not second.environment
     assert first.health_check == ep.HealthCheck()
     assert first.logging == ep.LoggingOptions()
 
