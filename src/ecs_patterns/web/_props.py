@@ -25,6 +25,7 @@ from ..core._deployment import (
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions, check_timeout_below_interval
 from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 
 __all__ = [
@@ -69,6 +70,7 @@ class ServiceConnectOptions:
     """Client alias port. Default: the container port. 1 to 65535."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ServiceConnectOptions")
         checks.check(
             bool(self.namespace),
@@ -141,6 +143,7 @@ class LoadBalancerOptions:
     ``waf=True``; a regional WAFv2 web ACL ARN."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("LoadBalancerOptions")
         if self.certificate is None and not self.allow_plain_http:
             checks.fail(
@@ -240,6 +243,7 @@ class TargetGroupOptions:
     :class:`CodeDeployBlueGreen` and :class:`EcsNativeBlueGreen`."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("TargetGroupOptions")
         for name in ("health_check_interval", "health_check_timeout", "slow_start"):
             checks.known(
@@ -338,6 +342,7 @@ class WebServiceProps:
     :class:`CodeDeployBlueGreen` (Service Connect needs the ECS deployment controller)."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("WebServiceProps")
         check_task_fits(checks, self.task, self.container)
         check_exec(checks, self.placement, self.container)
