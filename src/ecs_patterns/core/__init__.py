@@ -14,18 +14,6 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._capacity import CapacityStrategy
-    from ._deployment import (
-        TASK_START_ESTIMATE,
-        CodeDeployBlueGreen,
-        CodeDeployTrafficShift,
-        DeploymentStrategy,
-        DeploymentTimeEstimate,
-        EcsNativeBlueGreen,
-        HealthTiming,
-        Rolling,
-        ShiftKind,
-        estimate_deployment_time,
-    )
     from ._errors import ConfigurationError, Problem
     from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
     from ._iam import ManagedPolicyRole
@@ -39,6 +27,18 @@ if TYPE_CHECKING:
     )
     from ._scaling import PlacementOptions, ScalingOptions, ScheduledCapacity
     from ._task import HardenedTask
+    from .deployment import (
+        TASK_START_ESTIMATE,
+        CodeDeployBlueGreen,
+        CodeDeployTrafficShift,
+        DeploymentStrategy,
+        DeploymentTimeEstimate,
+        EcsNativeBlueGreen,
+        HealthTiming,
+        Rolling,
+        ShiftKind,
+        estimate_deployment_time,
+    )
 
 __all__ = [
     "FARGATE_CPU_UNITS",
@@ -72,30 +72,30 @@ __all__ = [
 # Public name -> the module that defines it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "CapacityStrategy": "._capacity",
-    "CodeDeployBlueGreen": "._deployment",
-    "CodeDeployTrafficShift": "._deployment",
+    "CodeDeployBlueGreen": ".deployment",
+    "CodeDeployTrafficShift": ".deployment",
     "ConfigurationError": "._errors",
     "ContainerOptions": "._options",
-    "DeploymentStrategy": "._deployment",
-    "DeploymentTimeEstimate": "._deployment",
-    "EcsNativeBlueGreen": "._deployment",
+    "DeploymentStrategy": ".deployment",
+    "DeploymentTimeEstimate": ".deployment",
+    "EcsNativeBlueGreen": ".deployment",
     "FARGATE_CPU_UNITS": "._fargate",
     "HardenedTask": "._task",
     "HealthCheck": "._options",
-    "HealthTiming": "._deployment",
+    "HealthTiming": ".deployment",
     "ImageRepository": "._options",
     "LoggingOptions": "._options",
     "ManagedPolicyRole": "._iam",
     "PlacementOptions": "._scaling",
     "Problem": "._errors",
-    "Rolling": "._deployment",
+    "Rolling": ".deployment",
     "ScalingOptions": "._scaling",
     "ScheduledCapacity": "._scaling",
-    "ShiftKind": "._deployment",
-    "TASK_START_ESTIMATE": "._deployment",
+    "ShiftKind": ".deployment",
+    "TASK_START_ESTIMATE": ".deployment",
     "TaskOptions": "._options",
     "encrypted_log_group": "._logs",
-    "estimate_deployment_time": "._deployment",
+    "estimate_deployment_time": ".deployment",
     "fargate_memory_options": "._fargate",
 }
 

@@ -12,11 +12,11 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
-from ..core._deployment import CodeDeployBlueGreen, DeploymentStrategy, EcsNativeBlueGreen
 from ..core._jsii import shared
 from ..core._limits import MAX_DEREGISTRATION_DELAY_S
 from ..core._options import LoggingOptions
 from ..core._validation import seconds
+from ..core.deployment import DeploymentStrategy
 from ._props import LoadBalancerOptions, TargetGroupOptions
 from ._waf import DEFAULT_WAF_RULE_OVERRIDES, WAF_MANAGED_RULE_GROUPS, WafRuleAction
 
@@ -47,15 +47,15 @@ def _ipv4(cidr: str) -> ec2.IPeer:
 class WebLoadBalancer(Construct):
     """ALB with HTTPS (or explicit plain HTTP), access logs, WAF and an IP target group.
 
-    With a blue/green deployment strategy it adds a green target group (same settings) and a
-    test listener on ``test_listener_port`` (same protocol, certificate and allowed clients as
-    production):
+    When the deployment strategy needs a green target group (blue/green), it adds one (same
+    settings) and a test listener on the strategy's ``test_listener_port`` (same protocol,
+    certificate and allowed clients as production):
 
-    * CodeDeploy: the production listener forwards to blue, the test listener to green;
-      CodeDeploy re-points both during a deployment.
-    * ECS-native: ECS moves traffic by rewriting listener *rules*, so each listener gets a
-      rule (priority 1, every path) forwarding to blue (weight 100) and green (weight 0); the
-      default actions forward to blue and are never reached.
+    * Traffic moved by the listeners (CodeDeploy): the production listener forwards to blue,
+      the test listener to green; CodeDeploy re-points both during a deployment.
+    * Traffic moved by listener *rules* (``shifts_listener_rules``, ECS-native): each listener
+      gets a rule (priority 1, every path) forwarding to blue (weight 100) and green (weight
+      0); the default actions forward to blue and are never reached.
 
     It receives only what it uses: its own options, the target group's, the app ``port`` and
     ``health_check_path`` the target group checks, the deployment strategy (green target group
@@ -116,7 +116,7 @@ class WebLoadBalancer(Construct):
         self.test_listener: elbv2.ApplicationListener | None = None
         self.production_rule: elbv2.ApplicationListenerRule | None = None
         self.test_rule: elbv2.ApplicationListenerRule | None = None
-        blue_green = isinstance(deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen))
+        blue_green = deployment.needs_green_target_group
         if blue_green:
             self.green_target_group = self._target_group(
                 target_group, port, health_check_path, vpc, "GreenTargetGroup"
@@ -370,9 +370,7 @@ class WebLoadBalancer(Construct):
             )
 
     def _test_port(self) -> int | None:
-        if isinstance(self._deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen)):
-            return self._deployment.test_listener_port
-        return None
+        return self._deployment.test_listener_port
 
     def _blue_green_listeners(self, props: LoadBalancerOptions) -> None:
         """The test listener, and for ECS-native deployments the two listener rules."""
@@ -380,7 +378,7 @@ class WebLoadBalancer(Construct):
         port = self._test_port()
         assert green is not None
         assert port is not None
-        native = isinstance(self._deployment, EcsNativeBlueGreen)
+        native = self._deployment.shifts_listener_rules
         # CodeDeploy: test traffic starts on green (empty until a deployment), which also
         # associates green with the load balancer so CodeDeploy can register tasks in it.
         default_group = self.target_group if native else green
