@@ -135,6 +135,32 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
             if found:
                 out["services"][logical] = found[0]
                 break
+    codedeploy = _client("codedeploy", endpoint)
+    out["deployment_groups"], out["deployments"] = {}, {}
+    for application in ids("AWS::CodeDeploy::Application").values():
+        for group in codedeploy.list_deployment_groups(applicationName=application)[
+            "deploymentGroups"
+        ]:
+            out["deployment_groups"][group] = codedeploy.get_deployment_group(
+                applicationName=application, deploymentGroupName=group
+            )["deploymentGroupInfo"]
+            out["deployments"][group] = [
+                codedeploy.get_deployment(deploymentId=d)["deploymentInfo"]
+                for d in codedeploy.list_deployments(
+                    applicationName=application, deploymentGroupName=group
+                )["deployments"]
+            ]
+    targets = {
+        physical.split("|")[0]: logical
+        for logical, physical in ids("AWS::ApplicationAutoScaling::ScalableTarget").items()
+    }
+    out["scalable_targets"] = {
+        targets[t["ResourceId"]]: t
+        for t in _client("application-autoscaling", endpoint).describe_scalable_targets(
+            ServiceNamespace="ecs"
+        )["ScalableTargets"]
+        if t["ResourceId"] in targets
+    }
     for logical, arn in ids("AWS::ECS::TaskDefinition").items():
         out["task_definitions"][logical] = ecs.describe_task_definition(taskDefinition=arn)[
             "taskDefinition"

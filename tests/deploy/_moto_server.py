@@ -40,6 +40,14 @@ library. The gap:
    the CLI waited out its 300 s timeout; an in-process replay with the answers after
    CreateStack completed). Stack creation and the cfn-response handler are serialized with
    one lock, so an answer waits for CreateStack to finish building, then completes the stack.
+8. CodeDeploy deployments: moto's have UUID ids and no lifecycle; ``_codedeploy_moto`` routes
+   them to the simulator of ``codedeploy_sim.py`` (and keeps an ECS service's capacity
+   provider strategy, which moto drops), and runs the release custom resource's Update
+   through the library's handler after moto's stack update (moto sends custom resources
+   only Create).
+9. Types moto skips that the release needs, modelled thinly in ``_moto_models``: CodeDeploy
+   application and deployment group, the scalable target, and the ECS service fields moto's
+   CloudFormation drops.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from moto.cloudformation import parsing
@@ -61,6 +70,10 @@ from moto.ecs.models import TaskDefinition
 from moto.elbv2 import models
 from moto.server import main
 from moto.stepfunctions.models import StateMachine
+
+# The repository root, so that the simulator imports as tests.deploy.* as it does in pytest.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.deploy import _codedeploy_moto, _moto_models  # noqa: F401 (patch on import)
 
 
 def _arn_tail(arn: str, prefix: str) -> str:

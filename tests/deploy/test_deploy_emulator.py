@@ -73,16 +73,13 @@ SKIPPED_BY_MOTO: dict[str, str] = {
     "AWS::SNS::TopicPolicy": "the alarm topic's policy is not modelled",
     "AWS::ECS::ClusterCapacityProviderAssociations": "FARGATE/FARGATE_SPOT strategy unmodelled",
     "AWS::EC2::SecurityGroupEgress": "standalone egress rules (ALB to tasks) are not modelled",
-    "AWS::ApplicationAutoScaling::ScalableTarget": "service auto scaling is not modelled",
-    "AWS::ApplicationAutoScaling::ScalingPolicy": "service auto scaling is not modelled",
+    "AWS::ApplicationAutoScaling::ScalingPolicy": "scaling policies are not modelled",
     "AWS::CloudWatch::Alarm": "alarms are not created through CloudFormation in moto",
     "AWS::CloudWatch::CompositeAlarm": "composite alarms are not modelled",
     "AWS::IAM::OIDCProvider": "the GitHub OIDC provider of the deploy role is not modelled",
     "AWS::WAFv2::WebACL": "WAF is not modelled by moto's CloudFormation",
     "AWS::WAFv2::WebACLAssociation": "WAF is not modelled by moto's CloudFormation",
     "AWS::WAFv2::LoggingConfiguration": "WAF is not modelled by moto's CloudFormation",
-    "AWS::CodeDeploy::Application": "blue/green through CodeDeploy is not modelled",
-    "AWS::CodeDeploy::DeploymentGroup": "blue/green through CodeDeploy is not modelled",
 }
 SKIP_LINE = re.compile(r"No Moto CloudFormation support for (\S+)")
 
@@ -308,7 +305,8 @@ def test_update_registers_new_task_definition(
 ) -> None:
     """The next tag registers a new revision of the same family with the new image.
 
-    (moto does not re-point the service at it on update, so the service is not checked here.)
+    (moto does not re-point a service at it on update; the blue/green service is moved by the
+    release, see test_release_runs_the_handler_through_the_simulator.)
     """
     assert {s: c["state"]["status"] for s, c in updated.items()} == {
         # A release changes only the tag: the CLI finds the repository stack unchanged and
@@ -328,6 +326,129 @@ def test_update_registers_new_task_definition(
         assert task_def["revision"] == old["revision"] + 1
         assert f"{repo_uri}:{FIRST_TAG}" in _images(old)
         assert f"{repo_uri}:{NEXT_TAG}" in _images(task_def)
+
+
+def _camel_strategy(items: list[dict[str, Any]], provider: str, base: str, weight: str) -> Any:
+    return sorted((i[provider], int(i.get(base, 0)), int(i.get(weight, 0))) for i in items)
+
+
+def test_service_fields_read_back(created: dict[str, Any]) -> None:
+    """The fields moto's CloudFormation dropped, kept by the emulator's patch (_moto_models)."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    services = _resources(template, "AWS::ECS::Service")
+    for logical, props in services.items():
+        held = state["services"][logical]
+        assert held["deploymentController"]["type"] == props["DeploymentController"]["Type"]
+        assert _camel_strategy(
+            held["capacityProviderStrategy"], "capacityProvider", "base", "weight"
+        ) == _camel_strategy(
+            props["CapacityProviderStrategy"], "CapacityProvider", "Base", "Weight"
+        )
+        assert "launchType" not in held or not held["launchType"], logical
+        assert [(b["containerName"], b["containerPort"]) for b in held["loadBalancers"]] == [
+            (b["ContainerName"], b["ContainerPort"]) for b in props["LoadBalancers"]
+        ]
+        network = props["NetworkConfiguration"]["AwsvpcConfiguration"]
+        held_network = held["networkConfiguration"]["awsvpcConfiguration"]
+        assert held_network["assignPublicIp"] == network["AssignPublicIp"]
+        assert len(held_network["subnets"]) == len(network["Subnets"])
+        assert all(s.startswith("subnet-") for s in held_network["subnets"])
+    controllers = {p["DeploymentController"]["Type"] for p in services.values()}
+    assert controllers == {"CODE_DEPLOY", "ECS"}  # Web (blue/green) and Api (rolling)
+
+
+def test_codedeploy_group_reads_back(created: dict[str, Any]) -> None:
+    """Application and deployment group (modelled by the emulator, _moto_models), with its
+    alarms (names as the placeholders of the unmodelled alarms resolve) and auto-rollback."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    groups = _resources(template, "AWS::CodeDeploy::DeploymentGroup")
+    assert groups
+    assert len(state["deployment_groups"]) == len(groups)
+    for logical, props in groups.items():
+        name = state["physical"]["AWS::CodeDeploy::DeploymentGroup"][logical]
+        held = state["deployment_groups"][name]
+        assert held["deploymentConfigName"] == props["DeploymentConfigName"]
+        assert held["autoRollbackConfiguration"] == {
+            "enabled": props["AutoRollbackConfiguration"]["Enabled"],
+            "events": props["AutoRollbackConfiguration"]["Events"],
+        }
+        blue_green = props["BlueGreenDeploymentConfiguration"]
+        assert (
+            held["blueGreenDeploymentConfiguration"]["terminateBlueInstancesOnDeploymentSuccess"][
+                "terminationWaitTimeInMinutes"
+            ]
+            == (
+                blue_green["TerminateBlueInstancesOnDeploymentSuccess"][
+                    "TerminationWaitTimeInMinutes"
+                ]
+            )
+        )
+        alarms = props["AlarmConfiguration"]
+        assert held["alarmConfiguration"]["enabled"] == alarms["Enabled"]
+        assert len(held["alarmConfiguration"]["alarms"]) == len(alarms["Alarms"]) > 0
+        assert all(a["name"] for a in held["alarmConfiguration"]["alarms"])
+        assert held["deploymentStyle"] == {
+            "deploymentType": "BLUE_GREEN",
+            "deploymentOption": "WITH_TRAFFIC_CONTROL",
+        }
+        assert [e["serviceName"] for e in held["ecsServices"]] == [
+            s["serviceName"]
+            for s in state["services"].values()
+            if s["deploymentController"]["type"] == "CODE_DEPLOY"
+        ]
+        assert len(held["loadBalancerInfo"]["targetGroupPairInfoList"][0]["targetGroups"]) == 2
+        assert state["deployments"][name] == []  # the first creation deploys nothing
+
+
+def test_scalable_targets_read_back(created: dict[str, Any]) -> None:
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    targets = _resources(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    assert targets
+    assert set(state["scalable_targets"]) == set(targets)
+    for logical, props in targets.items():
+        held = state["scalable_targets"][logical]
+        assert (held["MinCapacity"], held["MaxCapacity"]) == (
+            props["MinCapacity"],
+            props["MaxCapacity"],
+        )
+        assert held["ScalableDimension"] == props["ScalableDimension"]
+        assert held["ResourceId"].startswith("service/")
+        assert not (held.get("SuspendedState") or {}).get("DynamicScalingInSuspended", False)
+
+
+def test_release_runs_the_handler_through_the_simulator(
+    created: dict[str, Any], updated: dict[str, Any]
+) -> None:
+    """The release (next image tag) runs the library's handler for the release resource's
+    Update (the emulator's CloudFormation calls it; see _codedeploy_moto): one CodeDeploy
+    deployment to Succeeded moves the blue/green service to the new revision, with its
+    capacity strategy kept and scale-in not left suspended. The lifecycle is the simulator's."""
+    template, state = updated[SAMPLE_STACK]["template"], updated[SAMPLE_STACK]["state"]
+    before = created[SAMPLE_STACK]["state"]
+    releases = _resources(template, "Custom::EcsCodeDeployRelease")
+    assert len(releases) == 1
+    (release,) = releases.values()
+    task_logical = release["TaskDefinitionArn"]["Ref"]
+    new_arn = state["task_definitions"][task_logical]["taskDefinitionArn"]
+    assert new_arn != before["task_definitions"][task_logical]["taskDefinitionArn"]
+    blue_green = {
+        logical: held
+        for logical, held in state["services"].items()
+        if held["deploymentController"]["type"] == "CODE_DEPLOY"
+    }
+    assert len(blue_green) == 1
+    (service,) = blue_green.values()
+    assert service["taskDefinition"] == new_arn
+    (logical,) = blue_green
+    assert (
+        service["capacityProviderStrategy"]
+        == (before["services"][logical]["capacityProviderStrategy"])
+    )
+    (deployments,) = state["deployments"].values()
+    assert [(d["status"], d["creator"]) for d in deployments] == [("Succeeded", "user")]
+    assert deployments[0]["description"].startswith("ecs-patterns CodeDeployRelease ")
+    for target in state["scalable_targets"].values():
+        assert not (target.get("SuspendedState") or {}).get("DynamicScalingInSuspended", False)
 
 
 def unlisted_skips(log_text: str) -> list[str]:

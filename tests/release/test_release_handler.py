@@ -461,7 +461,7 @@ def test_delete_ignores_errors(
     else:
         deployment(stubs, DEPLOYMENT, "InProgress")
         stubs.codedeploy.add_client_error(
-            "stop_deployment", "DeploymentAlreadyCompletedException", "done"
+            "stop_deployment", "InvalidDeploymentIdException", "not a deployment of this group"
         )
     with caplog.at_level(logging.WARNING):
         result = index.handle_event(event("Delete", DEPLOYMENT), stubs.clients)

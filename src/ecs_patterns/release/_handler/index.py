@@ -45,6 +45,29 @@ stays suspended until the stack rollback's Update, which always ends by restorin
 Delete: a deployment that is still active is stopped with automatic rollback; every error is
 logged and ignored (a failed delete would block the stack). Nothing else is deleted.
 
+A deployment can finish between ``GetDeployment`` (still active) and ``StopDeployment``;
+CodeDeploy then answers ``DeploymentAlreadyCompletedException``. Every stop (a leftover on
+Create/Update, a stack rollback's Update, Delete) treats that as "it is over" and carries on as
+if the stop had landed: ``is_complete`` reads its final status and reconciles the service.
+
+No second deployment: ``is_complete`` keeps no state between polls (the provider framework
+discards the ``Data`` of an answer that is not complete), so a follow-up deployment it created
+is found again by its description through ``ListDeployments``, which may not list it yet right
+after ``CreateDeployment``. CodeDeploy admits one active deployment per deployment group and
+answers a second ``CreateDeployment`` with ``DeploymentLimitExceededException`` naming the
+active one: the handler follows that deployment instead of failing. On a poll, one of this
+resource's deployments (or an active one the error does not name) means "not finished, ask
+again"; on a request, one of this resource's is a leftover and is stopped like one. An active
+deployment started by anything else fails the request, as above. Remembering the created id
+would need state the waiter cannot carry; the one-active-deployment rule needs none.
+
+Timeouts: each API call gives up after ``CONNECT_TIMEOUT_S`` + ``READ_TIMEOUT_S`` per attempt
+and ``TOTAL_ATTEMPTS`` attempts (botocore's defaults, 60 s each and retries, exceed the
+function's 60 s timeout on their own). One stalled call then fails within
+``CALL_BUDGET_S``, about half the function's timeout, so on a poll it surfaces as a transient
+error ("not finished, ask again") instead of the function timing out, which the provider
+framework would report to CloudFormation as a failure.
+
 isComplete treats a transient API error (throttling, 5xx, network) as "not yet", since any
 exception fails the stack operation; every other error fails it with the error's message.
 
@@ -106,7 +129,25 @@ ACTION_STOP = "STOP"
 ACTION_WAIT = "WAIT"
 """Waiting for CodeDeploy's automatic rollback of a deployment of this resource."""
 
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
+CONNECT_TIMEOUT_S = 3
+READ_TIMEOUT_S = 10
+TOTAL_ATTEMPTS = 2
+"""Per API call: attempts, the first included (botocore's ``total_max_attempts``; its
+``max_attempts`` counts retries only), each bounded by the connect and read timeouts."""
+RETRY_BACKOFF_S = 2
+"""Upper bound of botocore's standard-mode backoff before the one retry (random up to 1 s)."""
+CALL_BUDGET_S = TOTAL_ATTEMPTS * (CONNECT_TIMEOUT_S + READ_TIMEOUT_S) + RETRY_BACKOFF_S
+"""Longest a single stalled API call can take: 28 s of the function's 60 s."""
+
+_CONFIG = Config(
+    connect_timeout=CONNECT_TIMEOUT_S,
+    read_timeout=READ_TIMEOUT_S,
+    retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
+)
+
+ALREADY_COMPLETED = "DeploymentAlreadyCompletedException"
+LIMIT_EXCEEDED = "DeploymentLimitExceededException"
+DEPLOYMENT_IN_MESSAGE = re.compile(r"\bd-[A-Z0-9]{9}\b")
 
 Clients = dict[str, Any]
 
@@ -202,16 +243,7 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
                 "started by this stack; wait for it to finish (or stop it) and retry the "
                 "stack update."
             )
-        _log(
-            "stopping a deployment left running by an earlier stack operation",
-            deployment_id=deployment_id,
-            status=info.get("status"),
-        )
-        if target is not None:
-            # Kept suspended through the rollback; is_complete restores it once it is over.
-            _suspend_quietly(target, clients)
-        codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
-        return _response(deployment_id, ACTION_STOP)
+        return _stop_leftover(deployment_id, str(info.get("status")), target, clients)
 
     changes = differences(props, running(props, clients["ecs"]))
     if not changes:
@@ -225,9 +257,87 @@ def _release(event: dict[str, Any], clients: Clients) -> dict[str, Any]:
             set_scale_in_suspended(target, False, clients["autoscaling"])
         return _response(f"{NO_DEPLOYMENT}:{requested}", ACTION_NONE)
 
-    deployment_id = _create_deployment(event, _description(event), clients)
+    try:
+        deployment_id = _create_deployment(event, _description(event), clients)
+    except ClientError as error:
+        active = _limit_exceeded_by(error, event, codedeploy)
+        if active is None:
+            raise
+        # Ours, yet not listed by ListDeployments a moment ago: a leftover like any other.
+        return _stop_leftover(active, "active", target, clients)
     _log("created deployment", deployment_id=deployment_id, changes=changes)
     return _response(deployment_id, ACTION_DEPLOY)
+
+
+def _stop_leftover(
+    deployment_id: str, status: str, target: str | None, clients: Clients
+) -> dict[str, Any]:
+    """Stop a deployment of this resource with rollback; ``is_complete`` waits and reconciles."""
+    _log(
+        "stopping a deployment left running by an earlier stack operation",
+        deployment_id=deployment_id,
+        status=status,
+    )
+    if target is not None:
+        # Kept suspended through the rollback; is_complete restores it once it is over.
+        _suspend_quietly(target, clients)
+    stop_deployment(deployment_id, clients["codedeploy"])
+    return _response(deployment_id, ACTION_STOP)
+
+
+def stop_deployment(deployment_id: str, codedeploy: Any) -> bool:
+    """``StopDeployment`` with automatic rollback; False when the deployment already finished.
+
+    A deployment read as active a moment ago can complete before the stop arrives; CodeDeploy
+    then answers ``DeploymentAlreadyCompletedException``, which means the same as a stop that
+    landed late: the deployment is over, and its final status tells what the service runs.
+    """
+    try:
+        codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
+    except ClientError as error:
+        if _code(error) != ALREADY_COMPLETED:
+            raise
+        _log(
+            "deployment finished before it could be stopped",
+            deployment_id=deployment_id,
+            error=str(error),
+        )
+        return False
+    _log("stopped deployment with rollback", deployment_id=deployment_id)
+    return True
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _named_active(error: ClientError) -> str | None:
+    """The active deployment a ``DeploymentLimitExceededException`` names, or None."""
+    if _code(error) != LIMIT_EXCEEDED:
+        return None
+    named = DEPLOYMENT_IN_MESSAGE.search(str(error.response.get("Error", {}).get("Message", "")))
+    return named.group(0) if named is not None else None
+
+
+def _limit_exceeded_by(error: ClientError, event: dict[str, Any], codedeploy: Any) -> str | None:
+    """For ``DeploymentLimitExceededException`` naming a deployment of ours: that deployment.
+
+    Returns None for any other error (and for one that names no deployment). Raises when the
+    named active deployment was started by anything else (stopping it is not ours to do).
+    """
+    active = _named_active(error)
+    if active is None:
+        return None
+    info = codedeploy.get_deployment(deploymentId=active)["deploymentInfo"]
+    if not _ours(info.get("description"), event):
+        raise RuntimeError(
+            f"CodeDeploy deployment {active} ({info.get('status')}) is already running in "
+            f"deployment group {event['ResourceProperties']['DeploymentGroupName']} and was "
+            "not started by this stack; wait for it to finish (or stop it) and retry the "
+            "stack update."
+        ) from error
+    _log("CreateDeployment found an active deployment of this resource", deployment_id=active)
+    return active
 
 
 def _create_deployment(event: dict[str, Any], description: str, clients: Clients) -> str:
@@ -471,8 +581,7 @@ def _stop_quietly(physical_id: str, clients: Clients) -> None:
                 status=status,
             )
             return
-        codedeploy.stop_deployment(deploymentId=physical_id, autoRollbackEnabled=True)
-        _log("stopped deployment with rollback", deployment_id=physical_id, status=status)
+        stop_deployment(physical_id, codedeploy)
     except (ClientError, BotoCoreError) as error:
         LOG.warning(
             json.dumps(
@@ -629,7 +738,19 @@ def _reconcile(
         if target is not None:
             set_scale_in_suspended(target, False, clients["autoscaling"])
         return {"IsComplete": True}
-    created = _create_deployment(event, _follow_up_description(event, waited_for), clients)
+    try:
+        created = _create_deployment(event, _follow_up_description(event, waited_for), clients)
+    except ClientError as error:
+        if _code(error) != LIMIT_EXCEEDED:
+            raise
+        _limit_exceeded_by(error, event, clients["codedeploy"])  # raises when not ours
+        # Most likely the follow-up of the previous poll, not listed yet: follow it.
+        _log(
+            "a deployment is already active; asking again instead of creating a second one",
+            after=waited_for,
+            error=str(error),
+        )
+        return {"IsComplete": False}
     _log(
         "the earlier deployment is over; deploying the AppSpec",
         deployment_id=created,

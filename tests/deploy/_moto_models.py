@@ -1,0 +1,278 @@
+"""Thin CloudFormation models for types moto 5.2.5 skips, and the ECS service fields it drops.
+
+Runs in the moto server process (imported by ``_moto_server.py``, ``.venv/moto``). Each model
+creates the resource through moto's own API backend, so the ordinary API reads it back, and
+returns the ``Ref`` and ``Fn::GetAtt`` values real CloudFormation documents:
+
+* ``AWS::CodeDeploy::Application``: ``Ref`` the name.
+* ``AWS::CodeDeploy::DeploymentGroup``: ``Ref`` the name; the ECS services, deployment
+  configuration, blue/green configuration, auto-rollback, alarms, deployment style and load
+  balancer info as given (PascalCase converted to the API's camelCase).
+  moto's API answered every group's ``alarmConfiguration`` empty; it now reads back what the
+  group holds (from this model or from ``CreateDeploymentGroup``).
+* ``AWS::ApplicationAutoScaling::ScalableTarget``: ``Ref`` ``resourceId|dimension|namespace``;
+  minimum, maximum and suspended state (an update changes them in place).
+* ``AWS::ECS::Service`` (moto's model, patched): keeps the deployment controller, load
+  balancers, network configuration, capacity provider strategy and platform version; moto
+  kept only cluster, task definition and desired count.
+
+Nothing here is validated as AWS would (cfn-lint and the synthesis tests cover properties).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.applicationautoscaling.models import applicationautoscaling_backends
+from moto.cloudformation import parsing
+from moto.codedeploy import responses as codedeploy_responses
+from moto.codedeploy.models import codedeploy_backends
+from moto.core.common_models import BaseModel, CloudFormationModel
+from moto.core.utils import pascal_to_camelcase, remap_nested_keys
+from moto.ecs import models as ecs_models
+
+
+def _camel(value: Any) -> Any:
+    return remap_nested_keys(value, pascal_to_camelcase)
+
+
+def _name(properties: dict[str, Any], key: str, resource_name: str) -> str:
+    value = properties.get(key)
+    return value if isinstance(value, str) and value else resource_name
+
+
+class CodeDeployApplication(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CodeDeploy::Application"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "ApplicationName"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> CodeDeployApplication:
+        properties = cloudformation_json.get("Properties", {})
+        name = _name(properties, "ApplicationName", resource_name)
+        codedeploy_backends[account_id][region_name].create_application(
+            name, properties.get("ComputePlatform", "Server"), properties.get("Tags") or []
+        )
+        return cls(name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return original_resource
+
+
+class CodeDeployDeploymentGroup(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, application: str, name: str) -> None:
+        self.application, self.name = application, name
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CodeDeploy::DeploymentGroup"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "DeploymentGroupName"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> CodeDeployDeploymentGroup:
+        p = cloudformation_json.get("Properties", {})
+        application = str(p["ApplicationName"])
+        name = _name(p, "DeploymentGroupName", resource_name)
+        backend = codedeploy_backends[account_id][region_name]
+        groups = backend.deployment_groups.get(application, {})
+        groups.pop(name, None)  # an update replaces the group's settings
+        backend.create_deployment_group(
+            application_name=application,
+            deployment_group_name=name,
+            deployment_config_name=p.get("DeploymentConfigName"),
+            ec2_tag_filters=None,
+            on_premises_instance_tag_filters=None,
+            auto_scaling_groups=None,
+            service_role_arn=str(p.get("ServiceRoleArn", "")),
+            alarm_configuration=_camel(p.get("AlarmConfiguration")),
+            auto_rollback_configuration=_camel(p.get("AutoRollbackConfiguration")),
+            deployment_style=_camel(p.get("DeploymentStyle")),
+            blue_green_deployment_configuration=_camel(p.get("BlueGreenDeploymentConfiguration")),
+            load_balancer_info=_camel(p.get("LoadBalancerInfo")),
+            # CloudFormation spells it ECSServices; the API ecsServices.
+            ecs_services=[
+                {"clusterName": str(e["ClusterName"]), "serviceName": str(e["ServiceName"])}
+                for e in p.get("ECSServices") or []
+            ],
+            tags=p.get("Tags") or None,
+        )
+        return cls(application, name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> CodeDeployDeploymentGroup:
+        return cls.create_from_cloudformation_json(
+            original_resource.name, cloudformation_json, account_id, region_name
+        )
+
+
+class ScalableTarget(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, resource_id: str, dimension: str, namespace: str) -> None:
+        self.resource_id, self.dimension, self.namespace = resource_id, dimension, namespace
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApplicationAutoScaling::ScalableTarget"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @property
+    def physical_resource_id(self) -> str:
+        return f"{self.resource_id}|{self.dimension}|{self.namespace}"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> ScalableTarget:
+        p = cloudformation_json.get("Properties", {})
+        target = cls(str(p["ResourceId"]), str(p["ScalableDimension"]), str(p["ServiceNamespace"]))
+        suspended = p.get("SuspendedState")
+        applicationautoscaling_backends[account_id][region_name].register_scalable_target(
+            target.namespace,
+            target.resource_id,
+            target.dimension,
+            int(p["MinCapacity"]) if "MinCapacity" in p else None,
+            int(p["MaxCapacity"]) if "MaxCapacity" in p else None,
+            str(p.get("RoleARN", "")),
+            _camel(suspended) if suspended else None,
+        )
+        return target
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> ScalableTarget:
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+
+MODELLED = (CodeDeployApplication, CodeDeployDeploymentGroup, ScalableTarget)
+"""Types these models take off the deploy test's skipped list."""
+
+# moto lists its models once (cached) from CloudFormationModel's subclasses: list them again.
+for _cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+    _cached.cache_clear()
+
+_service_create = ecs_models.Service.create_from_cloudformation_json.__func__
+
+
+def _service_create_with_fields(
+    cls: Any,
+    /,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    service = _service_create(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    )
+    p = cloudformation_json["Properties"]
+    if "DeploymentController" in p:
+        service.deployment_controller = _camel(p["DeploymentController"])
+        if service.deployment_controller.get("type") != "ECS":
+            service.deployments = []  # CODE_DEPLOY and EXTERNAL services report task sets
+    if "LoadBalancers" in p:
+        service.load_balancers = _camel(p["LoadBalancers"])
+    if "NetworkConfiguration" in p:
+        service.network_configuration = _camel(p["NetworkConfiguration"])
+    if "CapacityProviderStrategy" in p:
+        service.capacity_provider_strategy = [
+            {
+                "capacityProvider": i["CapacityProvider"],
+                "base": int(i.get("Base", 0)),
+                "weight": int(i.get("Weight", 0)),
+            }
+            for i in p["CapacityProviderStrategy"]
+        ]
+        service.launch_type = None
+    elif "LaunchType" in p:
+        service.launch_type = p["LaunchType"]
+    if "PlatformVersion" in p:
+        service.platform_version = p["PlatformVersion"]
+    if "DeploymentConfiguration" in p:
+        service.deployment_configuration = _camel(p["DeploymentConfiguration"])
+    return service
+
+
+ecs_models.Service.create_from_cloudformation_json = classmethod(_service_create_with_fields)
+
+
+_group_info = codedeploy_responses._deployment_group_info
+
+
+def _group_info_with_alarms(group: Any) -> dict[str, Any]:
+    info: dict[str, Any] = _group_info(group)
+    held = group.alarm_configuration
+    if isinstance(held, dict):
+        info["alarmConfiguration"] = held
+    elif held is not None:
+        info["alarmConfiguration"] = {
+            "alarms": held.alarms,
+            "enabled": bool(held.enabled),
+            "ignorePollAlarmFailure": bool(held.ignore_poll_alarm_failure),
+        }
+    return info
+
+
+codedeploy_responses._deployment_group_info = _group_info_with_alarms
