@@ -78,9 +78,7 @@ def maximal(stack: Stack) -> None:
                 memory_target_percent=75,
                 scheduled=[
                     ep.ScheduledCapacity(
-                        schedule=appscaling.Schedule.cron(
-                            hour="8", minute="0", week_day="MON-FRI"
-                        ),
+                        schedule=appscaling.Schedule.cron(hour="8", minute="0", week_day="MON-FRI"),
                         min_capacity=6,
                         max_capacity=20,
                     ),
