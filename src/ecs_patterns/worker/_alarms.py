@@ -52,6 +52,7 @@ class WorkerAlarms(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.key: kms.IKey | None = None
+        self.topic: sns.ITopic
         if options.topic is None:
             self.topic, self.key = self._topic()
         else:

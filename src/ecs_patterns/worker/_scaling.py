@@ -79,24 +79,24 @@ def backlog_policy(
     target_backlog_per_task: float,
 ) -> appscaling.CfnScalingPolicy:
     """The target tracking policy on ``m1 / m2`` (see the module docstring)."""
-    CfnPolicy = appscaling.CfnScalingPolicy
-    queue_dimension = CfnPolicy.TargetTrackingMetricDimensionProperty(
+    policy = appscaling.CfnScalingPolicy
+    queue_dimension = policy.TargetTrackingMetricDimensionProperty(
         name="QueueName", value=queue.queue_name
     )
     service_dimensions = [
-        CfnPolicy.TargetTrackingMetricDimensionProperty(
+        policy.TargetTrackingMetricDimensionProperty(
             name="ClusterName", value=service.cluster.cluster_name
         ),
-        CfnPolicy.TargetTrackingMetricDimensionProperty(
+        policy.TargetTrackingMetricDimensionProperty(
             name="ServiceName", value=service.service_name
         ),
     ]
     metrics = [
-        CfnPolicy.TargetTrackingMetricDataQueryProperty(
+        policy.TargetTrackingMetricDataQueryProperty(
             id="m1",
             label="Visible messages",
-            metric_stat=CfnPolicy.TargetTrackingMetricStatProperty(
-                metric=CfnPolicy.TargetTrackingMetricProperty(
+            metric_stat=policy.TargetTrackingMetricStatProperty(
+                metric=policy.TargetTrackingMetricProperty(
                     namespace="AWS/SQS",
                     metric_name="ApproximateNumberOfMessagesVisible",
                     dimensions=[queue_dimension],
@@ -105,11 +105,11 @@ def backlog_policy(
             ),
             return_data=False,
         ),
-        CfnPolicy.TargetTrackingMetricDataQueryProperty(
+        policy.TargetTrackingMetricDataQueryProperty(
             id="m2",
             label="Running tasks",
-            metric_stat=CfnPolicy.TargetTrackingMetricStatProperty(
-                metric=CfnPolicy.TargetTrackingMetricProperty(
+            metric_stat=policy.TargetTrackingMetricStatProperty(
+                metric=policy.TargetTrackingMetricProperty(
                     namespace=_INSIGHTS,
                     metric_name="RunningTaskCount",
                     dimensions=service_dimensions,
@@ -118,22 +118,22 @@ def backlog_policy(
             ),
             return_data=False,
         ),
-        CfnPolicy.TargetTrackingMetricDataQueryProperty(
+        policy.TargetTrackingMetricDataQueryProperty(
             id="e1",
             label="Backlog per task",
             expression=BACKLOG_EXPRESSION,
             return_data=True,
         ),
     ]
-    return CfnPolicy(
+    return policy(
         scope,
         "BacklogPerTask",
         policy_name=f"{Names.unique_id(scope)}-BacklogPerTask"[-255:],
         policy_type="TargetTrackingScaling",
         scaling_target_id=target.scalable_target_id,
-        target_tracking_scaling_policy_configuration=CfnPolicy.TargetTrackingScalingPolicyConfigurationProperty(
+        target_tracking_scaling_policy_configuration=policy.TargetTrackingScalingPolicyConfigurationProperty(
             target_value=target_backlog_per_task,
-            customized_metric_specification=CfnPolicy.CustomizedMetricSpecificationProperty(
+            customized_metric_specification=policy.CustomizedMetricSpecificationProperty(
                 metrics=metrics
             ),
             scale_in_cooldown=int(options.scale_in_cooldown.to_seconds()),
