@@ -109,11 +109,14 @@ def test_worker_props_target_backlog(scope: Stack, queue: Spec, scaling: Spec) -
         image=ecs.ContainerImage.from_registry(gen.IMAGE),
         health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
     )
-    try:
-        props = ep.QueueWorkerProps(
-            container=container, queue=queue_options, scaling=scaling_options
-        )
-    except ep.ConfigurationError as err:
-        assert set(err.props) <= {"scaling.acceptable_latency", "placement.desired_count"}, err
+    processing = seconds(queue_options.processing_time)
+    latency = seconds(scaling_options.acceptable_latency)
+    assert processing is not None
+    assert latency is not None
+    if latency <= processing:
+        with pytest.raises(ep.ConfigurationError) as refused:
+            ep.QueueWorkerProps(container=container, queue=queue_options, scaling=scaling_options)
+        assert refused.value.props == ("scaling.acceptable_latency",)
         return
+    props = ep.QueueWorkerProps(container=container, queue=queue_options, scaling=scaling_options)
     assert props.target_backlog_per_task >= 1

@@ -132,7 +132,8 @@ def test_a_given_queue_is_consumed_and_nothing_is_created() -> None:
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::SQS::Queue", 0)
     assert worker.dead_letter_queue is None
-    assert worker.alarms is not None and "dead_letter_queue" not in worker.alarms.alarms
+    assert worker.alarms is not None
+    assert "dead_letter_queue" not in worker.alarms.alarms
     template.has_resource_properties(
         "AWS::IAM::ManagedPolicy",
         {
@@ -388,9 +389,22 @@ def test_a_token_minimum_gets_the_step_policy_too() -> None:
             container=_container(), scaling=ep.BacklogScalingOptions(min_capacity=minimum)
         ),
     )
-    Template.from_stack(stack).has_resource_properties(
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
         "AWS::ApplicationAutoScaling::ScalingPolicy", {"PolicyType": "StepScaling"}
     )
+    # The running-task alarm compares with the parameter, not with a token's number encoding.
+    running = _alarm(template, "Fewer running tasks")
+    assert running["Metrics"][0]["Expression"] == {
+        "Fn::Join": [
+            "",
+            [
+                "IF(FILL(r, 0) < ",
+                {"Ref": "Min"},
+                " OR (FILL(r, 0) < 1 AND FILL(v, 0) > 0), 1, 0)",
+            ],
+        ]
+    }
 
 
 # -- alarms ---------------------------------------------------------------------------------------
@@ -467,7 +481,8 @@ def test_escape_hatches() -> None:
     assert isinstance(worker.task_definition, ecs.FargateTaskDefinition)
     assert isinstance(worker.scalable_target, ecs.ScalableTaskCount)
     assert worker.scale_out_from_zero is None
-    assert worker.alarms is not None and set(worker.alarms.alarms) == {
+    assert worker.alarms is not None
+    assert set(worker.alarms.alarms) == {
         "oldest_message_age",
         "dead_letter_queue",
         "cpu",

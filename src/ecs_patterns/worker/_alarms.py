@@ -3,7 +3,7 @@ an encrypted SNS topic."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_ecs as ecs
@@ -13,6 +13,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from ..core._validation import is_token
 from ._props import WorkerAlarmOptions
 from ._scaling import running_tasks_metric, visible_messages_metric
 
@@ -107,7 +108,12 @@ class WorkerAlarms(Construct):
             "running_tasks",
             "RunningTasksLow",
             cloudwatch.MathExpression(
-                expression=RUNNING_TASKS_EXPRESSION.format(minimum=min_capacity),
+                expression=RUNNING_TASKS_EXPRESSION.format(
+                    # A deploy-time minimum goes into the expression as a reference.
+                    minimum=Token.as_string(min_capacity)
+                    if is_token(min_capacity)
+                    else min_capacity
+                ),
                 using_metrics={
                     "r": running_tasks_metric(service, "Minimum"),
                     "v": visible_messages_metric(queue, "Maximum"),
