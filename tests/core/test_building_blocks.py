@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 from aws_cdk import Stack
-from aws_cdk.assertions import Template
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Template
 
 import ecs_patterns as ep
 from ecs_patterns.testing import Finding, assert_no_findings, nag_findings, synth_findings
@@ -222,3 +224,47 @@ def test_the_encrypted_log_group_refuses_infinite_retention() -> None:
     properties = Template.from_stack(stack).to_json()["Resources"][logical_id]["Properties"]
     assert properties["RetentionInDays"] == 365
     assert "KmsKeyId" in properties
+
+
+def test_an_ecr_repository_with_its_own_key_also_grants_decryption() -> None:
+    stack = new_stack("OwnKey")
+    cluster = ep.FargateCluster(stack, "Cluster")
+    key = kms.Key(stack, "RepoKey", enable_key_rotation=True)
+    repository = ep.EcrRepository(stack, "Repo", ep.RepositoryProps(encryption_key=key))
+    task = ep.HardenedTask(
+        stack,
+        "Task",
+        key=cluster.key,
+        container=ep.ContainerOptions(repository=repository, image_tag="prod-1a2b3c4", port=8080),
+    )
+    assert task.execution_role.policy is not None
+    document = stack.resolve(task.execution_role.policy.document.to_json())
+    actions = {a for s in document["Statement"] for a in _as_list(s["Action"])}
+    assert {"ecr:BatchGetImage", "kms:Decrypt"} <= actions
+
+
+def test_a_managed_policy_role_puts_every_grant_in_its_managed_policy() -> None:
+    stack = new_stack("Role")
+    role = ep.ManagedPolicyRole(
+        stack,
+        "Role",
+        assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+        description="A worker's own permissions",
+    )
+    assert role.policy is None  # created on the first grant
+    queue = sqs.Queue(stack, "Queue", enforce_ssl=True)
+    queue.grant_consume_messages(role)
+    template = Template.from_stack(stack)
+    assert template.find_resources("AWS::IAM::Policy") == {}
+    assert role.policy is not None
+    (policy,) = template.find_resources("AWS::IAM::ManagedPolicy").values()
+    actions = {
+        a
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        for a in _as_list(s["Action"])
+    }
+    assert "sqs:ReceiveMessage" in actions
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

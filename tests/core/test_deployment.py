@@ -10,6 +10,7 @@ import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_lambda as lambda_
 
 import ecs_patterns as ep
 from ecs_patterns.core._deployment import deployment_controller, release_timeout
@@ -213,8 +214,11 @@ def test_fails_on_test_listener_port_clashing_or_out_of_range(port: int) -> None
 
 
 def test_fails_on_unknown_codedeploy_hook() -> None:
+    hook = lambda_.Function.from_function_arn(
+        new_stack("Hooks"), "Hook", "arn:aws:lambda:us-east-1:123456789012:function:hook"
+    )
     with pytest.raises(ep.ConfigurationError, match="AfterAllowTestTraffic") as err:
-        ep.CodeDeployBlueGreen(hooks={"BeforeTraffic": None})  # type: ignore[dict-item]
+        ep.CodeDeployBlueGreen(hooks={"BeforeTraffic": hook})
     assert err.value.props == ("hooks",)
 
 

@@ -396,7 +396,7 @@ def test_fails_on_a_single_string_for_branches() -> None:
     with pytest.raises(ep.ConfigurationError) as err:
         ep.GitHubRepo(owner="acme", name="web", branches="main")
     assert err.value.props == ("branches",)
-    assert "branches=('main',)" in str(err.value)
+    assert "Wrap the string in a list: branches=['main']" in str(err.value)
 
 
 @pytest.mark.parametrize("env", ["", "prod*", "pr?d", "a:b", " production"])

@@ -17,6 +17,7 @@ from ..core._capacity import CapacityStrategy, announce_spot_without_base
 from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
 from ..core._limits import ECS_NAME_RE
 from ..core._logs import encrypted_log_group, logs_kms_key
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 
 __all__ = ["ClusterProps", "FargateCluster"]
@@ -66,6 +67,7 @@ class ClusterProps:
     cluster_name: str | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ClusterProps")
         checks.int_range("max_azs", self.max_azs, 2, 6, "Use 2 or 3 zones; one zone is no HA.")
         if self.nat_gateways is not None:

@@ -8,6 +8,7 @@ from aws_cdk import Acknowledgment, Annotations, Validations
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
+from ._typecheck import require_types
 from ._validation import Checks
 
 __all__ = ["CapacityStrategy", "announce_spot_without_base"]
@@ -45,6 +46,7 @@ class CapacityStrategy:
         return cls(on_demand_base=base, on_demand_weight=1, spot_weight=0)
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("CapacityStrategy")
         checks.int_range("on_demand_base", self.on_demand_base, 0, 100000)
         checks.int_range("on_demand_weight", self.on_demand_weight, 0, 1000)

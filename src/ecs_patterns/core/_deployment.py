@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from aws_cdk import aws_codedeploy as codedeploy
     from aws_cdk import aws_lambda as lambda_
 
+from ._typecheck import require_types
 from ._validation import Checks, is_token, seconds
 
 __all__ = [
@@ -138,6 +139,7 @@ class CodeDeployTrafficShift:
         return cls(kind=ShiftKind.ALL_AT_ONCE)
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("CodeDeployTrafficShift")
         if self.kind is ShiftKind.ALL_AT_ONCE:
             checks.check(
@@ -215,6 +217,9 @@ class Rolling:
     service; it waits for the deployment and fails the stack update when ECS rolls back.
     """
 
+    def __post_init__(self) -> None:
+        require_types(self)
+
 
 @dataclass(frozen=True, kw_only=True)
 class CodeDeployBlueGreen:
@@ -284,6 +289,7 @@ class CodeDeployBlueGreen:
     release_timeout: Duration | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("CodeDeployBlueGreen")
         _check_test_port(checks, self.test_listener_port)
         _check_minutes(checks, "termination_wait", self.termination_wait, 0, _MAX_WAIT_MIN)
@@ -355,6 +361,7 @@ class EcsNativeBlueGreen:
     hooks: Mapping[ecs.DeploymentLifecycleStage, lambda_.IFunction] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("EcsNativeBlueGreen")
         checks.check(
             self.strategy is not ecs.DeploymentStrategy.ROLLING,
@@ -429,6 +436,9 @@ class HealthTiming:
     deregistration_delay: Duration
     health_check_grace_period: Duration
     stop_timeout: Duration
+
+    def __post_init__(self) -> None:
+        require_types(self)
 
 
 @dataclass(frozen=True, kw_only=True)

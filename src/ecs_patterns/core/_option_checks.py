@@ -53,8 +53,7 @@ def check_task_fits(checks: Checks, task: TaskOptions, container: ContainerOptio
         task.memory_mib,
         f"at least {app + OTEL_COLLECTOR_MEMORY_MIB} with tracing=True "
         f"(app {app} MiB + collector {OTEL_COLLECTOR_MEMORY_MIB} MiB)",
-        "Raise memory_mib (e.g. 1024 or more), lower memory_reservation_mib, or set "
-        "tracing=False.",
+        "Raise memory_mib (e.g. 1024 or more), lower memory_reservation_mib, or set tracing=False.",
     )
 
 

@@ -20,6 +20,7 @@ from aws_cdk import aws_logs as logs
 
 from ._fargate import check_task_size
 from ._limits import looks_secret
+from ._typecheck import require_types
 from ._validation import Checks, is_token, seconds
 
 __all__ = [
@@ -100,6 +101,7 @@ class HealthCheck:
     migration at start. 0 to 300 s."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("HealthCheck")
         if not is_token(self.path):
             checks.check(
@@ -148,6 +150,7 @@ class LoggingOptions:
     """What ``cdk destroy`` does to the log group. Default RETAIN: logs are evidence."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("LoggingOptions")
         checks.check(
             getattr(self.retention, "value", None) in _RETENTION_DAYS,
@@ -219,6 +222,7 @@ class ContainerOptions:
     :class:`LoggingOptions` with its defaults (one year, retained)."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ContainerOptions")
         self._check_image(checks)
         checks.check(
@@ -363,6 +367,7 @@ class TaskOptions:
     task. Needs ``cpu`` >= 512 and room for 512 MiB beside the app."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("TaskOptions")
         check_task_size(checks, self.cpu, self.memory_mib)
         checks.int_range("ephemeral_storage_gib", self.ephemeral_storage_gib, 21, 200)

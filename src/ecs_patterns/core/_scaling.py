@@ -10,6 +10,7 @@ from aws_cdk import aws_applicationautoscaling as appscaling
 
 from ._capacity import CapacityStrategy
 from ._limits import ECS_NAME_RE
+from ._typecheck import require_types
 from ._validation import Checks, is_token
 
 __all__ = ["MAX_TASKS", "PlacementOptions", "ScalingOptions", "ScheduledCapacity"]
@@ -38,6 +39,7 @@ class ScheduledCapacity:
     """Time zone of a cron schedule. Default: UTC, as Application Auto Scaling uses."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ScheduledCapacity")
         checks.int_range("min_capacity", self.min_capacity, 0, MAX_TASKS)
         checks.int_range("max_capacity", self.max_capacity, 1, MAX_TASKS)
@@ -78,6 +80,7 @@ class ScalingOptions:
     """:class:`ScheduledCapacity` entries for known peaks. Default: no schedules."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ScalingOptions")
         checks.int_range("min_capacity", self.min_capacity, 0, MAX_TASKS)
         checks.int_range("max_capacity", self.max_capacity, 1, MAX_TASKS)
@@ -120,6 +123,7 @@ class PlacementOptions:
     ``ContainerOptions(readonly_root_filesystem=False)``."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("PlacementOptions")
         if self.service_name is not None and not is_token(self.service_name):
             checks.check(

@@ -19,6 +19,7 @@ from constructs import Construct
 
 from ..core._compliance import acknowledge
 from ..core._iam import ManagedPolicyRole
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 from ..repository import EcrRepository
 
@@ -100,9 +101,10 @@ class GitHubRepo:
     environments: Sequence[str] = ()
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("GitHubRepo")
         checks.check(
-            isinstance(self.owner, str) and bool(_OWNER_RE.match(self.owner)),
+            bool(_OWNER_RE.match(self.owner)),
             "owner",
             self.owner,
             "a GitHub user or organization name: 1-39 letters, digits or inner hyphens, "
@@ -110,24 +112,12 @@ class GitHubRepo:
             "Give the exact owner, e.g. owner='acme'; trust one repository per entry.",
         )
         checks.check(
-            isinstance(self.name, str)
-            and bool(_NAME_RE.match(self.name))
-            and self.name not in (".", ".."),
+            bool(_NAME_RE.match(self.name)) and self.name not in (".", ".."),
             "name",
             self.name,
             "a repository name: 1-100 letters, digits, '.', '_' or '-', no wildcards or '/'",
             "Give the repository name alone, e.g. owner='acme', name='web' for acme/web.",
         )
-        for prop, values in (("branches", self.branches), ("environments", self.environments)):
-            checks.check(
-                not isinstance(values, str),
-                prop,
-                values,
-                "a sequence of names",
-                f"Wrap a single value in a tuple: {prop}=({values!r},).",
-            )
-        if isinstance(self.branches, str) or isinstance(self.environments, str):
-            checks.done()
         for branch in self.branches:
             if is_token(branch):
                 continue
@@ -143,8 +133,7 @@ class GitHubRepo:
             )
         for env in self.environments:
             checks.check(
-                isinstance(env, str)
-                and 0 < len(env) <= 255
+                0 < len(env) <= 255
                 and env == env.strip()
                 and not set(env) & _ENVIRONMENT_FORBIDDEN,
                 "environments",
@@ -239,6 +228,7 @@ class GitHubDeployRoleProps:
     role_name: str | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("GitHubDeployRoleProps")
         checks.check(
             bool(self.repositories),

@@ -22,6 +22,7 @@ from jsii.errors import JSIIError
 
 from ..core._deployment import EcsNativeBlueGreen, deployment_controller
 from ..core._errors import ConfigurationError, Problem
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
 from ._dashboard import ServiceMetrics, service_widgets
@@ -205,6 +206,7 @@ class MonitoringProps:
     dashboard_name: str | None = None
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("MonitoringProps")
         self._check_alarm_shape(checks)
         self._check_subscriptions(checks)
@@ -357,13 +359,8 @@ class MonitoringProps:
             )
 
     def _endpoints(self, checks: Checks, name: str) -> list[str]:
-        """The resolved entries of a subscription list, after checking its shape."""
+        """The resolved entries of a subscription list (its type is checked already)."""
         values = getattr(self, name)
-        if isinstance(values, str):
-            checks.fail(
-                name, values, "a list of strings", f"Wrap it in a list: {name}=[{values!r}]."
-            )
-            return []
         resolved = [v for v in values if not is_token(v)]
         duplicates = sorted({v for v in resolved if resolved.count(v) > 1})
         checks.check(not duplicates, name, duplicates, "each endpoint once", "Remove repeats.")

@@ -12,6 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 
 __all__ = ["EcrRepository", "RepositoryProps", "ScanFrequency"]
@@ -64,6 +65,7 @@ class RepositoryProps:
     empty_on_delete: bool = False
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("RepositoryProps")
         name = self.repository_name
         if name is not None and not is_token(name):

@@ -25,6 +25,7 @@ from ..core._deployment import (
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions, check_timeout_below_interval
 from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
+from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 
 __all__ = [
@@ -52,24 +53,24 @@ class ServiceConnectOptions:
 
     Other Service Connect services reach the app at ``http://<dns_name>:<port>``. The service
     security group admits only the load balancer: allow each client with
-    ``web.service.connections.allow_from(client, ec2.Port.tcp(props.port))``.
-
-    Attributes:
-        namespace: Name or ARN of an existing AWS Cloud Map namespace (usually an HTTP
-            namespace shared by the environment). Required: a namespace is shared, so it is not
-            created per service.
-        discovery_name: Name registered in Cloud Map. Default: the port name ``http``; set it
-            when several services in one namespace use the port name ``http`` (they usually do).
-        dns_name: Client alias DNS name. Default: ``discovery_name``.
-        port: Client alias port. Default: the container port.
+    ``web.service.connections.allow_from(client, ec2.Port.tcp(props.port))``. Example:
+    ``ServiceConnectOptions(namespace=namespace.namespace_arn, discovery_name="web")``.
     """
 
     namespace: str
+    """Name or ARN of an existing AWS Cloud Map namespace (usually an HTTP namespace shared by
+    the environment). Required: a namespace is shared, so it is not created per service."""
     discovery_name: str | None = None
+    """Name registered in Cloud Map. Default: the port name ``http``; set it when several
+    services in one namespace use the port name ``http`` (they usually do). A lower-case DNS
+    name."""
     dns_name: str | None = None
+    """Client alias DNS name. Default: ``discovery_name``. A lower-case DNS name."""
     port: int | None = None
+    """Client alias port. Default: the container port. 1 to 65535."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("ServiceConnectOptions")
         checks.check(
             bool(self.namespace),
@@ -142,6 +143,7 @@ class LoadBalancerOptions:
     ``waf=True``; a regional WAFv2 web ACL ARN."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("LoadBalancerOptions")
         if self.certificate is None and not self.allow_plain_http:
             checks.fail(
@@ -241,6 +243,7 @@ class TargetGroupOptions:
     :class:`CodeDeployBlueGreen` and :class:`EcsNativeBlueGreen`."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("TargetGroupOptions")
         for name in ("health_check_interval", "health_check_timeout", "slow_start"):
             checks.known(
@@ -339,6 +342,7 @@ class WebServiceProps:
     :class:`CodeDeployBlueGreen` (Service Connect needs the ECS deployment controller)."""
 
     def __post_init__(self) -> None:
+        require_types(self)
         checks = Checks("WebServiceProps")
         check_task_fits(checks, self.task, self.container)
         check_exec(checks, self.placement, self.container)

@@ -64,12 +64,12 @@ class FargateWebService(Construct):
 
     What it builds (defaults and why: :class:`WebServiceProps`):
 
-    * **Task** (:class:`HardenedTask`): Fargate (awsvpc) from the valid size table; separate execution and task roles,
-      each with a customer-managed policy holding exactly what was granted (pull from the named
-      repository, read the named secrets, write the service's log group); the app container as
-      a non-root user on a read-only root filesystem with a writable ``/tmp``, a named ``http``
-      port, a container health check and ``awslogs`` to a KMS-encrypted, finite log group;
-      optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
+    * **Task** (:class:`HardenedTask`): Fargate (awsvpc) from the valid size table; separate
+      execution and task roles, each with a customer-managed policy holding exactly what was granted
+      (pull from the named repository, read the named secrets, write the service's log group); the
+      app container as a non-root user on a read-only root filesystem with a writable ``/tmp``, a
+      named ``http`` port, a container health check and ``awslogs`` to a KMS-encrypted, finite log
+      group; optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
     * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
       redirecting to 443; invalid headers dropped, desync mitigation, deletion protection;
       access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
@@ -92,10 +92,10 @@ class FargateWebService(Construct):
     Change listener settings (certificate, SSL policy, ports) only right after a deployment
     that ended on the template's target group, or in a stack update that also deploys.
     * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
-      between ``scaling.min_capacity`` and ``scaling.max_capacity``, plus optional schedules. During a
-      deployment scale-in is off and scale-out continues: Application Auto Scaling does this
-      itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release
-      custom resource suspends dynamic scale-in until the deployment has ended.
+      between ``scaling.min_capacity`` and ``scaling.max_capacity``, plus optional schedules. During
+      a deployment scale-in is off and scale-out continues: Application Auto Scaling does this
+      itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release custom
+      resource suspends dynamic scale-in until the deployment has ended.
 
     Attributes:
         props: the props as given.
