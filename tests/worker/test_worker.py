@@ -51,7 +51,8 @@ def custom() -> tuple[Stack, Template]:
 def _one(template: Template, type_: str, props: dict[str, Any] | None = None) -> dict[str, Any]:
     found = template.find_resources(type_, {"Properties": props} if props else None)
     assert len(found) == 1, sorted(found)
-    return next(iter(found.values()))
+    (resource,) = found.values()
+    return dict(resource)
 
 
 def _logical_id(template: Template, type_: str, props: dict[str, Any]) -> str:
@@ -386,7 +387,8 @@ def test_a_token_minimum_gets_the_step_policy_too() -> None:
         stack,
         "Worker",
         ep.QueueWorkerProps(
-            container=_container(), scaling=ep.BacklogScalingOptions(min_capacity=minimum)
+            container=_container(),
+            scaling=ep.BacklogScalingOptions(min_capacity=minimum),  # type: ignore[arg-type]
         ),
     )
     template = Template.from_stack(stack)
@@ -411,11 +413,12 @@ def test_a_token_minimum_gets_the_step_policy_too() -> None:
 
 
 def _alarm(template: Template, description: str) -> dict[str, Any]:
-    return _one(
+    properties: dict[str, Any] = _one(
         template,
         "AWS::CloudWatch::Alarm",
         {"AlarmDescription": Match.string_like_regexp(description)},
     )["Properties"]
+    return properties
 
 
 def test_the_alarms_notify_an_encrypted_topic(defaults: Template) -> None:
