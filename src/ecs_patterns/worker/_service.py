@@ -191,7 +191,10 @@ class QueueWorkerService(Construct):
             security_groups=[self.security_group],
         )
         if capacity.may_lose_every_task:
-            announce_spot_without_base(self, service)
+            # On the CloudFormation resource, where the rule's finding is.
+            cfn_service = service.node.default_child
+            assert isinstance(cfn_service, ecs.CfnService)
+            announce_spot_without_base(self, cfn_service)
         return service
 
     def _grant_task_protection(self) -> WildcardAllowance:
