@@ -134,11 +134,7 @@ class SampleStack(Stack):
             self,
             "Web",
             ep.WebServiceProps(
-                container=ep.ContainerOptions(
-                    repository=self.repository,
-                    image_tag=image_tag,
-                    user="65534",  # `nobody`, as the sample Dockerfile's USER
-                ),
+                container=ep.ContainerOptions(repository=self.repository, image_tag=image_tag),
                 cluster=self.cluster,
                 load_balancer=ep.LoadBalancerOptions(
                     certificate=certificate, allow_plain_http=certificate is None
@@ -166,9 +162,7 @@ class SampleStack(Stack):
             self,
             "Api",
             ep.WebServiceProps(
-                container=ep.ContainerOptions(
-                    repository=self.repository, image_tag=image_tag, user="65534"
-                ),
+                container=ep.ContainerOptions(repository=self.repository, image_tag=image_tag),
                 cluster=self.cluster,
                 load_balancer=ep.LoadBalancerOptions(
                     internet_facing=False,

@@ -6,6 +6,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk import aws_ssm as ssm
@@ -60,13 +61,20 @@ def maximal(stack: Stack) -> None:
                     "DB_PASSWORD": ecs.Secret.from_secrets_manager(secret, "password"),
                 },
                 readonly_root_filesystem=False,
+                logging=ep.LoggingOptions(max_buffer_size="4m"),
             ),
             task=ep.TaskOptions(cpu=1024, memory_mib=2048, ephemeral_storage_gib=40, tracing=True),
             load_balancer=ep.LoadBalancerOptions(
-                certificate=_certificate(stack), ingress_cidrs=["203.0.113.0/24"]
+                certificate=_certificate(stack),
+                ingress_cidrs=["203.0.113.0/24"],
+                waf_rule_overrides={
+                    "AWSManagedRulesCommonRuleSet": {"NoUserAgent_HEADER": "count"}
+                },
             ),
             target_group=ep.TargetGroupOptions(
-                slow_start=Duration.seconds(60), requests_per_target=1000
+                slow_start=Duration.seconds(60),
+                requests_per_target=1000,
+                protocol=elbv2.ApplicationProtocol.HTTPS,
             ),
             placement=ep.PlacementOptions(desired_count=4, enable_execute_command=True),
             service_connect=ep.ServiceConnectOptions(
@@ -91,6 +99,7 @@ def maximal(stack: Stack) -> None:
                     ),
                 ],
             ),
+            tags={"service": "web", "team": "payments"},
         ),
     )
 

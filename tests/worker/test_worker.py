@@ -187,7 +187,7 @@ def test_the_container_has_no_port_reads_the_queue_url_and_stops_in_120_s(
     assert app["StopTimeout"] == 120
     assert app["Environment"] == [{"Name": "QUEUE_URL", "Value": {"Ref": queue}}]
     assert app["ReadonlyRootFilesystem"] is True
-    assert app["User"] == "1000"
+    assert app["User"] == "1000:1000"
 
 
 def test_an_explicit_stop_timeout_is_kept(custom: tuple[Stack, Template]) -> None:

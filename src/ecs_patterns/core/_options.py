@@ -24,6 +24,7 @@ from ._typecheck import require_types
 from ._validation import Checks, is_token, seconds
 
 __all__ = [
+    "DEFAULT_LOG_BUFFER_SIZE",
     "OTEL_COLLECTOR_CPU",
     "OTEL_COLLECTOR_IMAGE",
     "OTEL_COLLECTOR_MEMORY_MIB",
@@ -32,6 +33,7 @@ __all__ = [
     "ImageRepository",
     "LoggingOptions",
     "TaskOptions",
+    "buffer_size_bytes",
     "check_timeout_below_interval",
 ]
 
@@ -41,6 +43,17 @@ OTEL_COLLECTOR_CPU = 256
 """Hard cpu limit of the tracing sidecar, in CPU units, so that it cannot starve the app."""
 OTEL_COLLECTOR_MEMORY_MIB = 512
 """Hard memory limit of the tracing sidecar, in MiB (so it cannot starve the app)."""
+
+DEFAULT_LOG_BUFFER_SIZE = "25m"
+"""awslogs non-blocking buffer: enough for up to 5 MB/s of logs (AWS containers blog)."""
+_BUFFER_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def buffer_size_bytes(size: str) -> int | None:
+    """``"25m"`` -> 26214400; None for anything that is not a whole number above 0 and k/m/g."""
+    match = re.fullmatch(r"([1-9][0-9]{0,6})([kmg])", size)
+    return int(match[1]) * _BUFFER_UNITS[match[2]] if match else None
+
 
 _RETENTION_DAYS = {r.value for r in logs.RetentionDays} - {logs.RetentionDays.INFINITE.value}
 # The path is interpolated into a CMD-SHELL health check: keep it to characters a shell and an
@@ -80,9 +93,14 @@ class HealthCheck:
 
     command: Sequence[str] | None = None
     """The check command: ``["CMD", executable, args...]`` or ``["CMD-SHELL", "command"]``.
-    Default: ``curl -f http://localhost:PORT<path> || exit 1``, for workloads with a port;
-    a workload without a port (a worker) must give one. Images without a shell or curl
-    (distroless) need their own, e.g. ``["CMD", "/app/healthcheck"]``. The check is always on."""
+    Default, for workloads with a port: a ``CMD-SHELL`` command that GETs
+    ``http://localhost:PORT<path>`` (``https://`` for a web service with
+    ``TargetGroupOptions(protocol=HTTPS)``) with the first of curl, wget and python3 the image
+    has, so Amazon Linux, Debian/Ubuntu with curl, Alpine (BusyBox wget) and Python images (slim
+    included) work unchanged. A workload without a port (a worker) must give one, and so must
+    images without a shell (distroless, scratch) or without any of the three (e.g.
+    ``node:*-slim``): ``["CMD", "/app/healthcheck"]`` or ``["CMD", "node", "healthcheck.js"]``;
+    README "User and health check for common base images". The check is always on."""
     path: str = "/health"
     """Path answered with 2xx when the app is healthy: used by the default command and, for a
     web service, by the load balancer's target group. Default ``"/health"``. An absolute path of
@@ -138,7 +156,7 @@ class HealthCheck:
 
 @dataclass(frozen=True, kw_only=True)
 class LoggingOptions:
-    """Retention and removal of a workload's KMS-encrypted log group.
+    """Retention, removal and delivery of a workload's KMS-encrypted logs.
 
     ``LoggingOptions(retention=logs.RetentionDays.THREE_MONTHS)``
     """
@@ -148,6 +166,19 @@ class LoggingOptions:
     the same as the cluster's logs). Any finite ``logs.RetentionDays``; never infinite."""
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
     """What ``cdk destroy`` does to the log group. Default RETAIN: logs are evidence."""
+    driver_mode: ecs.AwsLogDriverMode = ecs.AwsLogDriverMode.NON_BLOCKING
+    """awslogs delivery mode of the app container, the tracing sidecar and Service Connect's
+    proxy. Default NON_BLOCKING (ECS's own default since 25 June 2025, chosen here explicitly):
+    a CloudWatch Logs slowdown never stalls the app's stdout writes, which in BLOCKING mode can
+    block request threads until health checks fail. The price: when the buffer is full, new log
+    lines are dropped silently. BLOCKING for logs that must never be lost (audit trails),
+    accepting that risk."""
+    max_buffer_size: str | None = None
+    """Size of the in-memory buffer of NON_BLOCKING mode, as ``"25m"`` (a whole number and
+    ``k``, ``m`` or ``g``), a literal. Default ``"25m"``: the AWS containers blog "Preventing
+    log loss with non-blocking mode" measured that up to 2 MB/s of logs needs at least 4 MiB and
+    up to 5 MB/s 25 MiB (ECS's default is 10 MiB); the buffer counts against the task's memory
+    only while it fills. Only with NON_BLOCKING."""
 
     def __post_init__(self) -> None:
         require_types(self)
@@ -159,6 +190,26 @@ class LoggingOptions:
             "a finite logs.RetentionDays",
             "Set retention=logs.RetentionDays.ONE_YEAR or another finite period.",
         )
+        size = self.max_buffer_size
+        checks.known(
+            "max_buffer_size", size, "aws-cdk-lib renders the buffer size as a number of bytes"
+        )
+        if size is not None and not is_token(size):
+            checks.check(
+                buffer_size_bytes(size) is not None,
+                "max_buffer_size",
+                size,
+                "a whole number above 0 followed by k, m or g, e.g. '25m'",
+                "Write the size like '4m' or '25m'.",
+            )
+        if size is not None:
+            checks.check(
+                self.driver_mode == ecs.AwsLogDriverMode.NON_BLOCKING,
+                "max_buffer_size",
+                size,
+                "only with driver_mode=NON_BLOCKING (a BLOCKING driver has no buffer)",
+                "Drop max_buffer_size, or set driver_mode=AwsLogDriverMode.NON_BLOCKING.",
+            )
         checks.done()
 
 
@@ -193,11 +244,14 @@ class ContainerOptions:
     health_check: HealthCheck = field(default_factory=HealthCheck)
     """The container health check. Default: :class:`HealthCheck` with its defaults (an HTTP
     check of ``/health`` on the port)."""
-    user: str | None = "1000"
-    """User (``uid[:gid]`` or name) the app runs as. Default ``"1000"``: a numeric non-root uid
-    works without an ``/etc/passwd`` entry in the image. None keeps the image's own USER; the
-    EcsPatterns-NonRootUser rule cannot see that USER and flags the task, so prefer naming the
-    image's uid here (e.g. ``"65532"`` for distroless)."""
+    user: str | None = "1000:1000"
+    """User (``uid[:gid]`` or name) the app runs as. Default ``"1000:1000"``: a numeric non-root
+    uid works without an ``/etc/passwd`` entry in the image, and the explicit gid keeps the
+    process out of group 0 (a uid alone, unknown to the image, runs with gid 0, the root group).
+    Files the app reads must be readable by that uid/gid (or world-readable); the sample
+    Dockerfile creates user ``app`` as 1000:1000. Distroless images: ``"65532:65532"`` (their
+    ``nonroot``). None keeps the image's own USER; the EcsPatterns-NonRootUser rule cannot see
+    that USER and flags the task, so prefer naming the image's uid here."""
     readonly_root_filesystem: bool = True
     """Default True: a compromised process cannot alter the image's files; a writable scratch
     volume is mounted at ``/tmp``. False raises the warning ``ecs-patterns:WritableRootFilesystem``
@@ -245,7 +299,7 @@ class ContainerOptions:
                 "user",
                 self.user,
                 "a user name or uid[:gid], or None for the image's USER",
-                "Set user='1000' (or the uid your image declares).",
+                "Set user='1000:1000' (or the uid:gid your image declares).",
             )
         checks.int_range(
             "memory_reservation_mib",

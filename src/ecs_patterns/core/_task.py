@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from aws_cdk import Annotations
+from aws_cdk import Annotations, Size
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -18,21 +18,85 @@ from ._jsii import shared
 from ._logs import encrypted_log_group
 from ._option_checks import check_health_check_command, check_task_fits
 from ._options import (
+    DEFAULT_LOG_BUFFER_SIZE,
     OTEL_COLLECTOR_CPU,
     OTEL_COLLECTOR_IMAGE,
     OTEL_COLLECTOR_MEMORY_MIB,
     ContainerOptions,
+    LoggingOptions,
     TaskOptions,
+    buffer_size_bytes,
 )
 from ._validation import Checks
 
-__all__ = ["OTEL_CONTAINER_NAME", "HardenedTask"]
+__all__ = [
+    "OTEL_CONTAINER_NAME",
+    "HardenedTask",
+    "aws_logs_driver",
+    "default_health_check_command",
+]
 
 _SCRATCH_VOLUME = "tmp"
 _OTEL_SCRATCH_VOLUME = "otel-tmp"
 OTEL_CONTAINER_NAME = "aws-otel-collector"
 OTEL_COLLECTOR_USER = "10001"
 _TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
+
+
+def aws_logs_driver(
+    logging: LoggingOptions, stream_prefix: str, log_group: logs.ILogGroup
+) -> ecs.LogDriver:
+    """The awslogs driver with the delivery mode and buffer chosen explicitly.
+
+    ECS made ``non-blocking`` the default on 25 June 2025 (with a 10 MiB buffer); the library
+    states the mode either way so an account setting (``defaultLogDriverMode``) cannot change
+    it, and sizes the buffer (:class:`LoggingOptions`).
+    """
+    non_blocking = logging.driver_mode == ecs.AwsLogDriverMode.NON_BLOCKING
+    size = (
+        logging.max_buffer_size if logging.max_buffer_size is not None else DEFAULT_LOG_BUFFER_SIZE
+    )
+    size_bytes = buffer_size_bytes(size) if non_blocking else None
+    return ecs.LogDriver.aws_logs(
+        stream_prefix=stream_prefix,
+        log_group=log_group,
+        mode=logging.driver_mode,
+        # Size is immutable: one shared instance per value saves a jsii round trip per use.
+        max_buffer_size=shared(("Size.bytes", size_bytes), lambda: Size.bytes(size_bytes))
+        if size_bytes is not None
+        else None,
+    )
+
+
+def default_health_check_command(port: int, path: str, *, tls: bool = False) -> list[str]:
+    """The container health check used unless ``HealthCheck.command`` is given.
+
+    Images differ in what they carry: curl (Amazon Linux, most full images), BusyBox wget
+    (Alpine), python3 (Python images, including slim ones that have neither). The shell tries
+    each in turn; the first that answers 2xx makes the check pass, and a missing program just
+    falls through to the next. Images without a shell (distroless, scratch) need their own
+    ``["CMD", ...]`` command. With ``tls`` the app's certificate is not verified, as a load
+    balancer does not verify target certificates either.
+    """
+    url = f"{'https' if tls else 'http'}://localhost:{port}{path}"
+    context = ", context=ssl._create_unverified_context()" if tls else ""
+    python = (
+        f"python3 -c \"import ssl, urllib.request; urllib.request.urlopen('{url}', "
+        f'timeout=4{context})"'
+        if tls
+        else f"python3 -c \"import urllib.request; urllib.request.urlopen('{url}', timeout=4)\""
+    )
+    return [
+        "CMD-SHELL",
+        " || ".join(
+            (
+                f"curl -fsS{'k' if tls else ''} -o /dev/null {url}",
+                f"wget -q{' --no-check-certificate' if tls else ''} -O /dev/null {url}",
+                python,
+                "exit 1",
+            )
+        ),
+    ]
 
 
 class HardenedTask(Construct):
@@ -125,7 +189,7 @@ class HardenedTask(Construct):
         self.container = self._app_container(container, port_name)
         self.sidecar: ecs.ContainerDefinition | None = None
         if task.tracing:
-            self.sidecar = self._otel_sidecar()
+            self.sidecar = self._otel_sidecar(container.logging)
             self.container.add_container_dependencies(
                 ecs.ContainerDependency(
                     container=self.sidecar, condition=ecs.ContainerDependencyCondition.START
@@ -172,7 +236,8 @@ class HardenedTask(Construct):
         if health.command is not None:
             command = list(health.command)
         else:
-            command = ["CMD-SHELL", f"curl -f http://localhost:{port}{health.path} || exit 1"]
+            assert port is not None  # refused in __init__ otherwise
+            command = default_health_check_command(port, health.path)
         port_mappings = (
             [
                 ecs.PortMapping(
@@ -205,7 +270,7 @@ class HardenedTask(Construct):
             memory_reservation_mib=options.memory_reservation_mib,
             environment=dict(options.environment) or None,
             secrets=dict(options.secrets) or None,
-            logging=ecs.LogDriver.aws_logs(stream_prefix="ecs", log_group=self.log_group),
+            logging=aws_logs_driver(options.logging, "ecs", self.log_group),
             stop_timeout=options.stop_timeout,
         )
         self._scratch(container, _SCRATCH_VOLUME)
@@ -213,7 +278,7 @@ class HardenedTask(Construct):
         # ManagedPolicyRole puts those statements in its managed policy (exactly these secrets).
         return container
 
-    def _otel_sidecar(self) -> ecs.ContainerDefinition:
+    def _otel_sidecar(self, logging: LoggingOptions) -> ecs.ContainerDefinition:
         sidecar = self.task_definition.add_container(
             "OtelCollector",
             container_name=OTEL_CONTAINER_NAME,
@@ -228,7 +293,7 @@ class HardenedTask(Construct):
             # Traces only (OTLP in, X-Ray out): the permissions below match exactly this config.
             command=["--config=/etc/ecs/ecs-xray.yaml"],
             health_check=ecs.HealthCheck(command=["CMD", "/healthcheck"]),
-            logging=ecs.LogDriver.aws_logs(stream_prefix="otel", log_group=self.log_group),
+            logging=aws_logs_driver(logging, "otel", self.log_group),
         )
         self._scratch(sidecar, _OTEL_SCRATCH_VOLUME)
         # A child of the task role, so the service waits for it like for the role's own policy.

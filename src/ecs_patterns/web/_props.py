@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aws_cdk import Duration, RemovalPolicy
@@ -26,7 +26,8 @@ from ..core._option_checks import check_desired_count, check_exec, check_task_fi
 from ..core._options import ContainerOptions, TaskOptions, check_timeout_below_interval
 from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
 from ..core._typecheck import require_types
-from ..core._validation import Checks, is_token, seconds
+from ..core._validation import Checks, check_tags, is_token, seconds
+from ._waf import WAF_MANAGED_RULE_GROUPS, WAF_RULE_ACTIONS, WafRuleAction
 
 __all__ = [
     "DEFAULT_PORT",
@@ -141,6 +142,21 @@ class LoadBalancerOptions:
     """Associate this existing regional web ACL (for example one managed by AWS Firewall
     Manager) instead of creating one. Default: a new web ACL (with ``waf``). Only with
     ``waf=True``; a regional WAFv2 web ACL ARN."""
+    waf_rule_overrides: Mapping[str, Mapping[str, WafRuleAction]] = field(default_factory=dict)
+    """Actions for rules of the managed rule groups in the created web ACL, by group name then
+    rule name: ``{"AWSManagedRulesCommonRuleSet": {"SizeRestrictions_BODY": "block"}}``.
+    Groups: ``AWSManagedRulesCommonRuleSet`` and ``AWSManagedRulesKnownBadInputsRuleSet``
+    (others are refused); rule names are AWS's (not checked, AWS adds rules to its groups);
+    actions ``"count"`` (log only), ``"allow"`` (also ends the web ACL's evaluation: later rule
+    groups do not see the request) or ``"block"``. Merged over the default, which counts
+    ``SizeRestrictions_BODY`` of the common rule set instead of blocking it: that rule blocks
+    every request body over 8 KB, so uploads and larger JSON would get 403 on every service (AWS
+    Knowledge Center "waf-http-request-body-inspection"). What it costs: a body over 8 KB is
+    allowed (and logged as a count match), and an ALB passes only the first 8 KB of a body to
+    AWS WAF, so the body rules (cross-site scripting, LFI/RFI, SSRF) do not see anything after
+    the first 8 KB. Services that never take large bodies restore the block with
+    ``{"SizeRestrictions_BODY": "block"}``. Only with a web ACL the library creates
+    (``waf=True``, no ``web_acl_arn``)."""
 
     def __post_init__(self) -> None:
         require_types(self)
@@ -201,7 +217,36 @@ class LoadBalancerOptions:
                 "a regional WAFv2 web ACL ARN (arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/...)",
                 "Pass the ARN of a REGIONAL web ACL in the load balancer's region.",
             )
+        self._check_waf_rule_overrides(checks)
         checks.done()
+
+    def _check_waf_rule_overrides(self, checks: Checks) -> None:
+        for group, rules in self.waf_rule_overrides.items():
+            checks.check(
+                group in WAF_MANAGED_RULE_GROUPS,
+                "waf_rule_overrides",
+                group,
+                "a managed rule group of the created web ACL: "
+                + ", ".join(WAF_MANAGED_RULE_GROUPS),
+                "Override rules of those groups only; for other rule groups, manage your own web "
+                "ACL and pass web_acl_arn.",
+            )
+            for rule, action in rules.items():
+                checks.check(
+                    bool(rule) and action in WAF_RULE_ACTIONS,
+                    "waf_rule_overrides",
+                    f"{group}: {rule!r}: {action!r}",
+                    "a rule name and an action: " + ", ".join(repr(a) for a in WAF_RULE_ACTIONS),
+                    f"Write e.g. {{{group!r}: {{'SizeRestrictions_BODY': 'count'}}}}.",
+                )
+        if self.waf_rule_overrides:
+            checks.check(
+                self.waf and self.web_acl_arn is None,
+                "waf_rule_overrides",
+                sorted(self.waf_rule_overrides),
+                "only with a web ACL the library creates (waf=True, no web_acl_arn)",
+                "Drop waf_rule_overrides, or change the rules in the web ACL you pass.",
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -241,6 +286,14 @@ class TargetGroupOptions:
     Default: no request scaling. 1 to 1000000. Rolling only: blue/green alternates production
     between two target groups and the metric follows one of them, so it is rejected with
     :class:`CodeDeployBlueGreen` and :class:`EcsNativeBlueGreen`."""
+    protocol: elbv2.ApplicationProtocol = elbv2.ApplicationProtocol.HTTP
+    """Protocol from the load balancer to the tasks, for traffic and target health checks.
+    Default HTTP: TLS ends at the load balancer, and traffic to the tasks stays inside the VPC,
+    between two security groups. HTTPS encrypts that hop as well (Security Hub ELB.21 and
+    ELB.22): the app must then serve TLS on the container port itself, with any certificate
+    (the load balancer does not verify target certificates, so a self-signed one generated at
+    start is enough), and the default container health check calls ``https://`` without
+    verifying the certificate either."""
 
     def __post_init__(self) -> None:
         require_types(self)
@@ -340,6 +393,13 @@ class WebServiceProps:
     service_connect: ServiceConnectOptions | None = None
     """:class:`ServiceConnectOptions`. Default: Service Connect off. Not with
     :class:`CodeDeployBlueGreen` (Service Connect needs the ECS deployment controller)."""
+    # --- real-account options ---
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for every taggable resource of the service (the ECS service and task definition,
+    the load balancer, target groups, log groups, roles...; tasks get the service's tags through
+    ``propagate_tags=SERVICE``). Default: no tags; Security Hub ECS.13 (services) and ECS.15
+    (task definitions) in the resource tagging standard expect some. Keys 1-128 characters, not
+    starting with ``aws:``; values at most 256."""
 
     def __post_init__(self) -> None:
         require_types(self)
@@ -356,6 +416,7 @@ class WebServiceProps:
         )
         check_desired_count(checks, self.placement, self.scaling)
         self._check_deployment(checks)
+        check_tags(checks, "tags", self.tags)
         checks.done()
 
     @property

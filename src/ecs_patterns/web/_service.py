@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, Stack
+from aws_cdk import Annotations, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -34,8 +34,9 @@ from ..core._iam import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
+from ..core._options import ContainerOptions
 from ..core._scaling import ScalingOptions
-from ..core._task import HardenedTask
+from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
 from ..core._validation import seconds
 from ._load_balancer import WebLoadBalancer
 from ._props import ServiceConnectOptions, WebServiceProps
@@ -130,14 +131,8 @@ class FargateWebService(Construct):
         vpc = self.cluster.vpc
         ingress_cidrs = self._ingress_cidrs(props)
 
-        # The web kind's default port is resolved here, so the task sees the port it serves.
-        container = (
-            props.container
-            if props.container.port is not None
-            else replace(props.container, port=props.port)
-        )
         task = HardenedTask(
-            self, "Task", container=container, task=props.task, key=self.cluster.key
+            self, "Task", container=self._container(props), task=props.task, key=self.cluster.key
         )
         self.task_definition: ecs.FargateTaskDefinition = task.task_definition
         self.container: ecs.ContainerDefinition = task.container
@@ -200,6 +195,26 @@ class FargateWebService(Construct):
             task.task_role.policy,
             [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
         )
+        # Security Hub ECS.13/ECS.15: the service and task definition carry the team's tags;
+        # tasks get the service's through propagate_tags=SERVICE.
+        for key, value in props.tags.items():
+            Tags.of(self).add(key, value)
+
+    @staticmethod
+    def _container(props: WebServiceProps) -> ContainerOptions:
+        """The container as the task runs it: the web kind's default port (8080) when none is
+        given, and with HTTPS to the targets an ``https://`` default health check."""
+        container = props.container
+        if container.port is None:
+            container = replace(container, port=props.port)
+        health = container.health_check
+        if (
+            health.command is None
+            and props.target_group.protocol == elbv2.ApplicationProtocol.HTTPS
+        ):
+            command = default_health_check_command(props.port, health.path, tls=True)
+            container = replace(container, health_check=replace(health, command=command))
+        return container
 
     def estimated_deployment_time(self) -> DeploymentTimeEstimate:
         """Estimated phases and total of one successful deployment of a new image.
@@ -478,8 +493,8 @@ class FargateWebService(Construct):
                     port=options.port,
                 )
             ],
-            log_driver=ecs.LogDriver.aws_logs(
-                stream_prefix="service-connect", log_group=task.log_group
+            log_driver=aws_logs_driver(
+                self.props.container.logging, "service-connect", task.log_group
             ),
         )
 
