@@ -63,12 +63,22 @@ if TYPE_CHECKING:
         TargetGroupOptions,
         WebServiceProps,
     )
+    from .worker import (
+        WORKER_CAPACITY,
+        BacklogScalingOptions,
+        QueueOptions,
+        QueueWorkerProps,
+        QueueWorkerService,
+        WorkerAlarmOptions,
+    )
 
 __all__ = [
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
     "TASK_START_ESTIMATE",
+    "WORKER_CAPACITY",
+    "BacklogScalingOptions",
     "CapacityStrategy",
     "ClusterProps",
     "CodeDeployBlueGreen",
@@ -96,6 +106,9 @@ __all__ = [
     "MonitoringProps",
     "PlacementOptions",
     "Problem",
+    "QueueOptions",
+    "QueueWorkerProps",
+    "QueueWorkerService",
     "RepositoryProps",
     "Rolling",
     "ScalingOptions",
@@ -106,6 +119,7 @@ __all__ = [
     "TargetGroupOptions",
     "TaskOptions",
     "WebServiceProps",
+    "WorkerAlarmOptions",
     "encrypted_log_group",
     "estimate_deployment_time",
     "fargate_memory_options",
@@ -113,6 +127,7 @@ __all__ = [
 
 # Public name -> the package that exports it, imported on first use.
 _MODULE_OF: dict[str, str] = {
+    "BacklogScalingOptions": ".worker",
     "CapacityStrategy": ".core",
     "ClusterProps": ".cluster",
     "CodeDeployBlueGreen": ".core",
@@ -143,6 +158,9 @@ _MODULE_OF: dict[str, str] = {
     "MonitoringProps": ".monitoring",
     "PlacementOptions": ".core",
     "Problem": ".core",
+    "QueueOptions": ".worker",
+    "QueueWorkerProps": ".worker",
+    "QueueWorkerService": ".worker",
     "RepositoryProps": ".repository",
     "Rolling": ".core",
     "ScalingOptions": ".core",
@@ -153,7 +171,9 @@ _MODULE_OF: dict[str, str] = {
     "TASK_START_ESTIMATE": ".core",
     "TargetGroupOptions": ".web",
     "TaskOptions": ".core",
+    "WORKER_CAPACITY": ".worker",
     "WebServiceProps": ".web",
+    "WorkerAlarmOptions": ".worker",
     "encrypted_log_group": ".core",
     "estimate_deployment_time": ".core",
     "fargate_memory_options": ".core",

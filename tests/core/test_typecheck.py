@@ -93,6 +93,15 @@ def valid(stack: Stack) -> dict[str, dict[str, Any]]:
         "MonitoringProps": {"service": service},
         "GitHubRepo": {"owner": "octo", "name": "app"},
         "GitHubDeployRoleProps": {"repositories": [ep.GitHubRepo(owner="octo", name="app")]},
+        "QueueOptions": {},
+        "BacklogScalingOptions": {},
+        "WorkerAlarmOptions": {},
+        "QueueWorkerProps": {
+            "container": ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(IMAGE),
+                health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
+            )
+        },
     }
 
 
