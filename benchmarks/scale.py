@@ -41,8 +41,12 @@ def _web(
         stack,
         id,
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-            certificate=acm.Certificate.from_certificate_arn(stack, f"{id}Cert", CERT_ARN),
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+            ),
+            load_balancer=ep.LoadBalancerOptions(
+                certificate=acm.Certificate.from_certificate_arn(stack, f"{id}Cert", CERT_ARN)
+            ),
             cluster=cluster,
             **extra,  # type: ignore[arg-type]
         ),
@@ -88,14 +92,38 @@ def _ecs_native(stack: Stack, id: str, cluster: ep.FargateCluster) -> None:
     _web(stack, id, cluster, deployment=ep.EcsNativeBlueGreen())
 
 
+def _worker(stack: Stack, id: str, cluster: ep.FargateCluster, **scaling: object) -> None:
+    ep.QueueWorkerService(
+        stack,
+        id,
+        ep.QueueWorkerProps(
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(
+                    "public.ecr.aws/docker/library/busybox:1.36"
+                ),
+                health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
+            ),
+            scaling=ep.BacklogScalingOptions(**scaling),  # type: ignore[arg-type]
+            cluster=cluster,
+        ),
+    )
+
+
+def _worker_from_zero(stack: Stack, id: str, cluster: ep.FargateCluster) -> None:
+    _worker(stack, id, cluster, min_capacity=0)
+
+
 def _variants() -> dict[str, AddService]:
-    """The variants measured: each deployment strategy, with and without monitoring."""
+    """The variants measured: each deployment strategy, with and without monitoring, and the
+    queue worker (with its queues and alarms; from zero it adds the step policy and alarm)."""
     return {
         "`Rolling()` (default)": _rolling,
         "`Rolling()` + `ServiceMonitoring`": _monitored,
         "`CodeDeployBlueGreen()`": _codedeploy,
         "`CodeDeployBlueGreen()` + `ServiceMonitoring`": _codedeploy_monitored,
         "`EcsNativeBlueGreen()`": _ecs_native,
+        "`QueueWorkerService` (default)": _worker,
+        "`QueueWorkerService`, `min_capacity=0`": _worker_from_zero,
     }
 
 

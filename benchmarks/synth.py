@@ -94,7 +94,11 @@ def _build_app(
             ep.FargateWebService(
                 stack,
                 "Web",
-                ep.WebServiceProps(image=image, certificate=cert, cluster=our_cluster),
+                ep.WebServiceProps(
+                    container=ep.ContainerOptions(image=image),
+                    load_balancer=ep.LoadBalancerOptions(certificate=cert),
+                    cluster=our_cluster,
+                ),
             )
     return app
 

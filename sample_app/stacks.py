@@ -134,11 +134,11 @@ class SampleStack(Stack):
             self,
             "Web",
             ep.WebServiceProps(
-                repository=self.repository,
-                image_tag=image_tag,
+                container=ep.ContainerOptions(repository=self.repository, image_tag=image_tag),
                 cluster=self.cluster,
-                certificate=certificate,
-                allow_plain_http=certificate is None,
+                load_balancer=ep.LoadBalancerOptions(
+                    certificate=certificate, allow_plain_http=certificate is None
+                ),
                 deployment=ep.CodeDeployBlueGreen(),
             ),
         )
@@ -162,12 +162,13 @@ class SampleStack(Stack):
             self,
             "Api",
             ep.WebServiceProps(
-                repository=self.repository,
-                image_tag=image_tag,
+                container=ep.ContainerOptions(repository=self.repository, image_tag=image_tag),
                 cluster=self.cluster,
-                internet_facing=False,
-                certificate=certificate,
-                allow_plain_http=certificate is None,
+                load_balancer=ep.LoadBalancerOptions(
+                    internet_facing=False,
+                    certificate=certificate,
+                    allow_plain_http=certificate is None,
+                ),
                 deployment=ep.Rolling(),
             ),
         )

@@ -25,7 +25,11 @@ def _app_container(**kwargs: Any) -> dict[str, Any]:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE), allow_plain_http=True, **kwargs
+            **{
+                "container": ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+                "load_balancer": ep.LoadBalancerOptions(allow_plain_http=True),
+                **kwargs,
+            }
         ),
     )
     (task,) = Template.from_stack(stack).find_resources("AWS::ECS::TaskDefinition").values()
@@ -52,12 +56,20 @@ def test_default_health_check_tries_curl_then_wget_then_python3() -> None:
 
 
 def test_default_health_check_follows_the_port_and_path() -> None:
-    command = _app_container(container_port=9000, health_check_path="/ready")["HealthCheck"]
+    command = _app_container(
+        container=ep.ContainerOptions(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            port=9000,
+            health_check=ep.HealthCheck(path="/ready"),
+        )
+    )["HealthCheck"]
     assert command["Command"][1].count("http://localhost:9000/ready") == 3
 
 
 def test_https_targets_get_an_https_health_check_that_accepts_the_apps_own_certificate() -> None:
-    command = _app_container(target_protocol=elbv2.ApplicationProtocol.HTTPS)["HealthCheck"]
+    command = _app_container(
+        target_group=ep.TargetGroupOptions(protocol=elbv2.ApplicationProtocol.HTTPS)
+    )["HealthCheck"]
     text = command["Command"][1]
     assert text.count("https://localhost:8080/health") == 3
     assert "curl -fsSk" in text
@@ -93,7 +105,7 @@ def test_sample_dockerfile_runs_as_the_user_the_sample_services_run_as(
     users = re.findall(r"^USER (\S+)$", runtime, flags=re.MULTILINE)
     assert users == [sample_app_container["User"]]
     # The sample uses the library default, so the Dockerfile and the default agree.
-    assert sample_app_container["User"] == ep.WebServiceProps.__dataclass_fields__["user"].default
+    assert sample_app_container["User"] == ep.ContainerOptions.__dataclass_fields__["user"].default
     uid, gid = users[0].split(":")
     # ...and the image knows that user and group (a home, a name in logs, no gid 0).
     assert f"app:x:{uid}:{gid}:" in runtime

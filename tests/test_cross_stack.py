@@ -45,8 +45,12 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Layout:
             stack,
             "Web",
             ep.WebServiceProps(
-                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-                certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERT_ARN),
+                container=ep.ContainerOptions(
+                    image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+                ),
+                load_balancer=ep.LoadBalancerOptions(
+                    certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERT_ARN)
+                ),
                 cluster=cluster,
             ),
         )

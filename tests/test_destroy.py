@@ -2,11 +2,13 @@
 
 Retained by default (DeletionPolicy and UpdateReplacePolicy ``Retain``): the ECR repository
 (with its images: no auto-delete custom resource), every log group the library creates (ECS
-Exec, VPC flow logs, task logs, WAF logs), the ALB access-log bucket and the library's KMS key.
+Exec, VPC flow logs, task logs, WAF logs), the ALB access-log bucket, the library's KMS keys and a
+queue worker's queues (their messages are unprocessed work).
 Removed only with ``RepositoryProps(removal_policy=DESTROY)`` (emptied only with
 ``empty_on_delete=True``), ``ClusterProps(log_removal_policy=DESTROY)``,
 ``WebServiceProps(log_removal_policy=DESTROY)`` and
-``WebServiceProps(access_log_removal_policy=DESTROY)`` (the bucket is never emptied).
+``WebServiceProps(access_log_removal_policy=DESTROY)`` (the bucket is never emptied) and
+``QueueOptions(removal_policy=DESTROY)`` (the queues and their own key).
 """
 
 from __future__ import annotations
@@ -31,12 +33,12 @@ STATEFUL = frozenset(
         "AWS::Logs::LogGroup",
         "AWS::S3::Bucket",
         "AWS::KMS::Key",
+        "AWS::SQS::Queue",
         # Not created today; listed so that adding one is judged the same way.
         "AWS::DynamoDB::Table",
         "AWS::EFS::FileSystem",
         "AWS::RDS::DBCluster",
         "AWS::RDS::DBInstance",
-        "AWS::SQS::Queue",
         "AWS::SecretsManager::Secret",
         "AWS::Kinesis::Stream",
         "AWS::Backup::BackupVault",
@@ -88,6 +90,7 @@ STATELESS = frozenset(
         "AWS::SNS::Subscription",
         "AWS::SNS::Topic",
         "AWS::SNS::TopicPolicy",
+        "AWS::SQS::QueuePolicy",
         "AWS::StepFunctions::StateMachine",
         "AWS::ServiceDiscovery::HttpNamespace",
         "AWS::WAFv2::LoggingConfiguration",
@@ -104,6 +107,7 @@ TOPIC_KEY_DESCRIPTION = "ecs-patterns: alarm notification topic"
 # Registered stacks that opt out on purpose, and the prop that does it.
 OPT_OUTS: dict[tuple[str, str], str] = {
     ("RepositoryCustom", "AWS::ECR::Repository"): "removal_policy=DESTROY, empty_on_delete=True",
+    ("WorkerCustom", "AWS::SQS::Queue"): "QueueOptions(removal_policy=DESTROY)",
 }
 
 
@@ -173,6 +177,7 @@ def test_the_opt_outs_are_exercised(synthesized: Synthesized) -> None:
     ]
     assert ("RepositoryCustom", "AWS::ECR::Repository") in deleted
     assert ("MonitoringDefaults", "AWS::KMS::Key") in deleted
+    assert ("WorkerCustom", "AWS::SQS::Queue") in deleted
 
 
 # --- explicit opt-ins --------------------------------------------------------------------------
@@ -233,11 +238,15 @@ def test_service_logs_and_access_log_bucket_deleted_only_when_asked() -> None:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN),
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(IMAGE),
+                logging=ep.LoggingOptions(removal_policy=RemovalPolicy.DESTROY),
+            ),
+            load_balancer=ep.LoadBalancerOptions(
+                certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN),
+                access_log_removal_policy=RemovalPolicy.DESTROY,
+            ),
             cluster=cluster,
-            log_removal_policy=RemovalPolicy.DESTROY,
-            access_log_removal_policy=RemovalPolicy.DESTROY,
         ),
     )
     template = Template.from_stack(stack)
@@ -254,3 +263,26 @@ def test_service_logs_and_access_log_bucket_deleted_only_when_asked() -> None:
     assert _policies(stack, "AWS::S3::Bucket") == [DELETE]
     # The bucket is never emptied: CloudFormation cannot delete it while it holds logs.
     assert _emptied(stack) == []
+
+
+def test_worker_queues_and_their_key_deleted_only_when_asked() -> None:
+    image = ecs.ContainerImage.from_registry(IMAGE)
+    health = ep.HealthCheck(command=["CMD", "/bin/true"])
+    kept, dropped = new_stack("Kept"), new_stack("Dropped")
+    for stack, options in (
+        (kept, ep.QueueOptions()),
+        (dropped, ep.QueueOptions(removal_policy=RemovalPolicy.DESTROY)),
+    ):
+        ep.QueueWorkerService(
+            stack,
+            "Worker",
+            ep.QueueWorkerProps(
+                container=ep.ContainerOptions(image=image, health_check=health), queue=options
+            ),
+        )
+    assert _policies(kept, "AWS::SQS::Queue") == [RETAIN, RETAIN]
+    assert _policies(dropped, "AWS::SQS::Queue") == [DELETE, DELETE]
+    worker_key = {"Properties": {"Description": "ecs-patterns: worker queue and dead-letter queue"}}
+    for stack, expected in ((kept, "Retain"), (dropped, "Delete")):
+        (key,) = Template.from_stack(stack).find_resources("AWS::KMS::Key", worker_key).values()
+        assert (key["DeletionPolicy"], key["UpdateReplacePolicy"]) == (expected, expected)

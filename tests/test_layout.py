@@ -9,7 +9,9 @@ from pathlib import Path
 import ecs_patterns
 
 PACKAGE = Path(ecs_patterns.__file__).resolve().parent
-FAMILIES = frozenset({"repository", "cluster", "web", "release", "monitoring", "github", "rules"})
+FAMILIES = frozenset(
+    {"repository", "cluster", "web", "release", "monitoring", "github", "rules", "worker"}
+)
 
 
 def _module_name(path: Path) -> str:

@@ -85,8 +85,10 @@ def test_one_more_service_costs_a_bounded_number_of_round_trips(
             stack,
             "Web",
             ep.WebServiceProps(
-                image=image,
-                certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERT_ARN),
+                container=ep.ContainerOptions(image=image),
+                load_balancer=ep.LoadBalancerOptions(
+                    certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERT_ARN)
+                ),
                 cluster=cluster,
             ),
         )

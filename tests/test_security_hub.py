@@ -91,7 +91,9 @@ def _web(**kwargs: Any) -> Template:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE), allow_plain_http=True, **kwargs
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
+            **kwargs,
         ),
     )
     return Template.from_stack(stack)
@@ -106,7 +108,7 @@ def test_targets_are_plain_http_by_default() -> None:
 
 def test_https_to_the_targets_is_an_option_for_traffic_and_health_checks() -> None:
     template = _web(
-        target_protocol=elbv2.ApplicationProtocol.HTTPS,
+        target_group=ep.TargetGroupOptions(protocol=elbv2.ApplicationProtocol.HTTPS),
         deployment=ep.EcsNativeBlueGreen(),
     )
     groups = template.find_resources("AWS::ElasticLoadBalancingV2::TargetGroup")
@@ -130,8 +132,8 @@ def test_tags_reach_the_service_its_task_definition_and_the_cluster() -> None:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             cluster=cluster,
             tags={"service": "web", "cost-center": "42"},
         ),
@@ -156,7 +158,9 @@ def test_tags_reach_the_service_its_task_definition_and_the_cluster() -> None:
 def test_fails_tags_aws_rejects(tags: dict[str, str]) -> None:
     with pytest.raises(ep.ConfigurationError) as err:
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE), allow_plain_http=True, tags=tags
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
+            tags=tags,
         )
     assert err.value.props == ("tags",)
     with pytest.raises(ep.ConfigurationError) as err:

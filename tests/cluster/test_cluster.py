@@ -240,8 +240,10 @@ def test_spot_without_base_is_announced_and_acknowledged_on_cluster_and_service(
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+            ),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             cluster=cluster,
         ),
     )

@@ -164,7 +164,7 @@ class Shadow(DeploymentStrategy):
         super().check(checks, facts)
         checks.check(
             seconds_of(facts.timing.stop_timeout) <= 60,
-            "stop_timeout",
+            "container.stop_timeout",
             seconds_of(facts.timing.stop_timeout),
             "at most 60 s with Shadow",
             "Lower stop_timeout.",
@@ -189,7 +189,10 @@ def seconds_of(value: Duration) -> float:
 
 
 def _props(**overrides: Any) -> ep.WebServiceProps:
-    base = {"image": ecs.ContainerImage.from_registry(IMAGE), "allow_plain_http": True}
+    base = {
+        "container": ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+        "load_balancer": ep.LoadBalancerOptions(allow_plain_http=True),
+    }
     return ep.WebServiceProps(**{**base, **overrides})
 
 
@@ -212,8 +215,8 @@ def built() -> dict[str, Any]:
         breaker_stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            certificate=_certificate(breaker_stack),
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(certificate=_certificate(breaker_stack)),
             deployment=NativeWithBreaker(),
         ),
     )
@@ -298,9 +301,15 @@ def test_a_new_strategy_attaches_to_what_the_service_built(built: dict[str, Any]
 
 def test_a_new_strategy_checks_its_own_conflicts_with_the_props() -> None:
     with pytest.raises(ep.ConfigurationError) as err:
-        _props(deployment=Shadow(), stop_timeout=Duration.seconds(90), requests_per_target=100)
+        _props(
+            deployment=Shadow(),
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(IMAGE), stop_timeout=Duration.seconds(90)
+            ),
+            target_group=ep.TargetGroupOptions(requests_per_target=100),
+        )
     # Its own rule, and the base rule for strategies with a green target group.
-    assert set(err.value.props) == {"stop_timeout", "requests_per_target"}
+    assert set(err.value.props) == {"container.stop_timeout", "target_group.requests_per_target"}
     assert "deployment=Shadow" in str(err.value)
 
 

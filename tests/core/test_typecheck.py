@@ -71,9 +71,19 @@ def valid(stack: Stack) -> dict[str, dict[str, Any]]:
             "stop_timeout": Duration.seconds(30),
         },
         "WebServiceProps": {
-            "image": ecs.ContainerImage.from_registry(IMAGE),
-            "certificate": acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN),
+            "container": ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            "load_balancer": ep.LoadBalancerOptions(
+                certificate=acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN)
+            ),
         },
+        "ContainerOptions": {"image": ecs.ContainerImage.from_registry(IMAGE)},
+        "HealthCheck": {},
+        "LoggingOptions": {},
+        "TaskOptions": {},
+        "ScalingOptions": {},
+        "PlacementOptions": {},
+        "LoadBalancerOptions": {"allow_plain_http": True},
+        "TargetGroupOptions": {},
         "ScheduledCapacity": {
             "schedule": appscaling.Schedule.cron(hour="8", minute="0"),
             "min_capacity": 2,
@@ -83,6 +93,15 @@ def valid(stack: Stack) -> dict[str, dict[str, Any]]:
         "MonitoringProps": {"service": service},
         "GitHubRepo": {"owner": "octo", "name": "app"},
         "GitHubDeployRoleProps": {"repositories": [ep.GitHubRepo(owner="octo", name="app")]},
+        "QueueOptions": {},
+        "BacklogScalingOptions": {},
+        "WorkerAlarmOptions": {},
+        "QueueWorkerProps": {
+            "container": ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(IMAGE),
+                health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
+            )
+        },
     }
 
 
@@ -108,13 +127,15 @@ WAF_COMMON = "AWSManagedRulesCommonRuleSet"
 
 # (class, prop, wrong value, text the message must contain: the expected type or the fix)
 WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
-    # WebServiceProps
-    ("WebServiceProps", "cpu", lambda s: "256", "an int"),
-    ("WebServiceProps", "cpu", lambda s: True, "an int"),
-    ("WebServiceProps", "memory_mib", lambda s: 512.0, "Pass memory_mib=512"),
-    ("WebServiceProps", "container_port", lambda s: "8080", "without quotes"),
-    ("WebServiceProps", "health_check_interval", lambda s: 30, "Duration.seconds(30)"),
-    ("WebServiceProps", "stop_timeout", lambda s: "30s", "a Duration"),
+    # WebServiceProps and its option structs
+    ("TaskOptions", "cpu", lambda s: "256", "an int"),
+    ("TaskOptions", "cpu", lambda s: True, "an int"),
+    ("TaskOptions", "memory_mib", lambda s: 512.0, "Pass memory_mib=512"),
+    ("TaskOptions", "tracing", lambda s: "false", "a bool"),
+    ("ContainerOptions", "port", lambda s: "8080", "without quotes"),
+    ("HealthCheck", "interval", lambda s: 30, "Duration.seconds(30)"),
+    ("HealthCheck", "command", lambda s: "CMD true", "Wrap the string"),
+    ("ContainerOptions", "stop_timeout", lambda s: "30s", "a Duration"),
     ("WebServiceProps", "deployment", lambda s: ep.Rolling, "pass an instance: Rolling()"),
     (
         "WebServiceProps",
@@ -123,33 +144,42 @@ WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
         "pass an instance: CodeDeployBlueGreen()",
     ),
     ("WebServiceProps", "deployment", lambda s: "rolling", "allowed: a DeploymentStrategy"),
-    ("WebServiceProps", "environment", lambda s: {"PORT": 8080}, "environment['PORT'] is an int"),
-    ("WebServiceProps", "environment", lambda s: {1: "x"}, "a str"),
-    ("WebServiceProps", "environment", lambda s: [("A", "b")], "a mapping (dict) of str to str"),
-    ("WebServiceProps", "secrets", lambda s: {"DB": "arn:aws:ssm:x"}, "an aws_ecs.Secret"),
-    ("WebServiceProps", "ingress_cidrs", lambda s: "10.0.0.0/8", "['10.0.0.0/8']"),
-    ("WebServiceProps", "ingress_prefix_lists", lambda s: "pl-123", "a list or tuple of str"),
-    ("WebServiceProps", "health_check_command", lambda s: "CMD true", "Wrap the string"),
-    ("WebServiceProps", "certificate", lambda s: CERTIFICATE_ARN, "aws_certificatemanager"),
-    ("WebServiceProps", "certificate", lambda s: acm.Certificate, "pass an instance"),
-    ("WebServiceProps", "image", lambda s: IMAGE, "an aws_ecs.ContainerImage"),
-    ("WebServiceProps", "log_removal_policy", lambda s: "RETAIN", "a RemovalPolicy"),
-    ("WebServiceProps", "tracing", lambda s: "false", "a bool"),
-    ("WebServiceProps", "capacity", lambda s: ep.CapacityStrategy, "CapacityStrategy()"),
-    ("WebServiceProps", "scheduled_capacity", lambda s: [{"min_capacity": 1}], "[0]"),
+    ("WebServiceProps", "container", lambda s: IMAGE, "a ContainerOptions"),
+    ("WebServiceProps", "task", lambda s: {"cpu": 512}, "a TaskOptions"),
+    ("WebServiceProps", "scaling", lambda s: ep.ScalingOptions, "pass an instance"),
+    ("ContainerOptions", "environment", lambda s: {"PORT": 8080}, "environment['PORT'] is an int"),
+    ("ContainerOptions", "environment", lambda s: {1: "x"}, "a str"),
+    ("ContainerOptions", "environment", lambda s: [("A", "b")], "a mapping (dict) of str to str"),
+    ("ContainerOptions", "secrets", lambda s: {"DB": "arn:aws:ssm:x"}, "an aws_ecs.Secret"),
+    ("ContainerOptions", "image", lambda s: IMAGE, "an aws_ecs.ContainerImage"),
+    ("ContainerOptions", "repository", lambda s: ecr.Repository, "pass an instance"),
+    ("ContainerOptions", "repository", lambda s: "team/app", "aws_ecr.IRepository"),
+    ("ContainerOptions", "health_check", lambda s: ["CMD", "true"], "a HealthCheck"),
+    ("LoadBalancerOptions", "ingress_cidrs", lambda s: "10.0.0.0/8", "['10.0.0.0/8']"),
+    ("LoadBalancerOptions", "ingress_prefix_lists", lambda s: "pl-123", "a list or tuple of str"),
+    ("LoadBalancerOptions", "certificate", lambda s: CERTIFICATE_ARN, "aws_certificatemanager"),
+    ("LoadBalancerOptions", "certificate", lambda s: acm.Certificate, "pass an instance"),
+    ("LoggingOptions", "removal_policy", lambda s: "RETAIN", "a RemovalPolicy"),
+    ("PlacementOptions", "capacity", lambda s: ep.CapacityStrategy, "CapacityStrategy()"),
+    ("ScalingOptions", "scheduled", lambda s: [{"min_capacity": 1}], "[0]"),
+    ("TargetGroupOptions", "deregistration_delay", lambda s: 30, "Duration.seconds(30)"),
     ("WebServiceProps", "service_connect", lambda s: "internal", "a ServiceConnectOptions"),
     ("WebServiceProps", "cluster", lambda s: "platform", "a FargateCluster"),
-    ("WebServiceProps", "repository", lambda s: ecr.Repository, "an EcrRepository"),
-    ("WebServiceProps", "waf_rule_overrides", lambda s: {WAF_COMMON: "count"}, "a mapping (dict)"),
     (
-        "WebServiceProps",
+        "LoadBalancerOptions",
+        "waf_rule_overrides",
+        lambda s: {WAF_COMMON: "count"},
+        "a mapping (dict)",
+    ),
+    (
+        "LoadBalancerOptions",
         "waf_rule_overrides",
         lambda s: {WAF_COMMON: {"SizeRestrictions_BODY": 1}},
         "one of 'count', 'allow', 'block'",
     ),
-    ("WebServiceProps", "log_driver_mode", lambda s: "non-blocking", "aws_ecs.AwsLogDriverMode"),
-    ("WebServiceProps", "log_max_buffer_size", lambda s: 25, "a str or None"),
-    ("WebServiceProps", "target_protocol", lambda s: "HTTPS", "ApplicationProtocol"),
+    ("LoggingOptions", "driver_mode", lambda s: "non-blocking", "aws_ecs.AwsLogDriverMode"),
+    ("LoggingOptions", "max_buffer_size", lambda s: 25, "a str or None"),
+    ("TargetGroupOptions", "protocol", lambda s: "HTTPS", "ApplicationProtocol"),
     ("WebServiceProps", "tags", lambda s: {"team": 1}, "tags['team']"),
     # ClusterProps
     ("ClusterProps", "vpc", lambda s: "vpc-0123456789abcdef0", "aws_ec2.IVpc"),
@@ -224,7 +254,7 @@ def test_a_wrong_type_is_a_configuration_error_naming_prop_and_type(
 def test_the_message_says_the_type_not_the_number_is_wrong(
     valid: dict[str, dict[str, Any]],
 ) -> None:
-    err = _type_error(ep.WebServiceProps, {**valid["WebServiceProps"], "cpu": "256"}, "cpu")
+    err = _type_error(ep.TaskOptions, {"cpu": "256"}, "cpu")
     assert str(err.problems[0]) == (
         "cpu='256' is not valid; allowed: an int (the type is wrong: cpu is a str). "
         "Pass cpu=256 without quotes: a number, not a string."
@@ -236,8 +266,8 @@ def test_type_problems_come_before_and_instead_of_value_checks(
 ) -> None:
     # The value checks would compare a str with an int (TypeError) with tracing=True; the type
     # check reports every wrong type at once and stops there.
-    kwargs = {**valid["WebServiceProps"], "cpu": "512", "memory_mib": "1024", "tracing": True}
-    err = _type_error(ep.WebServiceProps, kwargs, "cpu")
+    kwargs = {"cpu": "512", "memory_mib": "1024", "tracing": True}
+    err = _type_error(ep.TaskOptions, kwargs, "cpu")
     assert err.props == ("cpu", "memory_mib")
 
 
@@ -275,12 +305,16 @@ def test_imported_resources_pass(stack: Stack) -> None:
         )
         == []
     )
-    props = ep.WebServiceProps(
+    container = ep.ContainerOptions(
         image=ecs.ContainerImage.from_ecr_repository(repository, "1.0"),
-        certificate=certificate,
         secrets={"DB": ecs.Secret.from_ssm_parameter(parameter)},
     )
-    assert check_types(props) == []
+    load_balancer = ep.LoadBalancerOptions(certificate=certificate)
+    props = ep.WebServiceProps(container=container, load_balancer=load_balancer)
+    for struct in (props, container, load_balancer):
+        assert check_types(struct) == []
+    # An imported repository is an ecr.IRepository (pulled from by name).
+    assert check_types(ep.ContainerOptions(repository=repository, image_tag="1.0")) == []
 
 
 def test_resources_defined_in_the_app_and_python_implementations_pass(stack: Stack) -> None:
@@ -291,7 +325,14 @@ def test_resources_defined_in_the_app_and_python_implementations_pass(stack: Sta
     certificate = acm.Certificate(stack, "Own", domain_name="example.com")
     image = ecs.ContainerImage.from_registry(IMAGE)
     for value in (certificate, cast(acm.ICertificate, OwnCertificate())):
-        assert check_types(ep.WebServiceProps(image=image, certificate=value)) == []
+        load_balancer = ep.LoadBalancerOptions(certificate=value)
+        assert check_types(load_balancer) == []
+        props = ep.WebServiceProps(
+            container=ep.ContainerOptions(image=image), load_balancer=load_balancer
+        )
+        assert check_types(props) == []
+    own = ep.ContainerOptions(repository=ep.EcrRepository(stack, "OwnRepo"), image_tag="1.0")
+    assert check_types(own) == []
     assert check_types(ep.ClusterProps(vpc=ec2.Vpc(stack, "OwnVpc"))) == []
 
 
@@ -305,18 +346,27 @@ def test_tokens_none_and_subclasses_pass(stack: Stack) -> None:
         """A subclass is an instance of the annotated class."""
 
     props = ep.WebServiceProps(
-        image=ecs.ContainerImage.from_registry(IMAGE),
-        allow_plain_http=True,
-        certificate=None,
-        health_check_retries=cast(int, Token.as_number(number.value_as_number)),
-        desired_count=None,
-        environment={"STAGE": text.value_as_string},
-        service_name=text.value_as_string,
+        container=ep.ContainerOptions(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            health_check=ep.HealthCheck(retries=cast(int, Token.as_number(number.value_as_number))),
+            environment={"STAGE": text.value_as_string},
+            logging=ep.LoggingOptions(removal_policy=RemovalPolicy.DESTROY),
+        ),
+        load_balancer=ep.LoadBalancerOptions(allow_plain_http=True, certificate=None),
+        placement=ep.PlacementOptions(desired_count=None, service_name=text.value_as_string),
         deployment=MyRolling(),
-        log_removal_policy=RemovalPolicy.DESTROY,
-        cpu_target_percent=cast(int, number.value_as_number),
+        scaling=ep.ScalingOptions(cpu_target_percent=cast(int, number.value_as_number)),
     )
-    assert check_types(props) == []
+    for value in (
+        props,
+        props.container,
+        props.container.health_check,
+        props.container.logging,
+        props.load_balancer,
+        props.placement,
+        props.scaling,
+    ):
+        assert check_types(value) == []
 
     @dataclasses.dataclass(frozen=True, kw_only=True)
     class Local:
@@ -371,16 +421,23 @@ def test_the_real_account_options_pass_with_values_of_their_types(
     valid: dict[str, dict[str, Any]],
 ) -> None:
     web = ep.WebServiceProps(
-        **valid["WebServiceProps"],
-        waf_rule_overrides={WAF_COMMON: {"SizeRestrictions_BODY": "block"}},
-        log_driver_mode=ecs.AwsLogDriverMode.NON_BLOCKING,
-        log_max_buffer_size="4m",
-        target_protocol=elbv2.ApplicationProtocol.HTTPS,
+        container=ep.ContainerOptions(
+            image=ecs.ContainerImage.from_registry(IMAGE),
+            logging=ep.LoggingOptions(
+                driver_mode=ecs.AwsLogDriverMode.NON_BLOCKING, max_buffer_size="4m"
+            ),
+        ),
+        load_balancer=ep.LoadBalancerOptions(
+            allow_plain_http=True,
+            waf_rule_overrides={WAF_COMMON: {"SizeRestrictions_BODY": "block"}},
+        ),
+        target_group=ep.TargetGroupOptions(protocol=elbv2.ApplicationProtocol.HTTPS),
         tags={"team": "web"},
     )
     cluster = ep.ClusterProps(vpc_endpoints=True, tags={"team": "platform"})
     repository = ep.RepositoryProps(aws_managed_key=True)
-    assert [check_types(p) for p in (web, cluster, repository)] == [[], [], []]
+    structs = (web, web.container.logging, web.load_balancer, web.target_group)
+    assert [check_types(p) for p in (*structs, cluster, repository)] == [[]] * 6
 
 
 # --- every public props class goes through the mechanism ---------------------------------------

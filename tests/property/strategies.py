@@ -86,14 +86,44 @@ def plain(value: Any, invalid: bool = False) -> Value:
     return Value(lambda _scope: value, repr(value), invalid)
 
 
+STRUCTS: dict[str, Callable[..., Any]] = {
+    "container": ep.ContainerOptions,
+    "container.health_check": ep.HealthCheck,
+    "container.logging": ep.LoggingOptions,
+    "task": ep.TaskOptions,
+    "scaling": ep.ScalingOptions,
+    "placement": ep.PlacementOptions,
+    "load_balancer": ep.LoadBalancerOptions,
+    "target_group": ep.TargetGroupOptions,
+}
+"""Option structs by their path in the props: a spec key ``container.health_check.path`` is
+the field ``path`` of the HealthCheck given as ContainerOptions' ``health_check``."""
+
+
 def wrong_type(value: Any) -> Value:
     """A value of the wrong type: refused on its own, before any value check."""
     return Value(lambda _scope: value, repr(value), invalid=True, wrong_type=True)
 
 
 def build(spec: Spec, scope: Construct) -> dict[str, Any]:
-    """The keyword arguments of a props class, built in ``scope``."""
-    return {name: value.make(scope) for name, value in spec.items()}
+    """The keyword arguments of a props class, built in ``scope``; dotted keys are gathered into
+    the option structs of :data:`STRUCTS` (innermost first, as a user writes them)."""
+    return _assemble({name: value.make(scope) for name, value in spec.items()}, "")
+
+
+def _assemble(values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    children: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        head, _, rest = key.partition(".")
+        if rest:
+            children.setdefault(head, {})[rest] = value
+        else:
+            out[head] = value
+    for head, fields in children.items():
+        path = f"{prefix}{head}"
+        out[head] = STRUCTS[path](**_assemble(fields, f"{path}."))
+    return out
 
 
 def invalid_props(spec: Spec) -> set[str]:
@@ -113,16 +143,24 @@ def refusal_problems(
 ) -> list[str]:
     """What is wrong with a refusal: props that are not fields of the refusing class (one of
     ``classes``), and invalid props of ``spec`` it does not name. Empty when it is as promised."""
-    by_name = {getattr(cls, "__name__", ""): cls for cls in classes}
-    cls = by_name.get(err.props_class)
+    by_name = {getattr(cls, "__name__", ""): ("", cls) for cls in classes}
+    if any("." in name for name in spec):
+        by_name.update({getattr(c, "__name__", ""): (f"{p}.", c) for p, c in STRUCTS.items()})
+    prefix, cls = by_name.get(err.props_class, ("", None))
     if cls is None:
         return [f"refused by an unexpected props class {err.props_class}: {err}"]
     fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    # A props class names a field of a struct it holds by its path (``task.cpu``).
     problems = [
-        f"{p!r} is no prop of {err.props_class}: {err}" for p in err.props if p not in fields
+        f"{p!r} is no prop of {err.props_class}: {err}"
+        for p in err.props
+        if p.split(".")[0] not in fields
     ]
-    if cls is classes[0]:
-        unnamed = sorted(refused_props(spec) - set(err.props))
+    if cls is classes[0] or prefix:
+        # A struct is built before the props that hold it: it names the wrong or invalid
+        # values of its own fields; the props name the rest (by path).
+        own = {k[len(prefix) :]: v for k, v in spec.items() if k.startswith(prefix)}
+        unnamed = sorted(refused_props(own) - set(err.props))
         problems += [f"invalid {p!r} not named: {err}" for p in unnamed]
     problems += [
         f"problem without allowed/fix: {p}" for p in err.problems if not (p.fix and p.allowed)
@@ -523,14 +561,16 @@ library's table."""
 
 def _task_size(*, bad: bool) -> st.SearchStrategy[dict[str, Value]]:
     pairs = [(c, m) for c, ms in _FARGATE.items() for m in ms]
-    good = st.sampled_from(pairs).map(lambda p: {"cpu": plain(p[0]), "memory_mib": plain(p[1])})
+    good = st.sampled_from(pairs).map(
+        lambda p: {"task.cpu": plain(p[0]), "task.memory_mib": plain(p[1])}
+    )
     if not bad:
         return good
     all_memory = sorted({m for ms in _FARGATE.values() for m in ms} | {128, 3000, 123904})
     mixed = st.builds(
         lambda c, m: {
-            "cpu": plain(c, invalid=c not in _FARGATE),
-            "memory_mib": plain(m, invalid=c in _FARGATE and m not in _FARGATE[c]),
+            "task.cpu": plain(c, invalid=c not in _FARGATE),
+            "task.memory_mib": plain(m, invalid=c in _FARGATE and m not in _FARGATE[c]),
         },
         st.sampled_from([*_FARGATE, 128, 3072, 0, -256]),
         st.sampled_from(all_memory),
@@ -550,15 +590,26 @@ def _image(*, bad: bool) -> st.SearchStrategy[dict[str, Value]]:
         token_default="prod-1a2b3c4",
     )
     modes = [
-        st.just({"image": image}),
-        tags.map(lambda tag: {"repository": repository, "image_tag": tag}),
+        st.just({"container.image": image}),
+        tags.map(lambda tag: {"container.repository": repository, "container.image_tag": tag}),
     ]
     if bad:
         both = Value(image.make, image.label, invalid=True)
         modes += [
-            st.just({}),  # neither: reported as "image"
-            tags.map(lambda tag: {"image": both, "repository": repository, "image_tag": tag}),
-            tags.map(lambda tag: {"image": image, "image_tag": Value(tag.make, tag.label, True)}),
+            st.just({"container.image": plain(None)}),  # neither: reported as "image"
+            tags.map(
+                lambda tag: {
+                    "container.image": both,
+                    "container.repository": repository,
+                    "container.image_tag": tag,
+                }
+            ),
+            tags.map(
+                lambda tag: {
+                    "container.image": image,
+                    "container.image_tag": Value(tag.make, tag.label, True),
+                }
+            ),
         ]
     return st.one_of(*modes)
 
@@ -621,17 +672,23 @@ def _cidrs(*, bad: bool) -> st.SearchStrategy[Value]:
 
 
 def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
-    """WebServiceProps specs. Without ``bad``, the load balancer is always valid (a certificate,
+    """WebServiceProps specs, keyed by path (``container.port``, see :data:`STRUCTS`). Without
+    ``bad``, the load balancer is always valid (a certificate,
     or plain HTTP explicitly) and nested props are accepted ones."""
     tls = st.one_of(
-        st.just({"certificate": _certificate()}),
-        st.just({"allow_plain_http": plain(True)}),
+        st.just({"load_balancer.certificate": _certificate()}),
+        st.just({"load_balancer.allow_plain_http": plain(True)}),
     )
     if bad:
         tls = st.one_of(
             tls,
             st.just({}),
-            st.just({"certificate": _certificate(), "allow_plain_http": plain(True)}),
+            st.just(
+                {
+                    "load_balancer.certificate": _certificate(),
+                    "load_balancer.allow_plain_http": plain(True),
+                }
+            ),
         )
     fields = {
         "cluster": optional(
@@ -645,49 +702,55 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
                 )
             )
         ),
-        "cpu_architecture": choice(
+        "task.cpu_architecture": choice(
             [ecs.CpuArchitecture.X86_64, ecs.CpuArchitecture.ARM64], bad=bad
         ),
-        "ephemeral_storage_gib": optional(ints(21, 200, bad=bad, token=False, invalid=[20])),
-        "container_name": strings(
+        "task.ephemeral_storage_gib": optional(ints(21, 200, bad=bad, token=False, invalid=[20])),
+        "container.name": strings(
             st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,20}", fullmatch=True),
             st.sampled_from(["", "-app", "my app", "a" * 256, "app.1"]),
             bad=bad,
         ),
-        "container_port": ints(1, 65535, bad=bad, token=False, literal=True),
-        "health_check_path": strings(
+        "container.port": ints(1, 65535, bad=bad, token=False, literal=True),
+        "container.health_check.path": strings(
             st.from_regex(r"/[A-Za-z0-9/._~-]{0,30}", fullmatch=True),
             st.sampled_from(["health", "/a b", "/h?x=1", "/$(id)", "/" + "h" * 1024, ""]),
             bad=bad,
         ),
-        "health_check_command": optional(
+        "container.health_check.command": optional(
             choice(
                 [("CMD", "/bin/true"), ["CMD-SHELL", "exit 0"]],
                 [["/bin/true"], ["CMD"], [], ["SHELL", "x"]],
                 bad=bad,
             )
         ),
-        "health_check_interval": seconds(5, 300, bad=bad, token=False, literal=True),
-        "health_check_timeout": seconds(2, 120, bad=bad, token=False, literal=True, invalid=[0]),
-        "health_check_retries": ints(1, 10, bad=bad),
-        "health_check_start_period": seconds(0, 300, bad=bad),
-        "readonly_root_filesystem": choice([True, False], bad=bad),
-        "user": optional(
+        "container.health_check.interval": seconds(5, 300, bad=bad, token=False, literal=True),
+        "container.health_check.timeout": seconds(
+            2, 120, bad=bad, token=False, literal=True, invalid=[0]
+        ),
+        "container.health_check.retries": ints(1, 10, bad=bad),
+        "container.health_check.start_period": seconds(0, 300, bad=bad),
+        "container.readonly_root_filesystem": choice([True, False], bad=bad),
+        "container.user": optional(
             strings(
                 st.sampled_from(["1000", "1000:1000", "65532", "app", "nobody"]),
                 st.sampled_from(["", "   "]),
                 bad=bad,
             )
         ),
-        "memory_reservation_mib": optional(ints(6, 2048, bad=bad, token=False, limits=(6, 122880))),
-        "environment": _environment(bad=bad),
-        "secrets": _secrets(),
-        "log_retention": choice(FINITE_RETENTION, [logs.RetentionDays.INFINITE], bad=bad),
-        "log_removal_policy": choice(REMOVAL_POLICIES, bad=bad),
-        "stop_timeout": seconds(2, 120, bad=bad),
-        "tracing": choice([False, True], bad=bad),
-        "internet_facing": choice([True, False], bad=bad),
-        "ssl_policy": choice(
+        "container.memory_reservation_mib": optional(
+            ints(6, 2048, bad=bad, token=False, limits=(6, 122880))
+        ),
+        "container.environment": _environment(bad=bad),
+        "container.secrets": _secrets(),
+        "container.logging.retention": choice(
+            FINITE_RETENTION, [logs.RetentionDays.INFINITE], bad=bad
+        ),
+        "container.logging.removal_policy": choice(REMOVAL_POLICIES, bad=bad),
+        "container.stop_timeout": seconds(2, 120, bad=bad),
+        "task.tracing": choice([False, True], bad=bad),
+        "load_balancer.internet_facing": choice([True, False], bad=bad),
+        "load_balancer.ssl_policy": choice(
             [
                 elbv2.SslPolicy.RECOMMENDED_TLS,
                 elbv2.SslPolicy.TLS13_RES,
@@ -695,12 +758,12 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             ],
             bad=bad,
         ),
-        "ingress_cidrs": optional(_cidrs(bad=bad)),
-        "ingress_prefix_lists": choice(
+        "load_balancer.ingress_cidrs": optional(_cidrs(bad=bad)),
+        "load_balancer.ingress_prefix_lists": choice(
             [(), ("pl-0123456789abcdef0",)], [("prefix",), ("sg-0123",)], bad=bad
         ),
-        "deletion_protection": choice([True, False], bad=bad),
-        "desync_mitigation_mode": choice(
+        "load_balancer.deletion_protection": choice([True, False], bad=bad),
+        "load_balancer.desync_mitigation_mode": choice(
             [
                 elbv2.DesyncMitigationMode.DEFENSIVE,
                 elbv2.DesyncMitigationMode.STRICTEST,
@@ -708,50 +771,50 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
             ],
             bad=bad,
         ),
-        "access_log_expiry_days": ints(1, 3650, bad=bad, token=False),
-        "access_log_removal_policy": choice(REMOVAL_POLICIES, bad=bad),
-        "waf": choice([True, False], bad=bad),
-        "web_acl_arn": optional(
+        "load_balancer.access_log_expiry_days": ints(1, 3650, bad=bad, token=False),
+        "load_balancer.access_log_removal_policy": choice(REMOVAL_POLICIES, bad=bad),
+        "load_balancer.waf": choice([True, False], bad=bad),
+        "load_balancer.web_acl_arn": optional(
             strings(
                 st.just(WEB_ACL_ARN),
                 st.sampled_from(["arn:aws:waf::123456789012:webacl/x", "web-acl"]),
                 bad=bad,
             )
         ),
-        "target_health_check_interval": seconds(
+        "target_group.health_check_interval": seconds(
             5, 15, bad=bad, limits=(5, 300), token=False, literal=True
         ),
-        "target_healthy_threshold": ints(2, 3, bad=bad, limits=(2, 10)),
-        "target_unhealthy_threshold": ints(2, 10, bad=bad),
-        "target_health_check_timeout": seconds(
+        "target_group.healthy_threshold": ints(2, 3, bad=bad, limits=(2, 10)),
+        "target_group.unhealthy_threshold": ints(2, 10, bad=bad),
+        "target_group.health_check_timeout": seconds(
             2, 4, bad=bad, limits=(2, 120), token=False, literal=True
         ),
-        "deregistration_delay": seconds(0, 3600, bad=bad),
-        "slow_start": optional(
+        "target_group.deregistration_delay": seconds(0, 3600, bad=bad),
+        "target_group.slow_start": optional(
             st.one_of(
                 seconds(30, 900, bad=bad, token=False, literal=True, invalid=[10, 29]),
                 st.just(plain(Duration.seconds(0))),
             )
         ),
-        "service_name": optional(
+        "placement.service_name": optional(
             strings(
                 st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}", fullmatch=True),
                 st.sampled_from(["", "my service", "web/1", "w" * 256]),
                 bad=bad,
             )
         ),
-        "health_check_grace_period": seconds(0, 600, bad=bad, limits=(0, 2147483647)),
-        "capacity": optional(_capacity_value(bad=bad)),
-        "enable_execute_command": choice([False, True], bad=bad),
+        "target_group.health_check_grace_period": seconds(0, 600, bad=bad, limits=(0, 2147483647)),
+        "placement.capacity": optional(_capacity_value(bad=bad)),
+        "placement.enable_execute_command": choice([False, True], bad=bad),
         "service_connect": optional(
             _nested(ep.ServiceConnectOptions, service_connect_specs(bad=False))
         ),
-        "cpu_target_percent": ints(10, 90, bad=bad),
-        "memory_target_percent": optional(ints(10, 90, bad=bad)),
-        "requests_per_target": optional(ints(1, 1_000_000, bad=bad)),
-        "scale_out_cooldown": seconds(0, 3600, bad=bad),
-        "scale_in_cooldown": seconds(0, 3600, bad=bad),
-        "scheduled_capacity": st.lists(
+        "scaling.cpu_target_percent": ints(10, 90, bad=bad),
+        "scaling.memory_target_percent": optional(ints(10, 90, bad=bad)),
+        "target_group.requests_per_target": optional(ints(1, 1_000_000, bad=bad)),
+        "scaling.scale_out_cooldown": seconds(0, 3600, bad=bad),
+        "scaling.scale_in_cooldown": seconds(0, 3600, bad=bad),
+        "scaling.scheduled": st.lists(
             _nested(ep.ScheduledCapacity, scheduled_capacity_specs(bad=False)), max_size=2
         ).map(
             lambda values: Value(
@@ -767,11 +830,14 @@ def web_service_specs(*, bad: bool) -> st.SearchStrategy[Spec]:
         spec.update(data(_task_size(bad=bad)))
         spec.update(data(tls))
         spec.update(data(st.fixed_dictionaries({}, optional=fields)))
-        low = data(ints(1, 4, bad=bad, token=False, limits=(1, 5000)))
+        # ScalingOptions takes 0 (a worker may scale to zero); a web service refuses it.
+        low = data(ints(1, 4, bad=bad, token=False, limits=(0, 5000)))
         high = data(ints(4, 12, bad=bad, token=False, limits=(1, 5000)))
-        spec["min_capacity"], spec["max_capacity"] = low, high
+        spec["scaling.min_capacity"], spec["scaling.max_capacity"] = low, high
         if data(st.booleans()):
-            spec["desired_count"] = data(ints(1, 12, bad=bad, token=False, limits=(1, 5000)))
+            spec["placement.desired_count"] = data(
+                ints(1, 12, bad=bad, token=False, limits=(0, 5000))
+            )
         return spec
 
     return draw()

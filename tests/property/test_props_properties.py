@@ -39,7 +39,8 @@ def web(scope: Stack) -> ep.FargateWebService:
         scope,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(gen.IMAGE), allow_plain_http=True
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(gen.IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
         ),
     )
 
@@ -47,10 +48,10 @@ def web(scope: Stack) -> ep.FargateWebService:
 def outcome(cls: Callable[..., Any], spec: Spec, scope: Stack, **extra: Any) -> Any:
     """Build ``cls`` from ``spec``; fail unless it is accepted or refused as promised."""
     name = getattr(cls, "__name__", str(cls))
-    kwargs = {**build(spec, scope), **extra}
     refusal: ep.ConfigurationError | None = None
     try:
-        built = cls(**kwargs)
+        # Inside the try: the option structs a spec holds are built (and validated) first.
+        built = cls(**build(spec, scope), **extra)
     except ep.ConfigurationError as err:
         refusal = err
     except Exception as err:  # the property: nothing but ConfigurationError, ever

@@ -61,9 +61,9 @@ def batches(draw: st.DrawFn) -> Batch:
 def expected_findings(spec: Spec) -> set[str]:
     """Findings the documentation announces for an explicit choice, not acknowledged on purpose."""
     expected = set()
-    user = spec.get("user")
+    user = spec.get("container.user")
     if user is not None and user.make(None) is None:  # type: ignore[arg-type]
-        # WebServiceProps.user: "None keeps the image's own USER; the EcsPatterns-NonRootUser
+        # ContainerOptions.user: "None keeps the image's own USER; the EcsPatterns-NonRootUser
         # rule cannot see that USER and flags the task".
         expected.add("EcsPatterns-NonRootUser")
     return expected

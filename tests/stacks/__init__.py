@@ -11,7 +11,16 @@ from collections.abc import Callable
 
 from aws_cdk import Stack
 
-from . import blue_green, cluster, github_oidc, monitoring, release, repository, service
+from . import (
+    blue_green,
+    cluster,
+    github_oidc,
+    monitoring,
+    release,
+    repository,
+    service,
+    worker,
+)
 
 StackBuilder = Callable[[Stack], None]
 
@@ -23,6 +32,7 @@ STACKS: dict[str, StackBuilder] = {
     **monitoring.STACKS,
     **blue_green.STACKS,
     **release.STACKS,
+    **worker.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]

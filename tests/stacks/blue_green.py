@@ -21,9 +21,10 @@ def codedeploy(stack: Stack) -> None:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            certificate=_certificate(stack),
-            ingress_cidrs=["203.0.113.0/24"],
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(
+                certificate=_certificate(stack), ingress_cidrs=["203.0.113.0/24"]
+            ),
             deployment=ep.CodeDeployBlueGreen(),
         ),
     )
@@ -46,8 +47,8 @@ def ecs_native(stack: Stack) -> None:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            certificate=_certificate(stack),
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(certificate=_certificate(stack)),
             deployment=ep.EcsNativeBlueGreen(
                 strategy=ecs.DeploymentStrategy.LINEAR,
                 step_percent=20,

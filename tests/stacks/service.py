@@ -28,7 +28,8 @@ def defaults(stack: Stack) -> None:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE), certificate=_certificate(stack)
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(certificate=_certificate(stack)),
         ),
     )
 
@@ -50,46 +51,54 @@ def maximal(stack: Stack) -> None:
         "Web",
         ep.WebServiceProps(
             cluster=cluster,
-            repository=repository,
-            image_tag="prod-1a2b3c4",
-            certificate=_certificate(stack),
-            cpu=1024,
-            memory_mib=2048,
-            memory_reservation_mib=1024,
-            ephemeral_storage_gib=40,
-            tracing=True,
-            environment={"LOG_LEVEL": "info"},
-            secrets={
-                "API_KEY": ecs.Secret.from_ssm_parameter(parameter),
-                "DB_PASSWORD": ecs.Secret.from_secrets_manager(secret, "password"),
-            },
-            readonly_root_filesystem=False,
-            enable_execute_command=True,
+            container=ep.ContainerOptions(
+                repository=repository,
+                image_tag="prod-1a2b3c4",
+                memory_reservation_mib=1024,
+                environment={"LOG_LEVEL": "info"},
+                secrets={
+                    "API_KEY": ecs.Secret.from_ssm_parameter(parameter),
+                    "DB_PASSWORD": ecs.Secret.from_secrets_manager(secret, "password"),
+                },
+                readonly_root_filesystem=False,
+                logging=ep.LoggingOptions(max_buffer_size="4m"),
+            ),
+            task=ep.TaskOptions(cpu=1024, memory_mib=2048, ephemeral_storage_gib=40, tracing=True),
+            load_balancer=ep.LoadBalancerOptions(
+                certificate=_certificate(stack),
+                ingress_cidrs=["203.0.113.0/24"],
+                waf_rule_overrides={
+                    "AWSManagedRulesCommonRuleSet": {"NoUserAgent_HEADER": "count"}
+                },
+            ),
+            target_group=ep.TargetGroupOptions(
+                slow_start=Duration.seconds(60),
+                requests_per_target=1000,
+                protocol=elbv2.ApplicationProtocol.HTTPS,
+            ),
+            placement=ep.PlacementOptions(desired_count=4, enable_execute_command=True),
             service_connect=ep.ServiceConnectOptions(
                 namespace=namespace.namespace_arn, discovery_name="web", port=80
             ),
-            ingress_cidrs=["203.0.113.0/24"],
-            slow_start=Duration.seconds(60),
-            min_capacity=3,
-            max_capacity=20,
-            desired_count=4,
-            memory_target_percent=75,
-            requests_per_target=1000,
-            scheduled_capacity=[
-                ep.ScheduledCapacity(
-                    schedule=appscaling.Schedule.cron(hour="8", minute="0", week_day="MON-FRI"),
-                    min_capacity=6,
-                    max_capacity=20,
-                ),
-                ep.ScheduledCapacity(
-                    schedule=appscaling.Schedule.cron(hour="20", minute="0", week_day="MON-FRI"),
-                    min_capacity=3,
-                    max_capacity=20,
-                ),
-            ],
-            waf_rule_overrides={"AWSManagedRulesCommonRuleSet": {"NoUserAgent_HEADER": "count"}},
-            log_max_buffer_size="4m",
-            target_protocol=elbv2.ApplicationProtocol.HTTPS,
+            scaling=ep.ScalingOptions(
+                min_capacity=3,
+                max_capacity=20,
+                memory_target_percent=75,
+                scheduled=[
+                    ep.ScheduledCapacity(
+                        schedule=appscaling.Schedule.cron(hour="8", minute="0", week_day="MON-FRI"),
+                        min_capacity=6,
+                        max_capacity=20,
+                    ),
+                    ep.ScheduledCapacity(
+                        schedule=appscaling.Schedule.cron(
+                            hour="20", minute="0", week_day="MON-FRI"
+                        ),
+                        min_capacity=3,
+                        max_capacity=20,
+                    ),
+                ],
+            ),
             tags={"service": "web", "team": "payments"},
         ),
     )
@@ -101,13 +110,15 @@ def minimal(stack: Stack) -> None:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            internet_facing=False,
-            allow_plain_http=True,
-            capacity=ep.CapacityStrategy.on_demand_only(),
-            cpu_architecture=ecs.CpuArchitecture.ARM64,
-            waf=False,
-            deletion_protection=False,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            task=ep.TaskOptions(cpu_architecture=ecs.CpuArchitecture.ARM64),
+            load_balancer=ep.LoadBalancerOptions(
+                internet_facing=False,
+                allow_plain_http=True,
+                waf=False,
+                deletion_protection=False,
+            ),
+            placement=ep.PlacementOptions(capacity=ep.CapacityStrategy.on_demand_only()),
         ),
     )
 

@@ -61,8 +61,8 @@ def variants() -> dict[str, Template]:
         custom,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             deployment=ep.CodeDeployBlueGreen(
                 traffic_shift=ep.CodeDeployTrafficShift.linear(
                     percent=20, interval=Duration.minutes(2)
@@ -79,8 +79,8 @@ def variants() -> dict[str, Template]:
         hooked,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            certificate=_certificate(hooked),
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(certificate=_certificate(hooked)),
             deployment=ep.EcsNativeBlueGreen(
                 hooks={ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT: _hook(hooked, "Check")}
             ),
@@ -326,8 +326,8 @@ def test_codedeploy_plain_http_test_listener_on_the_given_port(
 def test_fails_on_codedeploy_with_service_connect() -> None:
     with pytest.raises(ep.ConfigurationError, match="ECS deployment controller") as err:
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             service_connect=ep.ServiceConnectOptions(namespace="internal"),
             deployment=ep.CodeDeployBlueGreen(),
         )
@@ -337,8 +337,8 @@ def test_fails_on_codedeploy_with_service_connect() -> None:
 def test_fails_on_codedeploy_estimate_beyond_the_release_wait() -> None:
     with pytest.raises(ep.ConfigurationError, match="release_timeout") as err:
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             deployment=ep.CodeDeployBlueGreen(termination_wait=Duration.minutes(60)),
         )
     assert err.value.props == ("deployment",)
@@ -348,8 +348,8 @@ def test_fails_on_codedeploy_estimate_beyond_an_explicit_release_timeout() -> No
     # 60 min termination wait: the estimate (about 71 min) cannot fit the longest wait (55).
     with pytest.raises(ep.ConfigurationError, match="no longer than release_timeout") as err:
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             deployment=ep.CodeDeployBlueGreen(
                 termination_wait=Duration.minutes(60), release_timeout=Duration.minutes(55)
             ),
@@ -361,8 +361,8 @@ def test_fails_on_explicit_release_timeout_shorter_than_the_default_estimate() -
     # The default estimate is 16.3 min; a 10-minute release wait would roll back every release.
     with pytest.raises(ep.ConfigurationError, match=r"16\.3 min") as err:
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             deployment=ep.CodeDeployBlueGreen(release_timeout=Duration.minutes(10)),
         )
     assert err.value.props == ("deployment",)
@@ -372,8 +372,8 @@ def test_explicit_release_timeout_admits_an_estimate_up_to_it() -> None:
     # 16.3 min default + 38 min more ready wait = 54.3 min: over the default wait's 40-min
     # limit, within an explicit 55-min release_timeout.
     props = ep.WebServiceProps(
-        image=ecs.ContainerImage.from_registry(IMAGE),
-        allow_plain_http=True,
+        container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+        load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
         deployment=ep.CodeDeployBlueGreen(
             deployment_ready_wait=Duration.minutes(38), release_timeout=Duration.minutes(55)
         ),
@@ -393,21 +393,21 @@ def test_explicit_release_timeout_admits_an_estimate_up_to_it() -> None:
 def test_fails_on_request_count_scaling_with_blue_green(deployment: ep.DeploymentStrategy) -> None:
     with pytest.raises(ep.ConfigurationError, match="cpu_target_percent") as err:
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
             deployment=deployment,
-            requests_per_target=1000,
+            target_group=ep.TargetGroupOptions(requests_per_target=1000),
         )
-    assert err.value.props == ("requests_per_target",)
+    assert err.value.props == ("target_group.requests_per_target",)
 
 
 def test_request_count_scaling_stays_allowed_for_rolling() -> None:
     props = ep.WebServiceProps(
-        image=ecs.ContainerImage.from_registry(IMAGE),
-        allow_plain_http=True,
-        requests_per_target=1000,
+        container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+        load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
+        target_group=ep.TargetGroupOptions(requests_per_target=1000),
     )
-    assert props.requests_per_target == 1000
+    assert props.target_group.requests_per_target == 1000
 
 
 # --- ECS-native ---------------------------------------------------------------------------
@@ -564,8 +564,8 @@ def test_documented_estimate_table_matches_the_method() -> None:
     page = Path(__file__).resolve().parents[2] / "docs" / "deployment-strategies.md"
     readme = page.read_text(encoding="utf-8")
     base: dict[str, Any] = {
-        "image": ecs.ContainerImage.from_registry(IMAGE),
-        "allow_plain_http": True,
+        "container": ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+        "load_balancer": ep.LoadBalancerOptions(allow_plain_http=True),
     }
     rows: dict[str, ep.DeploymentStrategy] = {
         "Rolling()": ep.Rolling(),

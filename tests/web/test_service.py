@@ -814,9 +814,9 @@ def test_long_deregistration_delay_is_announced_and_acknowledged_on_the_target_g
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
-            allow_plain_http=True,
-            deregistration_delay=Duration.seconds(120),
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
+            target_group=ep.TargetGroupOptions(deregistration_delay=Duration.seconds(120)),
         ),
     )
     Template.from_stack(stack).has_resource_properties(

@@ -19,7 +19,8 @@ def _groups(**kwargs: Any) -> dict[str, dict[str, Any]]:
         stack,
         "Web",
         ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE), allow_plain_http=True, **kwargs
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            load_balancer=ep.LoadBalancerOptions(allow_plain_http=True, **kwargs),
         ),
     )
     (acl,) = Template.from_stack(stack).find_resources("AWS::WAFv2::WebACL").values()
@@ -59,8 +60,7 @@ def test_overrides_set_rules_of_the_managed_groups_by_name() -> None:
 
 def test_fails_an_unknown_group_an_unknown_action_or_an_empty_rule_name() -> None:
     with pytest.raises(ep.ConfigurationError) as err:
-        ep.WebServiceProps(
-            image=ecs.ContainerImage.from_registry(IMAGE),
+        ep.LoadBalancerOptions(
             allow_plain_http=True,
             waf_rule_overrides={
                 "AWSManagedRulesSQLiRuleSet": {"SQLi_BODY": "count"},
@@ -82,8 +82,7 @@ def test_fails_overrides_when_the_library_creates_no_web_acl() -> None:
     }
     for other in ({"waf": False}, {"web_acl_arn": "arn:aws:wafv2:us-east-1:1:regional/webacl/a/b"}):
         with pytest.raises(ep.ConfigurationError) as err:
-            ep.WebServiceProps(
-                image=ecs.ContainerImage.from_registry(IMAGE),
+            ep.LoadBalancerOptions(
                 allow_plain_http=True,
                 waf_rule_overrides=overrides,
                 **other,

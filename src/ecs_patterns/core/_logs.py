@@ -8,7 +8,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ._errors import ConfigurationError, Problem
+
 __all__ = ["encrypted_log_group", "logs_kms_key"]
+
+_RETENTION_DAYS = {r.value for r in logs.RetentionDays} - {logs.RetentionDays.INFINITE.value}
 
 
 def logs_kms_key(scope: Construct, id: str) -> kms.Key:
@@ -50,10 +54,31 @@ def encrypted_log_group(
     id: str,
     *,
     key: kms.IKey,
-    retention: logs.RetentionDays,
-    removal_policy: RemovalPolicy,
+    retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+    removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
 ) -> logs.LogGroup:
-    """A KMS-encrypted log group with finite retention."""
+    """A CloudWatch log group encrypted with ``key`` and with finite retention.
+
+    What the compliance packs ask of a log group (AwsSolutions, NIST 800-53, HIPAA and PCI:
+    KMS encryption, a retention period) with nothing to acknowledge. ``key`` must let CloudWatch
+    Logs use it (a ``FargateCluster``'s ``key`` does; see ``logs_kms_key``). Defaults: one year
+    of retention (PCI DSS 10.7 keeps audit trails a year) and RETAIN on ``cdk destroy`` (logs
+    are evidence); ``retention`` must be finite. Example::
+
+        group = encrypted_log_group(stack, "WorkerLogs", key=cluster.key)
+    """
+    if getattr(retention, "value", None) not in _RETENTION_DAYS:
+        raise ConfigurationError(
+            "encrypted_log_group",
+            [
+                Problem(
+                    prop="retention",
+                    value=retention,
+                    allowed="a finite logs.RetentionDays",
+                    fix="Set retention=logs.RetentionDays.ONE_YEAR or another finite period.",
+                )
+            ],
+        )
     return logs.LogGroup(
         scope,
         id,

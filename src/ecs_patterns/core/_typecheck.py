@@ -351,7 +351,9 @@ def _class(cls: type) -> _Checker:
     elif getattr(cls, "_is_protocol", False):
         if not getattr(cls, "_is_runtime_protocol", False):
             return _always_ok  # a Protocol without runtime checks: not judged here
-        ok = lambda value: isinstance(value, cls)  # noqa: E731
+        # A runtime Protocol only asks for attributes, which a class has as well as its
+        # instances: a class given where an instance is expected is still the wrong type.
+        ok = lambda value: not isinstance(value, type) and isinstance(value, cls)  # noqa: E731
     else:
 
         def ok(value: object) -> bool:

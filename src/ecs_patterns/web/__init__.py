@@ -7,21 +7,28 @@ from typing import TYPE_CHECKING
 from ..core._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
+    from ._props import (
+        LoadBalancerOptions,
+        ServiceConnectOptions,
+        TargetGroupOptions,
+        WebServiceProps,
+    )
     from ._service import FargateWebService
 
 __all__ = [
     "FargateWebService",
-    "ScheduledCapacity",
+    "LoadBalancerOptions",
     "ServiceConnectOptions",
+    "TargetGroupOptions",
     "WebServiceProps",
 ]
 
 # Public name -> the module that defines it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "FargateWebService": "._service",
-    "ScheduledCapacity": "._props",
+    "LoadBalancerOptions": "._props",
     "ServiceConnectOptions": "._props",
+    "TargetGroupOptions": "._props",
     "WebServiceProps": "._props",
 }
 

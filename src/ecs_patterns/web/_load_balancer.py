@@ -14,8 +14,10 @@ from constructs import Construct
 from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
 from ..core._jsii import shared
 from ..core._limits import MAX_DEREGISTRATION_DELAY_S
+from ..core._options import LoggingOptions
 from ..core._validation import seconds
-from ._props import WebServiceProps
+from ..core.deployment import DeploymentStrategy
+from ._props import LoadBalancerOptions, TargetGroupOptions
 from ._waf import DEFAULT_WAF_RULE_OVERRIDES, WAF_MANAGED_RULE_GROUPS, WafRuleAction
 
 __all__ = ["WebLoadBalancer"]
@@ -55,6 +57,10 @@ class WebLoadBalancer(Construct):
       gets a rule (priority 1, every path) forwarding to blue (weight 100) and green (weight
       0); the default actions forward to blue and are never reached.
 
+    It receives only what it uses: its own options, the target group's, the app ``port`` and
+    ``health_check_path`` the target group checks, the deployment strategy (green target group
+    and test listener) and the ``logging`` of the WAF log group (the app's log settings).
+
     Attributes:
         load_balancer, security_group, listener (production), redirect_listener (HTTP->HTTPS,
         None for plain HTTP), target_group (blue), access_log_bucket, web_acl (None unless
@@ -67,12 +73,18 @@ class WebLoadBalancer(Construct):
         scope: Construct,
         id: str,
         *,
-        props: WebServiceProps,
+        options: LoadBalancerOptions,
+        target_group: TargetGroupOptions,
+        port: int,
+        health_check_path: str,
+        deployment: DeploymentStrategy,
+        logging: LoggingOptions,
         vpc: ec2.IVpc,
         ingress_cidrs: list[str],
         key: kms.IKey,
     ) -> None:
         super().__init__(scope, id)
+        self._deployment = deployment
         self.security_group = ec2.SecurityGroup(
             self,
             "SecurityGroup",
@@ -80,39 +92,43 @@ class WebLoadBalancer(Construct):
             description="Load balancer: listeners from the allowed clients, out to the tasks only",
             allow_all_outbound=False,
         )
-        self.access_log_bucket = self._access_log_bucket(props)
+        self.access_log_bucket = self._access_log_bucket(options)
         self.load_balancer = elbv2.ApplicationLoadBalancer(
             self,
             "LoadBalancer",
             vpc=vpc,
-            internet_facing=props.internet_facing,
+            internet_facing=options.internet_facing,
             vpc_subnets=ec2.SubnetSelection(
                 subnet_type=ec2.SubnetType.PUBLIC
-                if props.internet_facing
+                if options.internet_facing
                 else ec2.SubnetType.PRIVATE_WITH_EGRESS
             ),
             security_group=self.security_group,
-            deletion_protection=props.deletion_protection,
+            deletion_protection=options.deletion_protection,
             drop_invalid_header_fields=True,
-            desync_mitigation_mode=props.desync_mitigation_mode,
+            desync_mitigation_mode=options.desync_mitigation_mode,
         )
         self.load_balancer.log_access_logs(self.access_log_bucket, "alb")
-        self.target_group = self._target_group(props, vpc, "TargetGroup")
+        self.target_group = self._target_group(
+            target_group, port, health_check_path, vpc, "TargetGroup"
+        )
         self.green_target_group: elbv2.ApplicationTargetGroup | None = None
         self.test_listener: elbv2.ApplicationListener | None = None
         self.production_rule: elbv2.ApplicationListenerRule | None = None
         self.test_rule: elbv2.ApplicationListenerRule | None = None
-        blue_green = props.deployment.needs_green_target_group
+        blue_green = deployment.needs_green_target_group
         if blue_green:
-            self.green_target_group = self._target_group(props, vpc, "GreenTargetGroup")
-        self.listener, self.redirect_listener = self._listeners(props)
+            self.green_target_group = self._target_group(
+                target_group, port, health_check_path, vpc, "GreenTargetGroup"
+            )
+        self.listener, self.redirect_listener = self._listeners(options)
         if blue_green:
-            self._blue_green_listeners(props)
-        self._ingress(props, ingress_cidrs)
+            self._blue_green_listeners(options)
+        self._ingress(options, ingress_cidrs)
         self.web_acl: wafv2.CfnWebACL | None = None
         self.waf_log_group: logs.LogGroup | None = None
-        self._waf(props, key)
-        if not props.deletion_protection:
+        self._waf(options, logging, key)
+        if not options.deletion_protection:
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:NoDeletionProtection",
                 "deletion_protection=False: the load balancer can be deleted by a stack update "
@@ -129,7 +145,7 @@ class WebLoadBalancer(Construct):
                 "short-lived environment.",
             )
 
-    def _access_log_bucket(self, props: WebServiceProps) -> s3.Bucket:
+    def _access_log_bucket(self, props: LoadBalancerOptions) -> s3.Bucket:
         bucket = s3.Bucket(
             self,
             "AccessLogs",
@@ -202,7 +218,12 @@ class WebLoadBalancer(Construct):
         return bucket
 
     def _target_group(
-        self, props: WebServiceProps, vpc: ec2.IVpc, id: str
+        self,
+        props: TargetGroupOptions,
+        port: int,
+        health_check_path: str,
+        vpc: ec2.IVpc,
+        id: str,
     ) -> elbv2.ApplicationTargetGroup:
         # 0 means off; an unresolved token is passed through.
         slow_start = None if seconds(props.slow_start) == 0 else props.slow_start
@@ -210,22 +231,22 @@ class WebLoadBalancer(Construct):
             self,
             id,
             vpc=vpc,
-            port=props.container_port,
+            port=port,
             # HTTPS to the tasks (Security Hub ELB.21/ELB.22) only when the app serves TLS.
-            protocol=props.target_protocol,
+            protocol=props.protocol,
             target_type=elbv2.TargetType.IP,
             deregistration_delay=props.deregistration_delay,
             slow_start=slow_start,
             health_check=elbv2.HealthCheck(
                 enabled=True,
-                path=props.health_check_path,
+                path=health_check_path,
                 protocol=elbv2.Protocol.HTTPS
-                if props.target_protocol == elbv2.ApplicationProtocol.HTTPS
+                if props.protocol == elbv2.ApplicationProtocol.HTTPS
                 else elbv2.Protocol.HTTP,
-                interval=props.target_health_check_interval,
-                timeout=props.target_health_check_timeout,
-                healthy_threshold_count=props.target_healthy_threshold,
-                unhealthy_threshold_count=props.target_unhealthy_threshold,
+                interval=props.health_check_interval,
+                timeout=props.health_check_timeout,
+                healthy_threshold_count=props.healthy_threshold,
+                unhealthy_threshold_count=props.unhealthy_threshold,
                 healthy_http_codes="200-299",
             ),
         )
@@ -246,7 +267,7 @@ class WebLoadBalancer(Construct):
         return target_group
 
     def _listeners(
-        self, props: WebServiceProps
+        self, props: LoadBalancerOptions
     ) -> tuple[elbv2.ApplicationListener, elbv2.ApplicationListener | None]:
         if props.certificate is not None:
             listener = self.load_balancer.add_listener(
@@ -306,9 +327,9 @@ class WebLoadBalancer(Construct):
         checkov_skip(listener, "CKV_AWS_103", plain_http)
         return listener, None
 
-    def _ingress(self, props: WebServiceProps, cidrs: list[str]) -> None:
+    def _ingress(self, props: LoadBalancerOptions, cidrs: list[str]) -> None:
         ports = [443, 80] if props.certificate is not None else [80]
-        test_port = self._test_port(props)
+        test_port = self._test_port()
         if test_port is not None:
             ports.append(test_port)
         peers = [_ipv4(c) for c in cidrs]
@@ -348,17 +369,16 @@ class WebLoadBalancer(Construct):
                 ),
             )
 
-    @staticmethod
-    def _test_port(props: WebServiceProps) -> int | None:
-        return props.deployment.test_listener_port
+    def _test_port(self) -> int | None:
+        return self._deployment.test_listener_port
 
-    def _blue_green_listeners(self, props: WebServiceProps) -> None:
+    def _blue_green_listeners(self, props: LoadBalancerOptions) -> None:
         """The test listener, and for ECS-native deployments the two listener rules."""
         green = self.green_target_group
-        port = self._test_port(props)
+        port = self._test_port()
         assert green is not None
         assert port is not None
-        native = props.deployment.shifts_listener_rules
+        native = self._deployment.shifts_listener_rules
         # CodeDeploy: test traffic starts on green (empty until a deployment), which also
         # associates green with the load balancer so CodeDeploy can register tasks in it.
         default_group = self.target_group if native else green
@@ -422,7 +442,7 @@ class WebLoadBalancer(Construct):
             ),
         )
 
-    def _waf(self, props: WebServiceProps, key: kms.IKey) -> None:
+    def _waf(self, props: LoadBalancerOptions, logging: LoggingOptions, key: kms.IKey) -> None:
         if not props.waf:
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:NoWaf",
@@ -439,7 +459,7 @@ class WebLoadBalancer(Construct):
         web_acl_arn = props.web_acl_arn
         if web_acl_arn is None:
             self.web_acl = self._web_acl(props)
-            self.waf_log_group = self._waf_logging(props, self.web_acl, key)
+            self.waf_log_group = self._waf_logging(logging, self.web_acl, key)
             web_acl_arn = self.web_acl.attr_arn
         wafv2.CfnWebACLAssociation(
             self,
@@ -448,7 +468,7 @@ class WebLoadBalancer(Construct):
             web_acl_arn=web_acl_arn,
         )
 
-    def _web_acl(self, props: WebServiceProps) -> wafv2.CfnWebACL:
+    def _web_acl(self, props: LoadBalancerOptions) -> wafv2.CfnWebACL:
         """AWS managed Common and KnownBadInputs rule groups, with rule actions overridden.
 
         By default the common rule set's SizeRestrictions_BODY (blocks bodies over 8 KB)
@@ -505,7 +525,7 @@ class WebLoadBalancer(Construct):
         )
 
     def _waf_logging(
-        self, props: WebServiceProps, web_acl: wafv2.CfnWebACL, key: kms.IKey
+        self, logging: LoggingOptions, web_acl: wafv2.CfnWebACL, key: kms.IKey
     ) -> logs.LogGroup:
         # WAF delivers to CloudWatch Logs only into groups named aws-waf-logs-*.
         log_group = logs.LogGroup(
@@ -514,8 +534,8 @@ class WebLoadBalancer(Construct):
             log_group_name="aws-waf-logs-"
             + Names.unique_resource_name(self, max_length=200, separator="-"),
             encryption_key=key,
-            retention=props.log_retention,
-            removal_policy=props.log_removal_policy,
+            retention=logging.retention,
+            removal_policy=logging.removal_policy,
         )
         stack = Stack.of(self)
         wafv2.CfnLoggingConfiguration(

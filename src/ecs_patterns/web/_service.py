@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from aws_cdk import Stack, Tags
@@ -18,7 +19,6 @@ from ..core._capacity import announce_spot_without_base
 from ..core._compliance import cfn_lint_ignore
 from ..core._errors import ConfigurationError, Problem
 from ..core._iam import (
-    ECR_LOGIN,
     EXEC_CHANNELS,
     EXEC_DESCRIBE_LOG_GROUPS,
     ManagedPolicyRole,
@@ -26,10 +26,12 @@ from ..core._iam import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
+from ..core._options import ContainerOptions
+from ..core._scaling import ScalingOptions
+from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
 from ..core.deployment import DeploymentTimeEstimate, ServiceTargets
 from ._load_balancer import WebLoadBalancer
-from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
-from ._task import WebTask, aws_logs_driver
+from ._props import ServiceConnectOptions, WebServiceProps
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
     from ..release import CodeDeployRelease
 
-__all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
+__all__ = ["FargateWebService", "ServiceConnectOptions", "WebServiceProps"]
 
 
 def _release_construct() -> type[CodeDeployRelease]:
@@ -55,18 +57,20 @@ class FargateWebService(Construct):
     Minimal use, one statement (a cluster and VPC are created)::
 
         FargateWebService(stack, "Web", WebServiceProps(
-            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-            certificate=certificate,
+            container=ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+            ),
+            load_balancer=LoadBalancerOptions(certificate=certificate),
         ))
 
     What it builds (defaults and why: :class:`WebServiceProps`):
 
-    * **Task**: Fargate (awsvpc) from the valid size table; separate execution and task roles,
-      each with a customer-managed policy holding exactly what was granted (pull from the named
-      repository, read the named secrets, write the service's log group); the app container as
-      a non-root user on a read-only root filesystem with a writable ``/tmp``, a named ``http``
-      port, a container health check and ``awslogs`` to a KMS-encrypted, finite log group;
-      optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
+    * **Task** (:class:`HardenedTask`): Fargate (awsvpc) from the valid size table; separate
+      execution and task roles, each with a customer-managed policy holding exactly what was granted
+      (pull from the named repository, read the named secrets, write the service's log group); the
+      app container as a non-root user on a read-only root filesystem with a writable ``/tmp``, a
+      named ``http`` port, a container health check and ``awslogs`` to a KMS-encrypted, finite log
+      group; optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
     * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
       redirecting to 443; invalid headers dropped, desync mitigation, deletion protection;
       access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
@@ -89,10 +93,10 @@ class FargateWebService(Construct):
     Change listener settings (certificate, SSL policy, ports) only right after a deployment
     that ended on the template's target group, or in a stack update that also deploys.
     * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
-      between ``min_capacity`` and ``max_capacity``, plus optional schedules. During a
-      deployment scale-in is off and scale-out continues: Application Auto Scaling does this
-      itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release
-      custom resource suspends dynamic scale-in until the deployment has ended.
+      between ``scaling.min_capacity`` and ``scaling.max_capacity``, plus optional schedules. During
+      a deployment scale-in is off and scale-out continues: Application Auto Scaling does this
+      itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release custom
+      resource suspends dynamic scale-in until the deployment has ended.
 
     Attributes:
         props: the props as given.
@@ -127,7 +131,9 @@ class FargateWebService(Construct):
         vpc = self.cluster.vpc
         ingress_cidrs = self._ingress_cidrs(props)
 
-        task = WebTask(self, "Task", props=props, key=self.cluster.key)
+        task = HardenedTask(
+            self, "Task", container=self._container(props), task=props.task, key=self.cluster.key
+        )
         self.task_definition: ecs.FargateTaskDefinition = task.task_definition
         self.container: ecs.ContainerDefinition = task.container
         self.otel_collector: ecs.ContainerDefinition | None = task.sidecar
@@ -138,7 +144,12 @@ class FargateWebService(Construct):
         alb = WebLoadBalancer(
             self,
             "LoadBalancer",
-            props=props,
+            options=props.load_balancer,
+            target_group=props.target_group,
+            port=props.port,
+            health_check_path=props.container.health_check.path,
+            deployment=props.deployment,
+            logging=props.container.logging,
             vpc=vpc,
             ingress_cidrs=ingress_cidrs,
             key=self.cluster.key,
@@ -163,8 +174,10 @@ class FargateWebService(Construct):
             allow_all_outbound=True,
         )
         self.service = self._service(props, task)
-        self.scalable_target = self._autoscaling(props)
-        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        self.scalable_target = self._autoscaling(
+            props.scaling, props.target_group.requests_per_target
+        )
+        capacity = props.placement.capacity or self.cluster.default_capacity
         if capacity.may_lose_every_task:
             announce_spot_without_base(self, self.service)
         deployed = props.deployment.attach(
@@ -172,8 +185,8 @@ class FargateWebService(Construct):
             ServiceTargets(
                 service=self.service,
                 task_definition=self.task_definition,
-                container_name=props.container_name,
-                container_port=props.container_port,
+                container_name=props.container.name,
+                container_port=props.port,
                 target_group=self.target_group,
                 listener=self.listener,
                 green_target_group=self.green_target_group,
@@ -185,8 +198,8 @@ class FargateWebService(Construct):
                 subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
                 security_groups=[self.service_security_group],
                 key=self.cluster.key,
-                log_retention=props.log_retention,
-                log_removal_policy=props.log_removal_policy,
+                log_retention=props.container.logging.retention,
+                log_removal_policy=props.container.logging.removal_policy,
                 scalable_target=self.scalable_target,
                 timing=props.health_timing,
                 release=_release_construct,
@@ -199,7 +212,6 @@ class FargateWebService(Construct):
         self.release: CodeDeployRelease | None = cast("CodeDeployRelease | None", deployed.release)
 
         self._order_service_creation(task)
-        acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
         acknowledge_wildcard_resources(
             task.task_role.policy,
             [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
@@ -208,6 +220,22 @@ class FargateWebService(Construct):
         # tasks get the service's through propagate_tags=SERVICE.
         for key, value in props.tags.items():
             Tags.of(self).add(key, value)
+
+    @staticmethod
+    def _container(props: WebServiceProps) -> ContainerOptions:
+        """The container as the task runs it: the web kind's default port (8080) when none is
+        given, and with HTTPS to the targets an ``https://`` default health check."""
+        container = props.container
+        if container.port is None:
+            container = replace(container, port=props.port)
+        health = container.health_check
+        if (
+            health.command is None
+            and props.target_group.protocol == elbv2.ApplicationProtocol.HTTPS
+        ):
+            command = default_health_check_command(props.port, health.path, tls=True)
+            container = replace(container, health_check=replace(health, command=command))
+        return container
 
     def estimated_deployment_time(self) -> DeploymentTimeEstimate:
         """Estimated phases and total of one successful deployment of a new image.
@@ -219,7 +247,7 @@ class FargateWebService(Construct):
         """
         return self.props.estimated_deployment_time()
 
-    def _order_service_creation(self, task: WebTask) -> None:
+    def _order_service_creation(self, task: HardenedTask) -> None:
         """Create the service (and so start tasks) only once everything it uses exists."""
         cfn_service = self.service.node.default_child
         assert isinstance(cfn_service, ecs.CfnService)
@@ -234,9 +262,10 @@ class FargateWebService(Construct):
 
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
-        if props.ingress_cidrs is not None:
-            return list(props.ingress_cidrs)
-        if props.internet_facing:
+        options = props.load_balancer
+        if options.ingress_cidrs is not None:
+            return list(options.ingress_cidrs)
+        if options.internet_facing:
             return ["0.0.0.0/0"]
         # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
         # literal so reviewers and rules see the real range.
@@ -249,7 +278,7 @@ class FargateWebService(Construct):
                 "WebServiceProps",
                 [
                     Problem(
-                        prop="ingress_cidrs",
+                        prop="load_balancer.ingress_cidrs",
                         value=None,
                         allowed="explicit CIDRs for an internal load balancer in a VPC "
                         "imported without its CIDR",
@@ -259,24 +288,25 @@ class FargateWebService(Construct):
                 ],
             ) from None
 
-    def _service(self, props: WebServiceProps, task: WebTask) -> ecs.FargateService:
-        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+    def _service(self, props: WebServiceProps, task: HardenedTask) -> ecs.FargateService:
+        placement = props.placement
+        capacity = placement.capacity or self.cluster.default_capacity
         return ecs.FargateService(
             self,
             "Service",
             cluster=self.cluster.cluster,
             task_definition=task.task_definition,
-            service_name=props.service_name,
+            service_name=placement.service_name,
             desired_count=props.effective_desired_count,
             min_healthy_percent=100,
             max_healthy_percent=200,
-            health_check_grace_period=props.health_check_grace_period,
+            health_check_grace_period=props.target_group.health_check_grace_period,
             # The controller, circuit breaker, AZ rebalancing and strategy settings.
             **props.deployment.service_options(),
             capacity_provider_strategies=capacity.to_cdk(),
             enable_ecs_managed_tags=True,
             propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=props.enable_execute_command,
+            enable_execute_command=placement.enable_execute_command,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
             assign_public_ip=False,
             security_groups=[self.service_security_group],
@@ -284,7 +314,7 @@ class FargateWebService(Construct):
         )
 
     def _service_connect(
-        self, options: ServiceConnectOptions | None, task: WebTask
+        self, options: ServiceConnectOptions | None, task: HardenedTask
     ) -> ecs.ServiceConnectProps | None:
         if options is None:
             return None
@@ -298,36 +328,40 @@ class FargateWebService(Construct):
                     port=options.port,
                 )
             ],
-            log_driver=aws_logs_driver(self.props, "service-connect", task.log_group),
+            log_driver=aws_logs_driver(
+                self.props.container.logging, "service-connect", task.log_group
+            ),
         )
 
-    def _autoscaling(self, props: WebServiceProps) -> ecs.ScalableTaskCount:
+    def _autoscaling(
+        self, options: ScalingOptions, requests_per_target: int | None
+    ) -> ecs.ScalableTaskCount:
         scaling = self.service.auto_scale_task_count(
-            min_capacity=props.min_capacity, max_capacity=props.max_capacity
+            min_capacity=options.min_capacity, max_capacity=options.max_capacity
         )
-        scale_in, scale_out = props.scale_in_cooldown, props.scale_out_cooldown
+        scale_in, scale_out = options.scale_in_cooldown, options.scale_out_cooldown
         scaling.scale_on_cpu_utilization(
             "Cpu",
-            target_utilization_percent=props.cpu_target_percent,
+            target_utilization_percent=options.cpu_target_percent,
             scale_in_cooldown=scale_in,
             scale_out_cooldown=scale_out,
         )
-        if props.memory_target_percent is not None:
+        if options.memory_target_percent is not None:
             scaling.scale_on_memory_utilization(
                 "Memory",
-                target_utilization_percent=props.memory_target_percent,
+                target_utilization_percent=options.memory_target_percent,
                 scale_in_cooldown=scale_in,
                 scale_out_cooldown=scale_out,
             )
-        if props.requests_per_target is not None:
+        if requests_per_target is not None:
             scaling.scale_on_request_count(
                 "Requests",
-                requests_per_target=props.requests_per_target,
+                requests_per_target=requests_per_target,
                 target_group=self.target_group,
                 scale_in_cooldown=scale_in,
                 scale_out_cooldown=scale_out,
             )
-        for index, entry in enumerate(props.scheduled_capacity):
+        for index, entry in enumerate(options.scheduled):
             scaling.scale_on_schedule(
                 f"Schedule{index}",
                 schedule=entry.schedule,

@@ -325,7 +325,8 @@ class DeploymentStrategy(abc.ABC):
             return
         checks.check(
             facts.requests_per_target is None,
-            "requests_per_target",
+            # Request-count scaling is a target-group metric: the field of TargetGroupOptions.
+            "target_group.requests_per_target",
             facts.requests_per_target,
             f"no request-count scaling with deployment={type(self).__name__} (its "
             "ALBRequestCountPerTarget metric follows one target group, which serves no "

@@ -1,0 +1,238 @@
+"""QueueWorkerService: a Fargate service that consumes an SQS queue, scaled on its backlog."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aws_cdk import Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from ..cluster import FargateCluster
+from ..core._capacity import announce_spot_without_base
+from ..core._compliance import cfn_lint_ignore
+from ..core._iam import (
+    EXEC_CHANNELS,
+    EXEC_DESCRIBE_LOG_GROUPS,
+    ManagedPolicyRole,
+    WildcardAllowance,
+    acknowledge_wildcard_resources,
+    flatten_reference,
+)
+from ..core._task import HardenedTask
+from ._alarms import WorkerAlarms
+from ._exemptions import TASK_PROTECTION_ACTIONS, task_protection_allowance
+from ._props import QUEUE_URL_VARIABLE, QueueWorkerProps
+from ._queue import grant_consume, worker_queues
+from ._scaling import backlog_policy, out_of_zero_policy
+
+__all__ = ["QueueWorkerService"]
+
+
+class QueueWorkerService(Construct):
+    """A queue worker on Fargate: consumes an SQS queue, scaled on the backlog per task.
+
+    Minimal use, one statement (a cluster, VPC and queue are created)::
+
+        worker = QueueWorkerService(stack, "Worker", QueueWorkerProps(
+            container=ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/.../worker:1.4.2"),
+                health_check=HealthCheck(command=["CMD", "/app/healthcheck"]),
+            ),
+        ))
+        worker.queue.grant_send_messages(producer)
+
+    What it builds (defaults and why: :class:`QueueWorkerProps`):
+
+    * **Queue**: SQS encrypted with a customer-managed KMS key, TLS-only queue policy, a
+      dead-letter queue (also encrypted and TLS-only, 14 days) after ``max_receive_count``
+      receives, visibility timeout and retention derived from ``processing_time``; retained on
+      ``cdk destroy``. Or a queue passed in.
+    * **Task** (:class:`HardenedTask`): no port; the app reads the queue URL from
+      ``QUEUE_URL``; the task role may only consume (receive, delete, change visibility, read
+      attributes, kms:Decrypt on the queue's key), in its managed policy; stop timeout 120 s
+      so the message in hand finishes; optionally task scale-in protection.
+    * **Service**: private subnets, no public IP, a security group without ingress; the first
+      task on Fargate and the rest on Fargate Spot; rolling deployments with the circuit
+      breaker and rollback.
+    * **Scaling**: target tracking on visible messages / running tasks with target
+      ``acceptable_latency / processing_time``; with ``min_capacity=0`` also a step policy that
+      starts a first task when messages wait and none runs (see ``worker._scaling``).
+    * **Alarms**: oldest message age, dead-letter queue not empty, CPU, memory, running tasks,
+      to an encrypted SNS topic.
+
+    Attributes:
+        props: the props as given.
+        cluster: the :class:`FargateCluster` (created or given).
+        queue: the queue consumed (created or given).
+        dead_letter_queue: the created dead-letter queue, or None for a given queue.
+        queue_key: the queues' KMS key (created or given), or None when unknown.
+        service: the ``ecs.FargateService``.
+        task_definition / container / log_group: the task's parts.
+        execution_role / task_role: the two roles (grants land in managed policies).
+        security_group: the tasks' security group (no ingress).
+        scalable_target: the service's ``ecs.ScalableTaskCount``.
+        backlog_policy: the target tracking ``CfnScalingPolicy``.
+        scale_out_from_zero: the step policy starting the first task, or None when
+            ``min_capacity`` is above 0.
+        scale_out_from_zero_alarm: its alarm, or None.
+        alarms: the :class:`WorkerAlarms` (topic, key, alarms), or None without alarms.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: QueueWorkerProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        self.cluster = (
+            props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
+        )
+        queues = worker_queues(self, props.queue)
+        self.queue: sqs.IQueue = queues.queue
+        self.dead_letter_queue: sqs.Queue | None = queues.dead_letter_queue
+        self.queue_key: kms.IKey | None = queues.key
+
+        container = replace(
+            props.container,
+            environment={**props.container.environment, QUEUE_URL_VARIABLE: self.queue.queue_url},
+            stop_timeout=props.stop_timeout,
+        )
+        task = HardenedTask(
+            self, "Task", container=container, task=props.task, key=self.cluster.key
+        )
+        self.task_definition: ecs.FargateTaskDefinition = task.task_definition
+        self.container: ecs.ContainerDefinition = task.container
+        self.execution_role: ManagedPolicyRole = task.execution_role
+        self.task_role: ManagedPolicyRole = task.task_role
+        self.log_group: logs.LogGroup = task.log_group
+        grant_consume(queues, self.task_role)
+
+        self.security_group = ec2.SecurityGroup(
+            self,
+            "SecurityGroup",
+            vpc=self.cluster.vpc,
+            description="Queue worker tasks: no inbound traffic, outbound to SQS and the "
+            "dependencies of the app",
+            allow_all_outbound=True,
+        )
+        self.service = self._service(props, task)
+        allowances = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()]
+        if props.task_protection:
+            allowances.append(self._grant_task_protection())
+        acknowledge_wildcard_resources(self.task_role.policy, allowances)
+
+        scaling = props.scaling
+        self.scalable_target: ecs.ScalableTaskCount = self.service.auto_scale_task_count(
+            min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity
+        )
+        target = self.scalable_target.node.find_child("Target")
+        assert isinstance(target, appscaling.ScalableTarget)
+        self.backlog_policy = backlog_policy(
+            self,
+            target,
+            queue=self.queue,
+            service=self.service,
+            options=scaling,
+            target_backlog_per_task=props.target_backlog_per_task,
+        )
+        self.scale_out_from_zero: appscaling.StepScalingAction | None = None
+        self.scale_out_from_zero_alarm: cloudwatch.Alarm | None = None
+        if scaling.may_scale_to_zero:
+            self.scale_out_from_zero, self.scale_out_from_zero_alarm = out_of_zero_policy(
+                self, target, queue=self.queue, service=self.service
+            )
+
+        self.alarms: WorkerAlarms | None = None
+        if props.alarms is not None:
+            self.alarms = WorkerAlarms(
+                self,
+                "Alarms",
+                options=props.alarms,
+                service=self.service,
+                queue=self.queue,
+                dead_letter_queue=self.dead_letter_queue,
+                oldest_message_age_s=props.oldest_message_age_s,
+                min_capacity=scaling.min_capacity,
+            )
+        self._order_service_creation(task)
+
+    def _service(self, props: QueueWorkerProps, task: HardenedTask) -> ecs.FargateService:
+        placement = props.placement
+        capacity = props.capacity
+        desired = (
+            placement.desired_count
+            if placement.desired_count is not None
+            else props.scaling.min_capacity
+        )
+        service = ecs.FargateService(
+            self,
+            "Service",
+            cluster=self.cluster.cluster,
+            task_definition=task.task_definition,
+            service_name=placement.service_name,
+            desired_count=desired,
+            # Rolling: new tasks start before old ones stop, so the backlog keeps draining.
+            min_healthy_percent=100,
+            max_healthy_percent=200,
+            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+            deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS),
+            capacity_provider_strategies=capacity.to_cdk(),
+            enable_ecs_managed_tags=True,
+            propagate_tags=ecs.PropagatedTagSource.SERVICE,
+            enable_execute_command=placement.enable_execute_command,
+            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.ENABLED,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            assign_public_ip=False,
+            security_groups=[self.security_group],
+        )
+        if capacity.may_lose_every_task:
+            # On the CloudFormation resource, where the rule's finding is.
+            cfn_service = service.node.default_child
+            assert isinstance(cfn_service, ecs.CfnService)
+            announce_spot_without_base(self, cfn_service)
+        return service
+
+    def _grant_task_protection(self) -> WildcardAllowance:
+        """ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks."""
+        stack = Stack.of(self)
+        tasks = (
+            f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:task/"
+            f"{self.cluster.cluster.cluster_name}/*"
+        )
+        self.task_role.add_to_principal_policy(
+            iam.PolicyStatement(actions=sorted(TASK_PROTECTION_ACTIONS), resources=[tasks])
+        )
+        return task_protection_allowance(stack, tasks)
+
+    def _exec_session_logs(self) -> WildcardAllowance:
+        """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+        stack = Stack.of(self)
+        group = self.cluster.exec_log_group.log_group_name
+        arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
+        return WildcardAllowance(
+            actions=frozenset(
+                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
+            ),
+            resource=flatten_reference(stack.resolve(arn)),
+            reason="the ECS Exec agent writes each session to a new log stream of the "
+            "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
+            "that group only",
+        )
+
+    def _order_service_creation(self, task: HardenedTask) -> None:
+        """Create the service (and so start tasks) only once its roles and capacity exist."""
+        cfn_service = self.service.node.default_child
+        assert isinstance(cfn_service, ecs.CfnService)
+        # Both roles hold their permissions (the managed policies are children of the roles),
+        # so no task fails to pull, read a secret or consume. FARGATE_SPOT must be associated
+        # with the cluster before a service names it (aws/containers-roadmap#631); aws-cdk-lib
+        # adds that association under the ecs.Cluster only at synthesis, so the dependency is
+        # on the whole ecs.Cluster, whose CfnCluster part duplicates the service's Ref
+        # (cfn-lint W3005).
+        cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
+        cfn_lint_ignore(cfn_service, ["W3005"])
