@@ -3,7 +3,7 @@ naming the prop; deploy-time values pass through unjudged."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aws_cdk import Duration, Token
@@ -66,7 +66,7 @@ def test_tokens_pass_through() -> None:
     options = ep.ServiceConnectServerOptions(
         namespace=Token.as_string({"Ref": "Ns"}),
         dns_name=Token.as_string({"Ref": "Name"}),
-        port=Token.as_number({"Ref": "Port"}),
+        port=cast("int", Token.as_number({"Ref": "Port"})),
     )
     assert options.port is not None
 
