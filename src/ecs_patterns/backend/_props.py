@@ -15,6 +15,7 @@ from ..core._capacity import CapacityStrategy
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions
 from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
+from ..core._service_connect import check_dns_name
 from ..core._typecheck import require_types
 from ..core._validation import Checks, check_tags, is_token, seconds
 from ..core.deployment import DeploymentFacts, DeploymentStrategy, HealthTiming, Rolling
@@ -34,7 +35,6 @@ BACKEND_CAPACITY = CapacityStrategy()
 Fargate and Fargate Spot. Spot is the cheaper default; the on-demand base keeps the backend
 reachable while Spot capacity is reclaimed."""
 
-_DNS_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 # ECS port mapping names: lower-case letters, digits, '-' and '_', not starting with '-'.
 _PORT_NAME_RE = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,63}$")
 _MAX_TIMEOUT_S = 2_147_483_647  # ECS API TimeoutConfiguration: 0 to 2^31 - 1 seconds
@@ -101,15 +101,7 @@ class ServiceConnectServerOptions:
                 "Use a name such as 'http' or 'api'.",
             )
         for name in ("discovery_name", "dns_name"):
-            value = getattr(self, name)
-            if value is not None and not is_token(value):
-                checks.check(
-                    len(value) <= 253 and bool(_DNS_RE.match(value)),
-                    name,
-                    value,
-                    "a lower-case DNS name (letters, digits, hyphens and dots)",
-                    f"Use a name such as 'orders' or 'orders.internal' for {name}.",
-                )
+            check_dns_name(checks, name, getattr(self, name), "orders")
         checks.int_range("port", self.port, 1, 65535)
         for name in ("per_request_timeout", "idle_timeout"):
             value = seconds(getattr(self, name))
