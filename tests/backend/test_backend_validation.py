@@ -8,8 +8,10 @@ from typing import Any, cast
 import pytest
 from aws_cdk import Duration, Token
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_servicediscovery as servicediscovery
 
 import ecs_patterns as ep
+from tests.conftest import new_stack
 from tests.stacks.backend import BACKEND_IMAGE
 
 
@@ -115,6 +117,13 @@ def test_fails_for_a_test_listener_port_without_a_load_balancer() -> None:
 def test_ecs_native_strategies_are_accepted(strategy: ecs.DeploymentStrategy) -> None:
     props = _props(deployment=ep.EcsNativeBlueGreen(strategy=strategy))
     assert props.deployment.kind == strategy.value
+
+
+def test_fails_for_an_http_namespace_for_dns_records() -> None:
+    stack = new_stack()
+    namespace = servicediscovery.HttpNamespace(stack, "Http", name="internal")
+    error = _fails(lambda: _props(cloud_map_namespace=namespace), "cloud_map_namespace")
+    assert "PrivateDnsNamespace" in str(error)
 
 
 def test_fails_for_bad_tags() -> None:

@@ -190,6 +190,15 @@ class BackendServiceProps:
             checks,
             DeploymentFacts(timing=self.health_timing, service_connect=True, load_balancer=False),
         )
+        if self.cloud_map_namespace is not None:
+            checks.check(
+                self.cloud_map_namespace.type != servicediscovery.NamespaceType.HTTP,
+                "cloud_map_namespace",
+                self.cloud_map_namespace.node.path,
+                "a DNS namespace (private or public): an HTTP namespace holds no DNS records",
+                "Pass a servicediscovery.PrivateDnsNamespace, or drop cloud_map_namespace "
+                "(Service Connect clients need none).",
+            )
         check_tags(checks, "tags", self.tags)
         checks.done()
 
