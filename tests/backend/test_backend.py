@@ -4,7 +4,7 @@ template."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aws_cdk import App, Stack
@@ -388,7 +388,7 @@ def test_fails_for_a_client_that_is_not_connectable() -> None:
     stack = new_stack()
     backend = _backend(stack)
     with pytest.raises(ep.ConfigurationError) as err:
-        backend.allow_from("web")
+        backend.allow_from(cast(Any, "web"))
     assert err.value.props == ("client",)
     with pytest.raises(ep.ConfigurationError):
         backend.allow_from(backend)

@@ -189,7 +189,7 @@ class BackendService(Construct):
 
     # -- clients -----------------------------------------------------------------------------
 
-    def allow_from(self, client: Any) -> None:
+    def allow_from(self, client: ec2.IConnectable | Construct) -> None:
         """Declare ``client`` a caller of this backend.
 
         * The backend's security group admits the client's security groups on the app port
