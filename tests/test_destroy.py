@@ -93,6 +93,8 @@ STATELESS = frozenset(
         "AWS::SQS::QueuePolicy",
         "AWS::StepFunctions::StateMachine",
         "AWS::ServiceDiscovery::HttpNamespace",
+        "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        "AWS::ServiceDiscovery::Service",
         "AWS::WAFv2::LoggingConfiguration",
         "AWS::WAFv2::WebACL",
         "AWS::WAFv2::WebACLAssociation",

@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING
 from .core._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .backend import (
+        BACKEND_CAPACITY,
+        BackendService,
+        BackendServiceProps,
+        ServiceConnectServerOptions,
+    )
     from .cluster import ClusterProps, FargateCluster
     from .core import (
         FARGATE_CPU_UNITS,
@@ -73,11 +79,14 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "BACKEND_CAPACITY",
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
     "TASK_START_ESTIMATE",
     "WORKER_CAPACITY",
+    "BackendService",
+    "BackendServiceProps",
     "BacklogScalingOptions",
     "CapacityStrategy",
     "ClusterProps",
@@ -114,6 +123,7 @@ __all__ = [
     "ScalingOptions",
     "ScheduledCapacity",
     "ServiceConnectOptions",
+    "ServiceConnectServerOptions",
     "ServiceMonitoring",
     "ShiftKind",
     "TargetGroupOptions",
@@ -127,6 +137,9 @@ __all__ = [
 
 # Public name -> the package that exports it, imported on first use.
 _MODULE_OF: dict[str, str] = {
+    "BACKEND_CAPACITY": ".backend",
+    "BackendService": ".backend",
+    "BackendServiceProps": ".backend",
     "BacklogScalingOptions": ".worker",
     "CapacityStrategy": ".core",
     "ClusterProps": ".cluster",
@@ -166,6 +179,7 @@ _MODULE_OF: dict[str, str] = {
     "ScalingOptions": ".core",
     "ScheduledCapacity": ".core",
     "ServiceConnectOptions": ".web",
+    "ServiceConnectServerOptions": ".backend",
     "ServiceMonitoring": ".monitoring",
     "ShiftKind": ".core",
     "TASK_START_ESTIMATE": ".core",
