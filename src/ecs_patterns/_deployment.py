@@ -272,6 +272,15 @@ class CodeDeployBlueGreen:
             under CloudFormation's hour; a configuration whose estimate leaves less than the
             15-minute margin under it is rejected). 5 to 55 minutes; a given value must be at
             least the estimate's total, or :class:`WebServiceProps` rejects it.
+        release_reserved_concurrency: Reserved concurrency of each of the release custom
+            resource's five Lambda functions (``CodeDeployRelease(reserved_concurrency=...)``).
+            Default None: nothing reserved, because Lambda keeps 100 units of the account's
+            concurrency unreserved and an account with a quota of 10 or 50 (common for new
+            accounts) rejects any reservation, failing the first deploy. The cost: without a
+            reservation, a release's invocations can be throttled when the account's other
+            functions use the whole unreserved pool (the release then slows down or times
+            out), and nothing caps a runaway loop. 1 is enough for one release at a time, in
+            an account whose quota leaves room. 1 to 1000.
     """
 
     traffic_shift: CodeDeployTrafficShift = field(default_factory=CodeDeployTrafficShift.linear)
@@ -280,9 +289,17 @@ class CodeDeployBlueGreen:
     deployment_ready_wait: Duration = _ZERO
     hooks: Mapping[str, lambda_.IFunction] = field(default_factory=dict)
     release_timeout: Duration | None = None
+    release_reserved_concurrency: int | None = None
 
     def __post_init__(self) -> None:
         checks = Checks("CodeDeployBlueGreen")
+        checks.int_range(
+            "release_reserved_concurrency",
+            self.release_reserved_concurrency,
+            1,
+            1000,
+            "Pass 1 (one release at a time), or leave it None to reserve nothing.",
+        )
         _check_test_port(checks, self.test_listener_port)
         _check_minutes(checks, "termination_wait", self.termination_wait, 0, _MAX_WAIT_MIN)
         _check_minutes(

@@ -339,6 +339,7 @@ class FargateWebService(Construct):
             log_retention=props.log_retention,
             log_removal_policy=props.log_removal_policy,
             scalable_target=self.scalable_target,
+            reserved_concurrency=strategy.release_reserved_concurrency,
         )
 
     def _native_hooks(self, strategy: EcsNativeBlueGreen) -> None:
