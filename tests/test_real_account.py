@@ -106,3 +106,78 @@ def test_codedeploy_strategy_reserves_nothing_by_default() -> None:
 def test_fails_on_a_release_reserved_concurrency_out_of_range() -> None:
     with pytest.raises(ep.ConfigurationError, match="release_reserved_concurrency"):
         ep.CodeDeployBlueGreen(release_reserved_concurrency=0)
+
+
+# --- 3. deployments that cannot hang --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        ecs.DeploymentStrategy.BLUE_GREEN,
+        ecs.DeploymentStrategy.LINEAR,
+        ecs.DeploymentStrategy.CANARY,
+    ],
+)
+def test_ecs_native_strategies_get_the_circuit_breaker_with_rollback(
+    strategy: ecs.DeploymentStrategy,
+) -> None:
+    """Green tasks that crash before registering trip no alarm: the breaker stops them."""
+    stack = new_stack()
+    web = _web(stack, deployment=ep.EcsNativeBlueGreen(strategy=strategy))
+    (service,) = _resources(stack, "AWS::ECS::Service").values()
+    config = service["Properties"]["DeploymentConfiguration"]
+    assert config["Strategy"] == strategy.value
+    assert config["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+    # The warning that says a circuit breaker is missing is no longer acknowledged away.
+    acknowledged = [
+        entry.data
+        for entry in web.service.node.metadata
+        if "shouldUseCircuitBreaker" in str(entry.data)
+    ]
+    assert acknowledged == []
+
+
+def _workflow_timeout() -> int:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text("utf-8"))
+    minutes: int = workflow["jobs"]["release"]["timeout-minutes"]
+    return minutes
+
+
+def test_longest_stack_wait_of_codedeploy_is_the_release_timeout_plus_a_rollback() -> None:
+    strategy = ep.CodeDeployBlueGreen()
+    timing = ep.HealthTiming(
+        target_health_check_interval=Duration.seconds(10),
+        target_healthy_threshold=2,
+        deregistration_delay=Duration.seconds(30),
+        health_check_grace_period=Duration.seconds(60),
+        stop_timeout=Duration.seconds(30),
+    )
+    estimate = ep.estimate_deployment_time(strategy, timing)
+    wait = ep.longest_stack_wait(strategy, estimate)
+    timeout = ep.release_timeout(strategy, estimate)
+    assert wait.to_seconds() == timeout.to_seconds() + math.ceil(estimate.total_s)
+
+
+def test_release_job_timeout_is_the_longest_wait_plus_setup_in_whole_five_minutes() -> None:
+    waits = [Duration.minutes(20), Duration.seconds(48 * 60 + 20)]
+    assert ep.release_job_timeout_minutes(waits, setup=Duration.minutes(20)) == 70
+
+
+def test_release_workflow_timeout_covers_the_longest_release_of_the_sample_services() -> None:
+    """The job must outlast a failed release and its rollback, or the stack is left IN_PROGRESS."""
+    from sample_app.stacks import SAMPLE_SERVICES_STACK, build_app
+    from tests.conftest import CDK_CONTEXT
+
+    app = build_app(CDK_CONTEXT)
+    services_stack = app.node.find_child(SAMPLE_SERVICES_STACK)
+    services = [
+        child
+        for child in services_stack.node.find_all()
+        if isinstance(child, ep.FargateWebService)
+    ]
+    assert len(services) == 2
+    recommended = ep.release_job_timeout_minutes(s.longest_stack_wait() for s in services)
+    assert _workflow_timeout() >= recommended
+    # GitHub-hosted runners end any job after 6 hours.
+    assert recommended <= 360

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._capacity import CapacityStrategy
     from ._cluster import ClusterProps, FargateCluster
     from ._deployment import (
+        RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         CodeDeployBlueGreen,
         CodeDeployTrafficShift,
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
         Rolling,
         ShiftKind,
         estimate_deployment_time,
+        longest_stack_wait,
+        release_job_timeout_minutes,
+        release_timeout,
     )
     from ._errors import ConfigurationError, Problem
     from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
@@ -53,6 +57,7 @@ __all__ = [
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
+    "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "CapacityStrategy",
     "ClusterProps",
@@ -82,6 +87,9 @@ __all__ = [
     "WebServiceProps",
     "estimate_deployment_time",
     "fargate_memory_options",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
 ]
 
 # Public name -> the module that defines it.
@@ -108,6 +116,7 @@ _MODULE_OF: dict[str, str] = {
     "HealthTiming": "._deployment",
     "MonitoringProps": "._monitoring",
     "Problem": "._errors",
+    "RELEASE_JOB_SETUP": "._deployment",
     "RepositoryProps": "._repository",
     "Rolling": "._deployment",
     "ScheduledCapacity": "._service",
@@ -118,6 +127,9 @@ _MODULE_OF: dict[str, str] = {
     "WebServiceProps": "._service",
     "estimate_deployment_time": "._deployment",
     "fargate_memory_options": "._fargate",
+    "longest_stack_wait": "._deployment",
+    "release_job_timeout_minutes": "._deployment",
+    "release_timeout": "._deployment",
 }
 
 __version__ = "0.1.0"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,7 @@ from ._validation import Checks, is_token, seconds
 
 __all__ = [
     "CODEDEPLOY_HOOKS",
+    "RELEASE_JOB_SETUP",
     "RELEASE_TIMEOUT_MAX",
     "TASK_START_ESTIMATE",
     "CodeDeployBlueGreen",
@@ -48,6 +49,9 @@ __all__ = [
     "Rolling",
     "ShiftKind",
     "estimate_deployment_time",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
 ]
 
 CODEDEPLOY_HOOKS = (
@@ -331,8 +335,10 @@ class EcsNativeBlueGreen:
     The ECS controller starts the new revision behind an alternate (green) target group,
     moves the test listener rule to it, then shifts the production listener rule (all at once,
     in linear steps, or canary then the rest), bakes, and stops the blue tasks. Alarm rollback
-    works as for rolling (:class:`ServiceMonitoring` with ``deployment_alarm_rollback=True``);
-    the circuit breaker is documented for rolling only and is not set. A plain ``cdk deploy``
+    works as for rolling (:class:`ServiceMonitoring` with ``deployment_alarm_rollback=True``),
+    and the deployment circuit breaker with rollback is on, as ECS supports for blue/green
+    (ECS developer guide, "deployment failure detection"): green tasks that crash before
+    they register trip no alarm, so without it the deployment would hang. A plain ``cdk deploy``
     rolls a new image: CloudFormation waits through the bake time and ends in
     ``UPDATE_ROLLBACK_COMPLETE`` when ECS rolls back.
 
@@ -564,6 +570,53 @@ def release_timeout(strategy: CodeDeployBlueGreen, estimate: DeploymentTimeEstim
     minutes = math.ceil(estimate.total_s / 60) + _RELEASE_MARGIN_MIN
     longest = int(RELEASE_TIMEOUT_MAX.to_minutes())
     return Duration.minutes(min(max(minutes, _RELEASE_MIN_MIN), longest))
+
+
+def longest_stack_wait(
+    strategy: DeploymentStrategy, estimate: DeploymentTimeEstimate
+) -> Duration:
+    """The longest one stack update is expected to wait for this service's deployment.
+
+    A failed deployment and its rollback included, since a job killed during either leaves the
+    stack ``*_IN_PROGRESS`` for the next run:
+
+    * :class:`CodeDeployBlueGreen`: :func:`release_timeout` (the custom resource gives up
+      then) plus the estimate's total for the stack rollback, which stops the deployment
+      with rollback and waits for CodeDeploy to move traffic back and end.
+    * ECS controller (rolling, ECS-native): the estimate's failure detection (a release whose
+      tasks fail), then a whole deployment forward and a whole one back (the circuit breaker
+      or an alarm rolls back by deploying the previous revision).
+
+    An estimate over the props (:func:`estimate_deployment_time`), not a guarantee: image
+    pulls, Spot capacity and the app's start-up are assumptions (:data:`TASK_START_ESTIMATE`).
+    """
+    total = math.ceil(estimate.total_s)
+    if isinstance(strategy, CodeDeployBlueGreen):
+        return Duration.seconds(release_timeout(strategy, estimate).to_seconds() + total)
+    return Duration.seconds(math.ceil(estimate.failure_detection_s) + 2 * total)
+
+
+RELEASE_JOB_SETUP = Duration.minutes(20)
+"""What a release job spends besides the stack update: checkout, credentials, image build and
+push, toolchain set-up and ``cdk synth`` (the sample's workflow; measure your own)."""
+_GITHUB_JOB_MAX_MIN = 360  # GitHub-hosted runners end a job after 6 hours
+
+
+def release_job_timeout_minutes(
+    waits: Iterable[Duration], *, setup: Duration = RELEASE_JOB_SETUP
+) -> int:
+    """The CI job timeout (``timeout-minutes``) that outlasts the longest stack update.
+
+    ``waits``: :func:`longest_stack_wait` of each service the job deploys
+    (``FargateWebService.longest_stack_wait()``); services of one stack deploy in parallel,
+    so the longest counts. Adds ``setup`` and rounds up to whole 5 minutes. A job killed
+    during a deployment leaves the stack ``UPDATE_IN_PROGRESS`` (or in its rollback) and the
+    next run fails until CloudFormation is done.
+    """
+    longest = max((w.to_seconds() for w in waits), default=0.0)
+    minutes = math.ceil((longest + setup.to_seconds()) / 60)
+    rounded = 5 * math.ceil(minutes / 5)
+    return min(rounded, _GITHUB_JOB_MAX_MIN)
 
 
 def _whole_minutes(value: Duration) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -20,6 +20,7 @@ from ._deployment import (
     DeploymentTimeEstimate,
     EcsNativeBlueGreen,
     Rolling,
+    longest_stack_wait,
     release_timeout,
 )
 from ._errors import ConfigurationError, Problem
@@ -192,6 +193,15 @@ class FargateWebService(Construct):
         termination wait, deregistration delay and stop timeout.
         """
         return self.props.estimated_deployment_time()
+
+    def longest_stack_wait(self) -> Duration:
+        """The longest a stack update is expected to wait for this service's deployment.
+
+        A failed deployment and its rollback included (:func:`longest_stack_wait`); give the
+        CI job that runs ``cdk deploy`` at least this plus its set-up
+        (:func:`release_job_timeout_minutes`).
+        """
+        return longest_stack_wait(self.props.deployment, self.estimated_deployment_time())
 
     def _attach_target(self, props: WebServiceProps) -> None:
         strategy = props.deployment
@@ -408,8 +418,13 @@ class FargateWebService(Construct):
             min_healthy_percent=100,
             max_healthy_percent=200,
             health_check_grace_period=props.health_check_grace_period,
+            # Rolling and ECS-native blue/green, linear and canary: ECS supports the circuit
+            # breaker for both (ECS developer guide, "deployment failure detection"). Green
+            # tasks that crash before they register trip no alarm (the running-task alarm
+            # still counts blue, the target alarms need registered targets), so without it
+            # the deployment, and cdk deploy, would hang.
             circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True)
-            if isinstance(strategy, Rolling)
+            if not isinstance(strategy, CodeDeployBlueGreen)
             else None,
             deployment_controller=ecs.DeploymentController(
                 type=ecs.DeploymentControllerType.CODE_DEPLOY
@@ -434,14 +449,6 @@ class FargateWebService(Construct):
             security_groups=[self.service_security_group],
             service_connect_configuration=self._service_connect(props.service_connect, task),
         )
-        if native is not None:
-            # The circuit breaker is documented for rolling deployments only; ECS-native
-            # blue/green rolls back through its bake time and alarms instead.
-            Annotations.of(service).acknowledge_warning(
-                "@aws-cdk/aws-ecs:shouldUseCircuitBreaker",
-                "ECS-native blue/green: failed green tasks never receive production traffic "
-                "and alarms roll back during the bake time.",
-            )
         return service
 
     def _service_connect(
