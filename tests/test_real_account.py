@@ -172,12 +172,105 @@ def test_release_workflow_timeout_covers_the_longest_release_of_the_sample_servi
     app = build_app(CDK_CONTEXT)
     services_stack = app.node.find_child(SAMPLE_SERVICES_STACK)
     services = [
-        child
-        for child in services_stack.node.find_all()
-        if isinstance(child, ep.FargateWebService)
+        child for child in services_stack.node.find_all() if isinstance(child, ep.FargateWebService)
     ]
     assert len(services) == 2
     recommended = ep.release_job_timeout_minutes(s.longest_stack_wait() for s in services)
     assert _workflow_timeout() >= recommended
     # GitHub-hosted runners end any job after 6 hours.
     assert recommended <= 360
+
+
+# --- 4. alarms that mean something at create ------------------------------------------------
+
+
+def _named_service(stack: Stack, name: str | None) -> ecs.FargateService:
+    service = fargate_service(stack, "Web", _cluster(stack))
+    if name is not None:
+        cfn = service.node.default_child
+        assert isinstance(cfn, ecs.CfnService)
+        cfn.service_name = name
+    return service
+
+
+def test_running_task_alarm_keeps_missing_data_out_of_alarm() -> None:
+    """Before Container Insights reports the first count the alarm waits instead of paging."""
+    stack = new_stack()
+    ep.ServiceMonitoring(
+        stack, "Monitoring", ep.MonitoringProps(service=_named_service(stack, None))
+    )
+    alarms = _resources(stack, "AWS::CloudWatch::Alarm")
+    (running,) = [a for k, a in alarms.items() if "RunningTasksLow" in k]
+    assert running["Properties"]["TreatMissingData"] == "missing"
+
+
+def test_service_with_a_known_name_is_created_after_its_deployment_alarms() -> None:
+    stack = new_stack()
+    service = _named_service(stack, "web")
+    monitoring = ep.ServiceMonitoring(
+        stack,
+        "Monitoring",
+        ep.MonitoringProps(service=service, deployment_alarm_rollback=True),
+    )
+    template = Template.from_stack(stack).to_json()
+    (service_id,) = [
+        k for k, v in template["Resources"].items() if v["Type"] == "AWS::ECS::Service"
+    ]
+    resource = template["Resources"][service_id]
+    names = resource["Properties"]["DeploymentConfiguration"]["Alarms"]["AlarmNames"]
+    assert names == monitoring.deployment_alarm_names
+    alarm_ids = {
+        k
+        for k, v in template["Resources"].items()
+        if v["Type"] == "AWS::CloudWatch::Alarm" and v["Properties"]["AlarmName"] in names
+    }
+    assert len(alarm_ids) == len(names)
+    assert alarm_ids <= set(resource.get("DependsOn", []))
+    # No cycle: the alarms name the service by its literal name, not by a GetAtt of it.
+    for alarm_id in alarm_ids:
+        assert service_id not in str(template["Resources"][alarm_id])
+
+
+def test_service_with_a_generated_name_keeps_the_alarms_after_it_without_a_cycle() -> None:
+    """The alarms must read the generated name, so they come after the service (no cycle)."""
+    stack = new_stack()
+    service = _named_service(stack, None)
+    ep.ServiceMonitoring(
+        stack, "Monitoring", ep.MonitoringProps(service=service, deployment_alarm_rollback=True)
+    )
+    template = Template.from_stack(stack).to_json()
+    (resource,) = [v for v in template["Resources"].values() if v["Type"] == "AWS::ECS::Service"]
+    alarm_ids = {
+        k for k, v in template["Resources"].items() if v["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert not alarm_ids & set(resource.get("DependsOn", []))
+
+
+def test_fails_when_min_running_tasks_exceeds_the_autoscaling_minimum_with_rollback() -> None:
+    stack = new_stack()
+    web = _web(stack, min_capacity=2, max_capacity=4)
+    with pytest.raises(ep.ConfigurationError, match="min_running_tasks") as err:
+        ep.MonitoringProps(service=web.service, min_running_tasks=3, deployment_alarm_rollback=True)
+    assert "min_running_tasks" in err.value.props
+
+
+def test_min_running_tasks_at_the_autoscaling_minimum_is_accepted_with_rollback() -> None:
+    stack = new_stack()
+    web = _web(stack, min_capacity=2, max_capacity=4)
+    ep.MonitoringProps(service=web.service, min_running_tasks=2, deployment_alarm_rollback=True)
+
+
+def test_min_running_tasks_above_the_minimum_only_notifies_without_rollback() -> None:
+    stack = new_stack()
+    web = _web(stack, min_capacity=2, max_capacity=4)
+    ep.MonitoringProps(service=web.service, min_running_tasks=3)
+
+
+def test_enabling_rollback_later_checks_min_running_tasks_too() -> None:
+    stack = new_stack()
+    web = _web(stack, min_capacity=2, max_capacity=4)
+    monitoring = ep.ServiceMonitoring(
+        stack, "Monitoring", ep.MonitoringProps(service=web.service, min_running_tasks=3)
+    )
+    with pytest.raises(ep.ConfigurationError, match="min_running_tasks"):
+        monitoring.enable_deployment_alarm_rollback()

@@ -572,9 +572,7 @@ def release_timeout(strategy: CodeDeployBlueGreen, estimate: DeploymentTimeEstim
     return Duration.minutes(min(max(minutes, _RELEASE_MIN_MIN), longest))
 
 
-def longest_stack_wait(
-    strategy: DeploymentStrategy, estimate: DeploymentTimeEstimate
-) -> Duration:
+def longest_stack_wait(strategy: DeploymentStrategy, estimate: DeploymentTimeEstimate) -> Duration:
     """The longest one stack update is expected to wait for this service's deployment.
 
     A failed deployment and its rollback included, since a job killed during either leaves the
