@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
 import ecs_patterns as ep

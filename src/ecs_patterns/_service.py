@@ -19,7 +19,6 @@ from ._deployment import (
     CodeDeployBlueGreen,
     DeploymentTimeEstimate,
     EcsNativeBlueGreen,
-    Rolling,
     longest_stack_wait,
     release_timeout,
 )
