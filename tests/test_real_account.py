@@ -273,3 +273,67 @@ def test_enabling_rollback_later_checks_min_running_tasks_too() -> None:
     )
     with pytest.raises(ep.ConfigurationError, match="min_running_tasks"):
         monitoring.enable_deployment_alarm_rollback()
+
+
+# --- 6. exposure ----------------------------------------------------------------------------
+
+
+def _ingress_on(stack: Stack, port: int) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = []
+    for group in _resources(stack, "AWS::EC2::SecurityGroup").values():
+        rules += [
+            r for r in group["Properties"].get("SecurityGroupIngress", []) if r["FromPort"] == port
+        ]
+    for rule in _resources(stack, "AWS::EC2::SecurityGroupIngress").values():
+        if rule["Properties"]["FromPort"] == port:
+            rules.append(rule["Properties"])
+    return rules
+
+
+BLUE_GREEN = [
+    pytest.param(ep.CodeDeployBlueGreen, id="codedeploy"),
+    pytest.param(ep.EcsNativeBlueGreen, id="ecs-native"),
+]
+
+
+@pytest.mark.parametrize("strategy", BLUE_GREEN)
+def test_test_listener_is_closed_to_the_internet_by_default(strategy: Any) -> None:
+    stack = new_stack()
+    _web(stack, deployment=strategy())
+    assert _ingress_on(stack, 443)[0]["CidrIp"] == "0.0.0.0/0"  # production stays public
+    assert _ingress_on(stack, 8443) == []
+
+
+@pytest.mark.parametrize("strategy", BLUE_GREEN)
+def test_test_listener_keeps_the_restricted_production_clients_by_default(strategy: Any) -> None:
+    stack = new_stack()
+    _web(stack, ingress_cidrs=["203.0.113.0/24"], deployment=strategy())
+    assert [r["CidrIp"] for r in _ingress_on(stack, 8443)] == ["203.0.113.0/24"]
+
+
+@pytest.mark.parametrize("strategy", BLUE_GREEN)
+def test_test_listener_admits_exactly_the_given_cidrs(strategy: Any) -> None:
+    stack = new_stack()
+    _web(stack, deployment=strategy(test_listener_cidrs=["10.20.0.0/16"]))
+    assert [r["CidrIp"] for r in _ingress_on(stack, 8443)] == ["10.20.0.0/16"]
+
+
+@pytest.mark.parametrize("strategy", BLUE_GREEN)
+def test_opening_the_test_listener_to_the_internet_is_explicit_and_warned(strategy: Any) -> None:
+    stack = new_stack()
+    web = _web(stack, deployment=strategy(test_listener_cidrs=["0.0.0.0/0"]))
+    assert [r["CidrIp"] for r in _ingress_on(stack, 8443)] == ["0.0.0.0/0"]
+    warnings = [
+        str(entry.data)
+        for construct in web.node.find_all()
+        for entry in construct.node.metadata
+        if entry.type == "aws:cdk:warning"
+    ]
+    assert any("PublicTestListener" in w for w in warnings)
+    assert nag_findings(stack) == []
+
+
+@pytest.mark.parametrize("strategy", BLUE_GREEN)
+def test_fails_on_an_invalid_test_listener_cidr(strategy: Any) -> None:
+    with pytest.raises(ep.ConfigurationError, match="test_listener_cidrs"):
+        strategy(test_listener_cidrs=["10.0.0.1/8"])

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Mapping
+import ipaddress
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -276,6 +277,15 @@ class CodeDeployBlueGreen:
             under CloudFormation's hour; a configuration whose estimate leaves less than the
             15-minute margin under it is rejected). 5 to 55 minutes; a given value must be at
             least the estimate's total, or :class:`WebServiceProps` rejects it.
+        test_listener_cidrs: IPv4 CIDRs the test listener admits. Default: the production
+            listener's clients unless they include ``0.0.0.0/0`` (explicit ``ingress_cidrs``
+            and ``ingress_prefix_lists``, or the VPC for an internal load balancer); for an
+            internet-facing service open to anyone, nobody: the untested green revision is not
+            public before it has passed its checks. A client in the VPC reaches an
+            internet-facing load balancer through the NAT gateways, so give their addresses
+            (or another network) here for hooks or testers that call the test listener.
+            ``["0.0.0.0/0"]`` opens it to the internet, explicitly, with the warning
+            ``ecs-patterns:PublicTestListener``.
         release_reserved_concurrency: Reserved concurrency of each of the release custom
             resource's five Lambda functions (``CodeDeployRelease(reserved_concurrency=...)``).
             Default None: nothing reserved, because Lambda keeps 100 units of the account's
@@ -293,6 +303,7 @@ class CodeDeployBlueGreen:
     deployment_ready_wait: Duration = _ZERO
     hooks: Mapping[str, lambda_.IFunction] = field(default_factory=dict)
     release_timeout: Duration | None = None
+    test_listener_cidrs: Sequence[str] | None = None
     release_reserved_concurrency: int | None = None
 
     def __post_init__(self) -> None:
@@ -305,6 +316,7 @@ class CodeDeployBlueGreen:
             "Pass 1 (one release at a time), or leave it None to reserve nothing.",
         )
         _check_test_port(checks, self.test_listener_port)
+        _check_test_cidrs(checks, self.test_listener_cidrs)
         _check_minutes(checks, "termination_wait", self.termination_wait, 0, _MAX_WAIT_MIN)
         _check_minutes(
             checks, "deployment_ready_wait", self.deployment_ready_wait, 0, _MAX_WAIT_MIN
@@ -361,11 +373,21 @@ class EcsNativeBlueGreen:
             CodeDeploy linear configuration; ECS's own default, 6 minutes, makes a 10-step
             deployment take over an hour), CANARY default 5 minutes. 0 to 1440 whole minutes.
             Only with LINEAR or CANARY.
-        test_listener_port: Port of the test listener (same protocol, certificate and allowed
-            clients as production). Default 8443. 1 to 65535, not 80 or 443.
+        test_listener_port: Port of the test listener (same protocol and certificate as
+            production; clients: ``test_listener_cidrs``). Default 8443. 1 to 65535, not 80
+            or 443.
         hooks: Lifecycle hook Lambda functions by stage, e.g.
             ``{ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT: check}``. ECS invokes each
             through a role it assumes (created). Default: no hooks.
+        test_listener_cidrs: IPv4 CIDRs the test listener admits. Default: the production
+            listener's clients unless they include ``0.0.0.0/0`` (explicit ``ingress_cidrs``
+            and ``ingress_prefix_lists``, or the VPC for an internal load balancer); for an
+            internet-facing service open to anyone, nobody: the untested green revision is not
+            public before it has passed its checks. A client in the VPC reaches an
+            internet-facing load balancer through the NAT gateways, so give their addresses
+            (or another network) here for hooks or testers that call the test listener.
+            ``["0.0.0.0/0"]`` opens it to the internet, explicitly, with the warning
+            ``ecs-patterns:PublicTestListener``.
     """
 
     strategy: ecs.DeploymentStrategy = ecs.DeploymentStrategy.BLUE_GREEN
@@ -374,6 +396,7 @@ class EcsNativeBlueGreen:
     step_bake_time: Duration | None = None
     test_listener_port: int = 8443
     hooks: Mapping[ecs.DeploymentLifecycleStage, lambda_.IFunction] = field(default_factory=dict)
+    test_listener_cidrs: Sequence[str] | None = None
 
     def __post_init__(self) -> None:
         checks = Checks("EcsNativeBlueGreen")
@@ -407,6 +430,7 @@ class EcsNativeBlueGreen:
         if self.step_bake_time is not None:
             _check_minutes(checks, "step_bake_time", self.step_bake_time, 0, _MAX_BAKE_MIN)
         _check_test_port(checks, self.test_listener_port)
+        _check_test_cidrs(checks, self.test_listener_cidrs)
         checks.done()
 
     @property
@@ -635,6 +659,28 @@ def _check_minutes(checks: Checks, prop: str, value: Duration, low: int, high: i
         f"whole minutes from {low} to {high}",
         f"Set {prop}=Duration.minutes(n) with {low} <= n <= {high}.",
     )
+
+
+def _check_test_cidrs(checks: Checks, cidrs: Sequence[str] | None) -> None:
+    if cidrs is None:
+        return
+    for cidr in cidrs:
+        checks.check(
+            is_token(cidr) or _is_ipv4_network(cidr),
+            "test_listener_cidrs",
+            cidr,
+            "IPv4 CIDRs such as '10.0.0.0/16' (host bits zero)",
+            "Write each entry as address/prefix, e.g. '203.0.113.0/24'.",
+        )
+
+
+def _is_ipv4_network(cidr: str) -> bool:
+    if "/" not in cidr:
+        return False
+    try:
+        return isinstance(ipaddress.ip_network(cidr, strict=True), ipaddress.IPv4Network)
+    except ValueError:
+        return False
 
 
 def _check_test_port(checks: Checks, port: int) -> None:

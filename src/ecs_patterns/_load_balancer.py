@@ -306,30 +306,39 @@ class WebLoadBalancer(Construct):
 
     def _ingress(self, props: WebServiceProps, cidrs: list[str]) -> None:
         ports = [443, 80] if props.certificate is not None else [80]
-        test_port = self._test_port(props)
-        if test_port is not None:
-            ports.append(test_port)
         peers = [_ipv4(c) for c in cidrs]
         peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
         for peer in peers:
             for port in ports:
                 self.security_group.add_ingress_rule(
-                    peer,
-                    _tcp(port),
-                    "Test listener clients"
-                    if port == test_port
-                    else "HTTPS clients"
-                    if port == 443
-                    else "HTTP clients",
+                    peer, _tcp(port), "HTTPS clients" if port == 443 else "HTTP clients"
                 )
-        if "0.0.0.0/0" in cidrs:
+        public_ports = list(ports) if "0.0.0.0/0" in cidrs else []
+        test_port = self._test_port(props)
+        if test_port is not None:
+            test_cidrs = self._test_listener_cidrs(props, cidrs)
+            test_peers = [_ipv4(c) for c in test_cidrs]
+            if getattr(props.deployment, "test_listener_cidrs", None) is None:
+                test_peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
+            for peer in test_peers:
+                self.security_group.add_ingress_rule(peer, _tcp(test_port), "Test listener clients")
+            if "0.0.0.0/0" in test_cidrs:
+                public_ports.append(test_port)
+                Annotations.of(self).add_warning_v2(
+                    "ecs-patterns:PublicTestListener",
+                    f"test_listener_cidrs includes 0.0.0.0/0: anyone can reach the untested "
+                    f"green revision on port {test_port} before production traffic moves to "
+                    "it. Admit only the testers' networks unless the release is public anyway.",
+                )
+        if public_ports:
             acknowledge(
                 self.security_group,
                 ["AwsSolutions-EC23"],
                 "This is the security group of an internet-facing load balancer: it admits "
-                f"any IPv4 client on the listener ports ({', '.join(map(str, ports))}) only, "
-                "and the load balancer reaches nothing but the tasks' port.",
+                f"any IPv4 client on the listener ports ({', '.join(map(str, public_ports))}) "
+                "only, and the load balancer reaches nothing but the tasks' port.",
             )
+        if "0.0.0.0/0" in cidrs:
             checkov_skip(
                 self.security_group,
                 "CKV_AWS_260",
@@ -345,6 +354,14 @@ class WebLoadBalancer(Construct):
                     "load balancer."
                 ),
             )
+
+    @staticmethod
+    def _test_listener_cidrs(props: WebServiceProps, cidrs: list[str]) -> list[str]:
+        """The test listener's clients: as given, else production's unless open to anyone."""
+        given = getattr(props.deployment, "test_listener_cidrs", None)
+        if given is not None:
+            return list(given)
+        return [] if "0.0.0.0/0" in cidrs else list(cidrs)
 
     @staticmethod
     def _test_port(props: WebServiceProps) -> int | None:
