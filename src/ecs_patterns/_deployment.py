@@ -19,8 +19,8 @@ The estimate functions are pure: they read the props and return a
 from __future__ import annotations
 
 import enum
-import math
 import ipaddress
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
