@@ -337,3 +337,110 @@ def test_opening_the_test_listener_to_the_internet_is_explicit_and_warned(strate
 def test_fails_on_an_invalid_test_listener_cidr(strategy: Any) -> None:
     with pytest.raises(ep.ConfigurationError, match="test_listener_cidrs"):
         strategy(test_listener_cidrs=["10.0.0.1/8"])
+
+
+# --- 10. known at synthesis, refused at synthesis -------------------------------------------
+
+
+def _web_with_certificate(stack: Stack, arn: str, **kwargs: Any) -> ep.FargateWebService:
+    certificate = acm.Certificate.from_certificate_arn(stack, "OtherCert", arn)
+    return _web(stack, certificate=certificate, **kwargs)
+
+
+def test_fails_on_a_certificate_arn_that_is_not_an_acm_arn() -> None:
+    stack = new_stack()
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "IamCert", "arn:aws:iam::123456789012:server-certificate/web"
+    )
+    with pytest.raises(ep.ConfigurationError, match="certificate") as err:
+        ep.WebServiceProps(image=ecs.ContainerImage.from_registry(IMAGE), certificate=certificate)
+    assert "certificate" in err.value.props
+
+
+def test_fails_on_a_certificate_in_another_region_than_the_stack() -> None:
+    stack = new_stack()  # us-east-1
+    arn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    with pytest.raises(ep.ConfigurationError, match="certificate") as err:
+        _web_with_certificate(stack, arn)
+    assert "certificate" in err.value.props
+    assert "eu-west-1" in str(err.value)
+
+
+def test_a_certificate_of_the_stack_region_and_a_token_certificate_pass() -> None:
+    stack = new_stack()
+    _web(stack)  # CERTIFICATE_ARN is in us-east-1
+    other = new_stack()
+    created = acm.Certificate(other, "Created", domain_name="web.example.com")
+    _web(other, certificate=created)  # a Ref: judged by CloudFormation, not here
+
+
+def test_fails_on_a_cloudfront_web_acl_for_a_load_balancer() -> None:
+    stack = new_stack()
+    certificate = acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN)
+    arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0a1b2c3d-1111-2222-3333-444455556666"
+    with pytest.raises(ep.ConfigurationError, match="web_acl_arn") as err:
+        ep.WebServiceProps(
+            image=ecs.ContainerImage.from_registry(IMAGE), certificate=certificate, web_acl_arn=arn
+        )
+    assert "CLOUDFRONT" in str(err.value)
+
+
+def test_fails_on_a_regional_web_acl_of_another_region() -> None:
+    stack = new_stack()
+    arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/app/0a1b2c3d-1111-2222-3333-444455556666"
+    with pytest.raises(ep.ConfigurationError, match="web_acl_arn"):
+        _web(stack, web_acl_arn=arn)
+
+
+def test_fails_on_two_services_with_the_same_name_on_one_cluster() -> None:
+    stack = new_stack()
+    cluster = ep.FargateCluster(stack, "Cluster")
+    certificate = acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN)
+
+    def service(id: str, name: str, on: ep.FargateCluster) -> ep.FargateWebService:
+        return ep.FargateWebService(
+            stack,
+            id,
+            ep.WebServiceProps(
+                image=ecs.ContainerImage.from_registry(IMAGE),
+                certificate=certificate,
+                cluster=on,
+                service_name=name,
+            ),
+        )
+
+    service("Web", "web", cluster)
+    service("Api", "api", cluster)
+    with pytest.raises(ep.ConfigurationError, match="service_name") as err:
+        service("Web2", "web", cluster)
+    assert "Web" in str(err.value)
+    # Another cluster may use the name.
+    service("Web3", "web", ep.FargateCluster(stack, "Other"))
+
+
+def test_fails_on_two_github_oidc_providers_for_one_account_in_one_app() -> None:
+    stack = new_stack()
+    repos = [ep.GitHubRepo(owner="acme", name="web")]
+    first = ep.GitHubDeployRole(stack, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
+    other = Stack(stack.node.root, "Other", env=_env("123456789012"))
+    with pytest.raises(ep.ConfigurationError, match="provider") as err:
+        ep.GitHubDeployRole(other, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
+    assert "provider" in err.value.props
+    # Passing the first provider is the fix.
+    ep.GitHubDeployRole(
+        other, "Reuse", ep.GitHubDeployRoleProps(repositories=repos, provider=first.provider)
+    )
+
+
+def test_github_oidc_providers_in_different_accounts_are_accepted() -> None:
+    stack = new_stack()
+    repos = [ep.GitHubRepo(owner="acme", name="web")]
+    ep.GitHubDeployRole(stack, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
+    other = Stack(stack.node.root, "Prod", env=_env("210987654321"))
+    ep.GitHubDeployRole(other, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
+
+
+def _env(account: str) -> Any:
+    from aws_cdk import Environment
+
+    return Environment(account=account, region="us-east-1")

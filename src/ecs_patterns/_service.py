@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from aws_cdk import Duration, Stack
@@ -36,7 +37,13 @@ from ._task import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
-from ._validation import seconds
+from ._validation import is_token, seconds
+
+# Service names taken on each cluster of the app: ECS refuses a second service of the same
+# name on a cluster ("Creation of service was not idempotent"), so it is refused here first.
+_SERVICE_NAMES: weakref.WeakKeyDictionary[FargateCluster, dict[str, str]] = (
+    weakref.WeakKeyDictionary()
+)
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
@@ -118,6 +125,9 @@ class FargateWebService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
+        _check_against_the_stack(Stack.of(scope), props)
+        if props.cluster is not None:
+            _claim_service_name(props.cluster, props.service_name, f"{scope.node.path}/{id}")
         super().__init__(scope, id)
         self.props = props
         self.cluster = (
@@ -520,3 +530,66 @@ class FargateWebService(Construct):
             "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
             "that group only",
         )
+
+
+def _claim_service_name(cluster: FargateCluster, name: str | None, path: str) -> None:
+    """Refuse a ``service_name`` that another FargateWebService already has on ``cluster``."""
+    if name is None or is_token(name):
+        return
+    taken = _SERVICE_NAMES.setdefault(cluster, {})
+    owner = taken.get(name)
+    if owner is not None:
+        raise ConfigurationError(
+            "WebServiceProps",
+            [
+                Problem(
+                    prop="service_name",
+                    value=name,
+                    allowed=f"a name no other service on the cluster {cluster.node.path} has "
+                    f"({owner} already uses it; ECS refuses a second service of that name)",
+                    fix="Give each service on a cluster its own service_name, or leave it unset "
+                    "for a generated one.",
+                )
+            ],
+        )
+    taken[name] = path
+
+
+def _region_of(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
+    """Refuse ARNs of another region than the stack: the deploy would fail on them.
+
+    An ALB takes ACM certificates and regional web ACLs of its own region only. Checked when
+    both the ARN and the stack's region are literals (an imported certificate, an env-bound
+    stack); tokens are left to CloudFormation.
+    """
+    region = stack.region
+    if is_token(region):
+        return
+    problems: list[Problem] = []
+    arns = [
+        ("certificate", props.certificate.certificate_arn if props.certificate else None),
+        ("web_acl_arn", props.web_acl_arn),
+    ]
+    for prop, arn in arns:
+        if arn is None or is_token(arn):
+            continue
+        arn_region = _region_of(arn)
+        if arn_region is not None and arn_region != region:
+            problems.append(
+                Problem(
+                    prop=prop,
+                    value=arn,
+                    allowed=f"an ARN in the stack's region {region} (this one is in "
+                    f"{arn_region}): a load balancer uses certificates and web ACLs of its "
+                    "own region only",
+                    fix=f"Use the {prop.replace('_arn', '').replace('_', ' ')} of {region}, or "
+                    f"deploy the stack to {arn_region}.",
+                )
+            )
+    if problems:
+        raise ConfigurationError("WebServiceProps", problems)

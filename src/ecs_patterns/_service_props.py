@@ -648,6 +648,17 @@ class WebServiceProps:
                 "Pass certificate=acm.Certificate.from_certificate_arn(...), or set "
                 "allow_plain_http=True for a non-production, internal-only service.",
             )
+        if self.certificate is not None:
+            arn = self.certificate.certificate_arn
+            checks.check(
+                is_token(arn) or _ACM_ARN_RE.fullmatch(arn) is not None,
+                "certificate",
+                arn,
+                "an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID): an ALB "
+                "listener takes ACM certificates, and this library only those",
+                "Import the certificate from ACM with acm.Certificate.from_certificate_arn(...) "
+                "of its ACM ARN (request or import it into ACM in the stack's region first).",
+            )
         if self.certificate is not None and self.allow_plain_http:
             checks.fail(
                 "allow_plain_http",
@@ -688,6 +699,15 @@ class WebServiceProps:
                 self.web_acl_arn,
                 "only with waf=True",
                 "Drop web_acl_arn, or keep waf=True to associate it.",
+            )
+            checks.check(
+                is_token(self.web_acl_arn) or ":global/webacl/" not in self.web_acl_arn,
+                "web_acl_arn",
+                self.web_acl_arn,
+                "a REGIONAL web ACL (.../regional/webacl/...); this is a CLOUDFRONT-scope web "
+                "ACL, which WAF cannot associate with a load balancer",
+                "Create or pick a web ACL with Scope REGIONAL in the load balancer's region, or "
+                "leave web_acl_arn unset for a new one.",
             )
             checks.check(
                 is_token(self.web_acl_arn) or ":wafv2:" in self.web_acl_arn,
@@ -813,6 +833,11 @@ def _check_timeout_below_interval(
         f"less than {interval_prop} ({i:g}s)",
         f"Lower {timeout_prop} or raise {interval_prop}.",
     )
+
+
+# An ACM certificate ARN (any partition); the region is checked against the stack's at
+# construction (FargateWebService), where the stack is known.
+_ACM_ARN_RE = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
 
 
 def _is_ipv4_cidr(cidr: str) -> bool:
