@@ -29,6 +29,7 @@ from tests.stacks.service import CERTIFICATE_ARN, IMAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 Resources = dict[str, dict[str, Any]]
+ACL_ID = "0a1b2c3d-1111-2222-3333-444455556666"
 
 
 def _resources(stack: Stack, type_: str) -> Resources:
@@ -377,7 +378,7 @@ def test_a_certificate_of_the_stack_region_and_a_token_certificate_pass() -> Non
 def test_fails_on_a_cloudfront_web_acl_for_a_load_balancer() -> None:
     stack = new_stack()
     certificate = acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN)
-    arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0a1b2c3d-1111-2222-3333-444455556666"
+    arn = f"arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/{ACL_ID}"
     with pytest.raises(ep.ConfigurationError, match="web_acl_arn") as err:
         ep.WebServiceProps(
             image=ecs.ContainerImage.from_registry(IMAGE), certificate=certificate, web_acl_arn=arn
@@ -387,7 +388,7 @@ def test_fails_on_a_cloudfront_web_acl_for_a_load_balancer() -> None:
 
 def test_fails_on_a_regional_web_acl_of_another_region() -> None:
     stack = new_stack()
-    arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/app/0a1b2c3d-1111-2222-3333-444455556666"
+    arn = f"arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/app/{ACL_ID}"
     with pytest.raises(ep.ConfigurationError, match="web_acl_arn"):
         _web(stack, web_acl_arn=arn)
 
