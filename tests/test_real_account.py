@@ -445,3 +445,82 @@ def _env(account: str) -> Any:
     from aws_cdk import Environment
 
     return Environment(account=account, region="us-east-1")
+
+
+# --- 2. a failed first create rolls back cleanly, and a retry succeeds -----------------------
+
+
+def _attributes(stack: Stack) -> dict[str, str]:
+    (alb,) = _resources(stack, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    return {a["Key"]: a["Value"] for a in alb["Properties"]["LoadBalancerAttributes"]}
+
+
+def test_a_failed_first_create_can_delete_the_load_balancer_by_default() -> None:
+    """CloudFormation cannot delete a protected ALB: a create rollback would end ROLLBACK_FAILED."""
+    stack = new_stack()
+    _web(stack)
+    assert _attributes(stack)["deletion_protection.enabled"] == "false"
+    (alb,) = _resources(stack, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    assert alb.get("DeletionPolicy", "Delete") == "Delete"
+
+
+def test_deletion_protection_is_turned_on_by_a_later_deploy() -> None:
+    stack = new_stack()
+    _web(stack, deletion_protection=True)
+    assert _attributes(stack)["deletion_protection.enabled"] == "true"
+
+
+def test_default_deletion_protection_is_announced_as_a_step_after_the_first_deploy() -> None:
+    stack = new_stack()
+    web = _web(stack)
+    infos = [
+        str(entry.data)
+        for construct in web.node.find_all()
+        for entry in construct.node.metadata
+        if entry.type == "aws:cdk:info"
+    ]
+    assert any("deletion_protection=True" in i for i in infos)
+    warnings = [
+        str(entry.data)
+        for construct in web.node.find_all()
+        for entry in construct.node.metadata
+        if entry.type == "aws:cdk:warning" and "NoDeletionProtection" in str(entry.data)
+    ]
+    assert warnings == []
+    assert nag_findings(stack) == []
+
+
+def test_waf_log_group_is_deleted_by_a_failed_create_and_named_per_stack() -> None:
+    """Retained on delete, but a create rollback removes it, and a redeploy gets a new name."""
+    stack = new_stack()
+    _web(stack)
+    groups = _resources(stack, "AWS::Logs::LogGroup")
+    (waf,) = [g for k, g in groups.items() if k.startswith("WebLoadBalancerWafLogs")]
+    assert (waf["DeletionPolicy"], waf["UpdateReplacePolicy"]) == ("RetainExceptOnCreate", "Retain")
+    name = waf["Properties"]["LogGroupName"]
+    assert name["Fn::Join"][1][0].startswith("aws-waf-logs-")
+    assert "AWS::StackId" in str(name)
+
+
+def test_a_named_repository_is_deleted_by_a_failed_create_and_warns_about_redeploys() -> None:
+    stack = new_stack()
+    repository = ep.EcrRepository(stack, "Repo", ep.RepositoryProps(repository_name="acme/web"))
+    (repo,) = _resources(stack, "AWS::ECR::Repository").values()
+    assert (repo["DeletionPolicy"], repo["UpdateReplacePolicy"]) == (
+        "RetainExceptOnCreate",
+        "Retain",
+    )
+    warnings = [
+        str(entry.data)
+        for construct in repository.node.find_all()
+        for entry in construct.node.metadata
+        if entry.type == "aws:cdk:warning"
+    ]
+    assert any("RetainedNamedRepository" in w for w in warnings)
+
+
+def test_a_generated_repository_name_stays_plainly_retained() -> None:
+    stack = new_stack()
+    ep.EcrRepository(stack, "Repo")
+    (repo,) = _resources(stack, "AWS::ECR::Repository").values()
+    assert (repo["DeletionPolicy"], repo["UpdateReplacePolicy"]) == ("Retain", "Retain")

@@ -220,9 +220,14 @@ class WebServiceProps:
             internet-facing, the VPC CIDR when internal.
         ingress_prefix_lists: Managed prefix list ids (``pl-...``) allowed as well, e.g. a
             corporate network or CloudFront's origin-facing list. Default: no prefix lists.
-        deletion_protection: Default True: a production entry point is not deleted by a stray
-            ``cdk destroy`` or a replaced stack. False raises the warning
-            ``ecs-patterns:NoDeletionProtection``.
+        deletion_protection: Deletion protection of the load balancer. Default None: off
+            for the first create, announced at synthesis. CloudFormation cannot delete a
+            protected load balancer, so with protection at create any failed first create
+            ends in ROLLBACK_FAILED and needs manual cleanup before a retry
+            (``RetainExceptOnCreate`` cannot help: the protection blocks that delete too).
+            Set True in a later deploy, once the stack exists, so a production entry point is
+            not deleted by a stray ``cdk destroy``, a replaced stack or the console. False
+            turns it off explicitly and raises the warning ``ecs-patterns:NoDeletionProtection``.
         desync_mitigation_mode: Default DEFENSIVE (the AWS default): blocks requests that pose
             a desync (request smuggling) risk and still serves merely unusual ones; STRICTEST
             also rejects every non-RFC-7230 request, which breaks some legacy clients.
@@ -326,7 +331,7 @@ class WebServiceProps:
     allow_plain_http: bool = False
     ingress_cidrs: Sequence[str] | None = None
     ingress_prefix_lists: Sequence[str] = ()
-    deletion_protection: bool = True
+    deletion_protection: bool | None = None
     desync_mitigation_mode: elbv2.DesyncMitigationMode = elbv2.DesyncMitigationMode.DEFENSIVE
     access_log_expiry_days: int = 365
     access_log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
