@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from aws_cdk import Duration, Stack
+from aws_cdk import App, Duration, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
 from aws_cdk.assertions import Template
+from ruamel.yaml import YAML
 
 import ecs_patterns as ep
 from ecs_patterns.testing import nag_findings
@@ -33,7 +33,7 @@ ACL_ID = "0a1b2c3d-1111-2222-3333-444455556666"
 
 
 def _resources(stack: Stack, type_: str) -> Resources:
-    return dict(Template.from_stack(stack).find_resources(type_))
+    return {k: dict(v) for k, v in Template.from_stack(stack).find_resources(type_).items()}
 
 
 def _web(stack: Stack, **kwargs: Any) -> ep.FargateWebService:
@@ -139,7 +139,7 @@ def test_ecs_native_strategies_get_the_circuit_breaker_with_rollback(
 
 
 def _workflow_timeout() -> int:
-    workflow = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text("utf-8"))
+    workflow = YAML(typ="safe").load((ROOT / ".github/workflows/release.yml").read_text("utf-8"))
     minutes: int = workflow["jobs"]["release"]["timeout-minutes"]
     return minutes
 
@@ -423,7 +423,7 @@ def test_fails_on_two_github_oidc_providers_for_one_account_in_one_app() -> None
     stack = new_stack()
     repos = [ep.GitHubRepo(owner="acme", name="web")]
     first = ep.GitHubDeployRole(stack, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
-    other = Stack(stack.node.root, "Other", env=_env("123456789012"))
+    other = Stack(_app(stack), "Other", env=_env("123456789012"))
     with pytest.raises(ep.ConfigurationError, match="provider") as err:
         ep.GitHubDeployRole(other, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
     assert "provider" in err.value.props
@@ -437,14 +437,18 @@ def test_github_oidc_providers_in_different_accounts_are_accepted() -> None:
     stack = new_stack()
     repos = [ep.GitHubRepo(owner="acme", name="web")]
     ep.GitHubDeployRole(stack, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
-    other = Stack(stack.node.root, "Prod", env=_env("210987654321"))
+    other = Stack(_app(stack), "Prod", env=_env("210987654321"))
     ep.GitHubDeployRole(other, "Deploy", ep.GitHubDeployRoleProps(repositories=repos))
 
 
-def _env(account: str) -> Any:
-    from aws_cdk import Environment
-
+def _env(account: str) -> Environment:
     return Environment(account=account, region="us-east-1")
+
+
+def _app(stack: Stack) -> App:
+    app = stack.node.root
+    assert isinstance(app, App)
+    return app
 
 
 # --- 2. a failed first create rolls back cleanly, and a retry succeeds -----------------------
