@@ -74,7 +74,8 @@ class FargateWebService(Construct):
       port, a container health check and ``awslogs`` to a KMS-encrypted, finite log group;
       optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
     * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
-      redirecting to 443; invalid headers dropped, desync mitigation, deletion protection;
+      redirecting to 443; invalid headers dropped, desync mitigation; deletion protection
+      off at create so a failed first create rolls back (``deletion_protection=True`` later);
       access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
       AWS managed rules, logged with credentials redacted. Its security group admits the
       allowed clients on the listener ports and reaches only the tasks.
