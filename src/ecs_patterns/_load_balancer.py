@@ -533,7 +533,8 @@ class WebLoadBalancer(Construct):
         # retained group keeps its logs and a redeploy creates a new group instead of failing
         # with "already exists". RETAIN is written as RetainExceptOnCreate, so a failed first
         # create deletes the (empty) group.
-        stack_uuid = Fn.select(2, Fn.split("/", Aws.STACK_ID))
+        # One token for every stack (AWS::StackId resolves per stack): built once per process.
+        stack_uuid = shared("stack-id-uuid", lambda: Fn.select(2, Fn.split("/", Aws.STACK_ID)))
         log_group = logs.LogGroup(
             self,
             "WafLogs",

@@ -127,7 +127,7 @@ class FargateWebService(Construct):
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
         _check_against_the_stack(Stack.of(scope), props)
-        if props.cluster is not None:
+        if props.cluster is not None and props.service_name is not None:
             _claim_service_name(props.cluster, props.service_name, f"{scope.node.path}/{id}")
         super().__init__(scope, id)
         self.props = props
