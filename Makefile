@@ -21,7 +21,7 @@ PY_STAMP  := $(VENV)/.installed
 MOTO_VENV  := $(VENV)/moto
 MOTO_STAMP := $(MOTO_VENV)/.installed
 NPM_STAMP := node_modules/.installed
-# --- checkov (issue 6): its own venv, its pins clash with requirements.lock ---
+# --- checkov: its own venv, its pins clash with requirements.lock ---
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # --- end checkov ---
@@ -41,7 +41,7 @@ $(MOTO_STAMP): tests/deploy/requirements-moto.lock
 	$(MOTO_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/deploy/requirements-moto.lock
 	touch $@
 
-# --- checkov (issue 6) ---
+# --- checkov ---
 $(CHECKOV_STAMP): requirements-checkov.lock
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
@@ -72,13 +72,13 @@ unit: setup $(CHECKOV_STAMP)
 
 test: lint typecheck unit deploy-test
 
-# Issue 7: the real CLI's `cdk bootstrap` + `cdk deploy` (create, then update) of the sample app
+# The real CLI's `cdk bootstrap` + `cdk deploy` (create, then update) of the sample app
 # into a local moto server on 127.0.0.1 (tests/deploy; 1.0 to 2.3 min here, plus ~1 min for
 # .venv/moto the first time). `make test` runs it after the unit tests.
 deploy-test: setup $(MOTO_STAMP)
 	$(BIN)/pytest -m deploy --durations=5 tests/deploy
 
-# --- property-based tests (issue 6): the deep hypothesis profile; `make test` runs the small one.
+# --- property-based tests: the deep hypothesis profile; `make test` runs the small one.
 test-deep: setup
 	ECS_PATTERNS_HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/property --hypothesis-show-statistics
 # --- end property-based tests

@@ -553,8 +553,8 @@ LAMBDA_NOTE = (
     "do not apply to it at synthesis); `FargateCluster`, whose VPC makes aws-cdk-lib create it, "
     "skips CKV_AWS_115, CKV_AWS_116 and CKV_AWS_117 on it with the comments above. New "
     "constructs that add functions use "
-    '`ecs_patterns._nag.checkov_skip(function, "CKV_AWS_116", comment)` the same way: one '
-    "resource, one check, one comment."
+    '`ecs_patterns.core._compliance.checkov_skip(function, "CKV_AWS_116", comment)` the '
+    "same way: one resource, one check, one comment."
 )
 
 
@@ -642,7 +642,7 @@ def render(outcomes: Sequence[Outcome], assembly: Assembly, checkov: CheckovRun)
         "### Skipped checks",
         "",
         "Each skip is written by the library into that one resource's `Metadata.checkov.skip` "
-        "(`ecs_patterns._nag.checkov_skip`), for one check, with the comment below.",
+        "(`ecs_patterns.core._compliance.checkov_skip`), for one check, with the comment below.",
         "",
         "| check | name | resource types | comment | on |",
         "|---|---|---|---|---|",

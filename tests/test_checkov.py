@@ -9,7 +9,7 @@ import pytest
 from aws_cdk import CfnResource, Stack
 from aws_cdk import aws_s3 as s3
 
-from ecs_patterns._nag import checkov_skip
+from ecs_patterns.core._compliance import checkov_skip
 from sample_app.stacks import SAMPLE_REPOSITORY_STACK, SAMPLE_SERVICES_STACK
 from scripts.checkov_scan import CheckovRun
 from tests.conftest import CHECKOV_CONTROL, SampleSynthesized, Synthesized, new_stack

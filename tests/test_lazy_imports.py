@@ -1,4 +1,4 @@
-"""Importing ecs_patterns is cheap, and each construct loads only what it needs (issue 8)."""
+"""Importing ecs_patterns is cheap, and each construct loads only what it needs."""
 
 from __future__ import annotations
 
@@ -21,10 +21,21 @@ def _modules_after(code: str) -> set[str]:
     return set(json.loads(out.strip().splitlines()[-1]))
 
 
-def test_import_loads_no_module_of_the_library_nor_cdk_nag() -> None:
+def test_import_loads_only_the_lazy_export_helper_nor_cdk_nag() -> None:
     loaded = _modules_after("import ecs_patterns")
-    assert {m for m in loaded if m.startswith("ecs_patterns.")} == set()
+    library = {m for m in loaded if m.startswith("ecs_patterns.")}
+    assert library == {"ecs_patterns.core", "ecs_patterns.core._lazy"}
     assert "cdk_nag" not in loaded
+    assert "aws_cdk" not in loaded
+
+
+def test_core_modules_load_only_what_they_need() -> None:
+    loaded = _modules_after("import ecs_patterns.core._errors")
+    assert {m for m in loaded if m.startswith("ecs_patterns.")} == {
+        "ecs_patterns.core",
+        "ecs_patterns.core._errors",
+        "ecs_patterns.core._lazy",
+    }
     assert "aws_cdk" not in loaded
 
 
@@ -32,12 +43,15 @@ def test_a_rolling_service_does_not_load_codedeploy_release_monitoring_or_cdk_na
     loaded = _modules_after(
         "import ecs_patterns\necs_patterns.FargateWebService\necs_patterns.WebServiceProps"
     )
-    assert "ecs_patterns._service" in loaded
+    assert "ecs_patterns.web._service" in loaded
     unused = {
         "cdk_nag",
-        "ecs_patterns._release",
-        "ecs_patterns._monitoring",
-        "ecs_patterns._github_oidc",
+        "ecs_patterns.release",
+        "ecs_patterns.release._release",
+        "ecs_patterns.monitoring",
+        "ecs_patterns.monitoring._monitoring",
+        "ecs_patterns.github",
+        "ecs_patterns.github._github_oidc",
         "ecs_patterns.rules._pack",
         "aws_cdk.aws_codedeploy",
         "aws_cdk.aws_lambda",

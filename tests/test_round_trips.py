@@ -1,4 +1,4 @@
-"""Fewer jsii round trips per service (issue 8), without changing what is synthesized.
+"""Fewer jsii round trips per service, without changing what is synthesized.
 
 Every request from Python to the jsii kernel is a round trip between processes (about 1 ms of
 CPU each in a default FargateWebService, per the breakdown of ``benchmarks/synth.py``). These
@@ -15,8 +15,8 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_s3 as s3
 
 import ecs_patterns as ep
-from ecs_patterns._jsii import jsii_ref, shared
-from ecs_patterns._nag import acknowledge, acknowledge_many
+from ecs_patterns.core._compliance import acknowledge, acknowledge_many
+from ecs_patterns.core._jsii import jsii_ref, shared
 
 from .conftest import ENV, KernelCalls, new_app, new_stack
 

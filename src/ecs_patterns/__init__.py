@@ -5,53 +5,56 @@ invalid props raise :class:`ConfigurationError` before any resource is created.
 
 Importing the package is cheap: each public name is imported from its module on first use
 (PEP 562 ``__getattr__``), so an app pays only for what it uses, for example not for the
-CodeDeploy release machinery, monitoring or cdk-nag unless it uses them (issue 8: the library
-adds nothing measurable to ``import`` time). Type checkers see the eager imports below.
+CodeDeploy release machinery, monitoring or cdk-nag unless it uses them (the library adds
+nothing measurable to ``import`` time). Type checkers see the eager imports below.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .core._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._capacity import CapacityStrategy
-    from ._cluster import ClusterProps, FargateCluster
-    from ._deployment import (
+    from .cluster import ClusterProps, FargateCluster
+    from .core import (
+        FARGATE_CPU_UNITS,
         RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
+        CapacityStrategy,
         CodeDeployBlueGreen,
         CodeDeployTrafficShift,
+        ConfigurationError,
         DeploymentStrategy,
         DeploymentTimeEstimate,
         EcsNativeBlueGreen,
         HealthTiming,
+        Problem,
         Rolling,
         ShiftKind,
         estimate_deployment_time,
+        fargate_memory_options,
         longest_stack_wait,
         release_job_timeout_minutes,
         release_timeout,
     )
-    from ._errors import ConfigurationError, Problem
-    from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
-    from ._github_oidc import (
+    from .github import (
         GITHUB_OIDC_AUDIENCE,
         GITHUB_OIDC_URL,
         GitHubDeployRole,
         GitHubDeployRoleProps,
         GitHubRepo,
     )
-    from ._monitoring import MonitoringProps, ServiceMonitoring
-    from ._release import CodeDeployRelease
-    from ._repository import EcrRepository, RepositoryProps
-    from ._service import (
+    from .monitoring import MonitoringProps, ServiceMonitoring
+    from .release import CodeDeployRelease
+    from .repository import EcrRepository, RepositoryProps
+    from .rules import EcsHardeningChecks
+    from .web import (
         FargateWebService,
         ScheduledCapacity,
         ServiceConnectOptions,
         WebServiceProps,
     )
-    from .rules import EcsHardeningChecks
 
 __all__ = [
     "FARGATE_CPU_UNITS",
@@ -92,57 +95,46 @@ __all__ = [
     "release_timeout",
 ]
 
-# Public name -> the module that defines it.
+# Public name -> the package that exports it, imported on first use.
 _MODULE_OF: dict[str, str] = {
-    "CapacityStrategy": "._capacity",
-    "ClusterProps": "._cluster",
-    "CodeDeployBlueGreen": "._deployment",
-    "CodeDeployRelease": "._release",
-    "CodeDeployTrafficShift": "._deployment",
-    "ConfigurationError": "._errors",
-    "DeploymentStrategy": "._deployment",
-    "DeploymentTimeEstimate": "._deployment",
-    "EcrRepository": "._repository",
+    "CapacityStrategy": ".core",
+    "ClusterProps": ".cluster",
+    "CodeDeployBlueGreen": ".core",
+    "CodeDeployRelease": ".release",
+    "CodeDeployTrafficShift": ".core",
+    "ConfigurationError": ".core",
+    "DeploymentStrategy": ".core",
+    "DeploymentTimeEstimate": ".core",
+    "EcrRepository": ".repository",
     "EcsHardeningChecks": ".rules",
-    "EcsNativeBlueGreen": "._deployment",
-    "FARGATE_CPU_UNITS": "._fargate",
-    "FargateCluster": "._cluster",
-    "FargateWebService": "._service",
-    "GITHUB_OIDC_AUDIENCE": "._github_oidc",
-    "GITHUB_OIDC_URL": "._github_oidc",
-    "GitHubDeployRole": "._github_oidc",
-    "GitHubDeployRoleProps": "._github_oidc",
-    "GitHubRepo": "._github_oidc",
-    "HealthTiming": "._deployment",
-    "MonitoringProps": "._monitoring",
-    "Problem": "._errors",
-    "RELEASE_JOB_SETUP": "._deployment",
-    "RepositoryProps": "._repository",
-    "Rolling": "._deployment",
-    "ScheduledCapacity": "._service",
-    "ServiceConnectOptions": "._service",
-    "ServiceMonitoring": "._monitoring",
-    "ShiftKind": "._deployment",
-    "TASK_START_ESTIMATE": "._deployment",
-    "WebServiceProps": "._service",
-    "estimate_deployment_time": "._deployment",
-    "fargate_memory_options": "._fargate",
-    "longest_stack_wait": "._deployment",
-    "release_job_timeout_minutes": "._deployment",
-    "release_timeout": "._deployment",
+    "EcsNativeBlueGreen": ".core",
+    "FARGATE_CPU_UNITS": ".core",
+    "FargateCluster": ".cluster",
+    "FargateWebService": ".web",
+    "GITHUB_OIDC_AUDIENCE": ".github",
+    "GITHUB_OIDC_URL": ".github",
+    "GitHubDeployRole": ".github",
+    "GitHubDeployRoleProps": ".github",
+    "GitHubRepo": ".github",
+    "HealthTiming": ".core",
+    "MonitoringProps": ".monitoring",
+    "RELEASE_JOB_SETUP": ".core",
+    "Problem": ".core",
+    "RepositoryProps": ".repository",
+    "Rolling": ".core",
+    "ScheduledCapacity": ".web",
+    "ServiceConnectOptions": ".web",
+    "ServiceMonitoring": ".monitoring",
+    "ShiftKind": ".core",
+    "TASK_START_ESTIMATE": ".core",
+    "WebServiceProps": ".web",
+    "estimate_deployment_time": ".core",
+    "fargate_memory_options": ".core",
+    "longest_stack_wait": ".core",
+    "release_job_timeout_minutes": ".core",
+    "release_timeout": ".core",
 }
 
 __version__ = "0.1.0"
 
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), _MODULE_OF)

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ecs_patterns as ep
-from ecs_patterns._fargate import check_task_size
-from ecs_patterns._validation import Checks, is_token
+from ecs_patterns.core._fargate import check_task_size
+from ecs_patterns.core._validation import Checks, is_token
 from tests.conftest import CDK_CONTEXT, ENV
 from tests.property import strategies as gen
 from tests.property.strategies import Spec, build, invalid_props, refusal_problems

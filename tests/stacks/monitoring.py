@@ -18,7 +18,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 import ecs_patterns as ep
-from ecs_patterns._cluster import encrypted_log_group
+from ecs_patterns.core._logs import encrypted_log_group
 
 PORT = 8080
 ALB_ARN = (

@@ -19,9 +19,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 import ecs_patterns as ep
-from ecs_patterns._cluster import encrypted_log_group
-from ecs_patterns._nag import acknowledge
-from ecs_patterns._release import CodeDeployRelease
+from ecs_patterns.core._compliance import acknowledge
+from ecs_patterns.core._logs import encrypted_log_group
+from ecs_patterns.release._release import CodeDeployRelease
 
 from .monitoring import ALB_SECURITY_GROUP, LISTENER_ARN, PORT, _cluster
 

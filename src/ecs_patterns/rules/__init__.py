@@ -6,9 +6,9 @@ of a resource's resolved CloudFormation properties, listed in :data:`RULES`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..core._lazy import lazy_exports
 from ._checks import (
     RULES,
     Compliance,
@@ -62,14 +62,4 @@ __all__ = [
     "target_group_health_check_speed",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _PACK_NAMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("._pack", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), dict.fromkeys(_PACK_NAMES, "._pack"))

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._fargate import fargate_memory_options
+from ..core._fargate import fargate_memory_options
+from ..core._limits import MAX_DEREGISTRATION_DELAY_S, MAX_TIME_TO_HEALTHY_S, looks_secret
 
 __all__ = [
     "RULES",
@@ -230,18 +231,6 @@ def container_health_check(resource_type: str, properties: Mapping[str, Any]) ->
 
 # --- secrets in plain environment variables ----------------------------------------------------
 
-_SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY")
-# Names that hold a *reference* to a secret, not the secret itself.
-_REFERENCE_SUFFIXES = ("_ARN", "_NAME", "_ID", "_PATH", "_PARAM", "_PARAMETER", "_FILE", "_URL")
-
-
-def looks_secret(name: str) -> bool:
-    """True for an environment variable name that looks like it holds a credential."""
-    upper = name.upper().replace("-", "_")
-    if upper.endswith(_REFERENCE_SUFFIXES):
-        return False
-    return any(word in upper for word in _SECRET_WORDS)
-
 
 def _environment(container: Mapping[str, Any]) -> Compliance:
     env = container.get("Environment")
@@ -391,8 +380,6 @@ def log_group_encryption(resource_type: str, properties: Mapping[str, Any]) -> C
 
 # --- target groups ------------------------------------------------------------------------------
 
-MAX_DEREGISTRATION_DELAY_S = 60
-MAX_TIME_TO_HEALTHY_S = 30
 _DEFAULT_DEREGISTRATION_DELAY_S = 300
 _DEFAULT_INTERVAL_S = 30
 _DEFAULT_HEALTHY_THRESHOLD = 5

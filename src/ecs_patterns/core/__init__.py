@@ -1,0 +1,79 @@
+"""What every construct family shares: errors, validation, compliance acknowledgements, IAM,
+logs, capacity, Fargate sizes, deployment strategies and shared limits.
+
+core imports no construct family. Its public names are imported lazily, so importing one of its
+modules loads only what that module needs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._capacity import CapacityStrategy
+    from ._deployment import (
+        RELEASE_JOB_SETUP,
+        TASK_START_ESTIMATE,
+        CodeDeployBlueGreen,
+        CodeDeployTrafficShift,
+        DeploymentStrategy,
+        DeploymentTimeEstimate,
+        EcsNativeBlueGreen,
+        HealthTiming,
+        Rolling,
+        ShiftKind,
+        estimate_deployment_time,
+        longest_stack_wait,
+        release_job_timeout_minutes,
+        release_timeout,
+    )
+    from ._errors import ConfigurationError, Problem
+    from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
+
+__all__ = [
+    "FARGATE_CPU_UNITS",
+    "RELEASE_JOB_SETUP",
+    "TASK_START_ESTIMATE",
+    "CapacityStrategy",
+    "CodeDeployBlueGreen",
+    "CodeDeployTrafficShift",
+    "ConfigurationError",
+    "DeploymentStrategy",
+    "DeploymentTimeEstimate",
+    "EcsNativeBlueGreen",
+    "HealthTiming",
+    "Problem",
+    "Rolling",
+    "ShiftKind",
+    "estimate_deployment_time",
+    "fargate_memory_options",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
+]
+
+# Public name -> the module that defines it, imported on first use.
+_MODULE_OF: dict[str, str] = {
+    "CapacityStrategy": "._capacity",
+    "CodeDeployBlueGreen": "._deployment",
+    "CodeDeployTrafficShift": "._deployment",
+    "ConfigurationError": "._errors",
+    "DeploymentStrategy": "._deployment",
+    "DeploymentTimeEstimate": "._deployment",
+    "EcsNativeBlueGreen": "._deployment",
+    "FARGATE_CPU_UNITS": "._fargate",
+    "HealthTiming": "._deployment",
+    "RELEASE_JOB_SETUP": "._deployment",
+    "Problem": "._errors",
+    "Rolling": "._deployment",
+    "ShiftKind": "._deployment",
+    "TASK_START_ESTIMATE": "._deployment",
+    "estimate_deployment_time": "._deployment",
+    "fargate_memory_options": "._fargate",
+    "longest_stack_wait": "._deployment",
+    "release_job_timeout_minutes": "._deployment",
+    "release_timeout": "._deployment",
+}
+
+__getattr__, __dir__ = lazy_exports(globals(), _MODULE_OF)

@@ -1,0 +1,182 @@
+"""IAM shared by the constructs: roles whose grants land in managed policies, and the
+wildcard resources that IAM cannot scope (acknowledged one finding at a time, with a reason)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from ._compliance import acknowledge
+
+__all__ = [
+    "ECR_LOGIN",
+    "EXEC_CHANNELS",
+    "EXEC_DESCRIBE_LOG_GROUPS",
+    "XRAY_WRITE_ACTIONS",
+    "ManagedPolicyRole",
+    "WildcardAllowance",
+    "acknowledge_wildcard_resources",
+    "flatten_reference",
+]
+
+# Sending trace segments and telemetry and reading sampling rules: what AWS X-Ray's write access
+# needs. None of these actions supports resource-level permissions.
+XRAY_WRITE_ACTIONS = (
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WildcardAllowance:
+    """A wildcard resource that may be acknowledged (AwsSolutions-IAM5), and why.
+
+    ``resource`` is the finding's resource as cdk-nag prints it (``*``, or an ARN with
+    references flattened to ``<LogicalId>``); a statement qualifies only when every one of its
+    actions is in ``actions``.
+    """
+
+    actions: frozenset[str]
+    resource: str
+    reason: str
+
+
+_EXEC_CHANNEL_ACTIONS = frozenset(
+    {
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    }
+)
+ECR_LOGIN = WildcardAllowance(
+    actions=frozenset({"ecr:GetAuthorizationToken"}),
+    resource="*",
+    reason="ecr:GetAuthorizationToken has no resource-level permissions (an ECR login token "
+    "is account-wide); image layers are readable from the named repository only",
+)
+EXEC_CHANNELS = WildcardAllowance(
+    actions=_EXEC_CHANNEL_ACTIONS,
+    resource="*",
+    reason="the ssmmessages channel actions of ECS Exec have no resource-level permissions; "
+    "who may open a session is governed by ecs:ExecuteCommand on the caller's side",
+)
+EXEC_DESCRIBE_LOG_GROUPS = WildcardAllowance(
+    actions=frozenset({"logs:DescribeLogGroups"}),
+    resource="*",
+    reason="logs:DescribeLogGroups (the ECS Exec agent looks up its session log group) has no "
+    "resource-level permissions",
+)
+
+
+class ManagedPolicyRole(iam.Role):
+    """An IAM role whose grants all land in a customer-managed policy, never an inline one.
+
+    The NIST 800-53, HIPAA and PCI packs flag inline policies (IAMNoInlinePolicy). aws-cdk-lib
+    grants (``repository.grant_pull(role)``, the awslogs driver, task secrets, ECS Exec) call
+    ``add_to_principal_policy``; here that adds the statement to ``policy``: the one given, or
+    else a managed policy attached to this role, created on the first grant as a child of the
+    role, so anything that depends on the role also waits for its permissions. Inside
+    :meth:`routing_unscoped`, statements whose only resource is ``*`` go to a separate policy
+    instead (one that can carry an acknowledgement for exactly those actions).
+
+    Attributes:
+        policy: the managed policy, or None while nothing has been granted.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        description: str,
+        policy: iam.ManagedPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id, description=description, **kwargs)
+        self._description = description
+        self.policy: iam.ManagedPolicy | None = policy
+        self._unscoped: iam.ManagedPolicy | None = None
+        if policy is not None:
+            policy.attach_to_role(self)
+
+    @contextmanager
+    def routing_unscoped(self, policy: iam.ManagedPolicy) -> Iterator[None]:
+        """While open, statements whose only resource is ``*`` are added to ``policy``."""
+        self._unscoped = policy
+        try:
+            yield
+        finally:
+            self._unscoped = None
+
+    def add_to_principal_policy(
+        self, statement: iam.PolicyStatement
+    ) -> iam.AddToPrincipalPolicyResult:
+        if self._unscoped is not None and statement.resources == ["*"]:
+            target = self._unscoped
+        else:
+            if self.policy is None:
+                self.policy = iam.ManagedPolicy(
+                    self, "Policy", description=f"{self._description} (permissions)", roles=[self]
+                )
+            target = self.policy
+        target.add_statements(statement)
+        return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=target)
+
+
+def flatten_reference(value: Any) -> str:
+    """A resolved CloudFormation value as cdk-nag flattens it in finding ids (``<Id.Attr>``)."""
+    if isinstance(value, str):
+        return value.replace("${", "<").replace("}", ">")
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            delimiter, items = value["Fn::Join"]
+            return str(delimiter).join(flatten_reference(i) for i in items)
+        if "Fn::Sub" in value:
+            return flatten_reference(value["Fn::Sub"])
+        if "Fn::GetAtt" in value:
+            resource, attribute = value["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if "Fn::ImportValue" in value:
+            return flatten_reference(value["Fn::ImportValue"])
+        if "Ref" in value:
+            return f"<{flatten_reference(value['Ref'])}>"
+    return json.dumps(value)
+
+
+def acknowledge_wildcard_resources(
+    policy: iam.ManagedPolicy | None, allowances: Sequence[WildcardAllowance]
+) -> None:
+    """Acknowledge each ``AwsSolutions-IAM5[Resource::...]`` finding of ``policy`` that an
+    allowance covers, and nothing else: a wildcard statement with any other action stays a
+    finding."""
+    if policy is None:
+        return
+    document: dict[str, Any] = Stack.of(policy).resolve(policy.document.to_json()) or {}
+    reasons: dict[str, list[str]] = {}
+    for statement in document.get("Statement", []):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = set(_as_list(statement.get("Action")))
+        for resource in map(flatten_reference, _as_list(statement.get("Resource"))):
+            for allowance in allowances:
+                if resource == allowance.resource and actions <= allowance.actions:
+                    found = reasons.setdefault(f"AwsSolutions-IAM5[Resource::{resource}]", [])
+                    if allowance.reason not in found:
+                        found.append(allowance.reason)
+    for finding, why in reasons.items():
+        text = "; ".join(why)
+        acknowledge(policy, [finding], text[:1].upper() + text[1:] + ".")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,574 @@
+"""The load balancer side of FargateWebService: ALB, listeners, target group, access logs, WAF."""
+
+from __future__ import annotations
+
+from aws_cdk import Annotations, ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
+from ..core._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
+from ..core._jsii import shared
+from ..core._limits import MAX_DEREGISTRATION_DELAY_S
+from ..core._validation import seconds
+from ._props import WebServiceProps
+
+__all__ = ["WebLoadBalancer"]
+
+_MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
+# Deleted access-log versions stay recoverable this long before they expire for good.
+_NONCURRENT_LOG_DAYS = 30
+# The compliance rules a plain-HTTP listener fails (no ACM certificate, no redirect to HTTPS).
+_PLAIN_HTTP_LISTENER_RULES = tuple(
+    f"{pack}-{rule}"
+    for rule in ("ELBv2ACMCertificateRequired", "ALBHttpToHttpsRedirection")
+    for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+)
+
+
+def _days(days: int) -> Duration:
+    return shared(("Duration.days", days), lambda: Duration.days(days))
+
+
+def _tcp(port: int) -> ec2.Port:
+    return shared(("Port.tcp", port), lambda: ec2.Port.tcp(port))
+
+
+def _ipv4(cidr: str) -> ec2.IPeer:
+    return shared(("Peer.ipv4", cidr), lambda: ec2.Peer.ipv4(cidr))
+
+
+class WebLoadBalancer(Construct):
+    """ALB with HTTPS (or explicit plain HTTP), access logs, WAF and an IP target group.
+
+    With a blue/green deployment strategy it adds a green target group (same settings) and a
+    test listener on ``test_listener_port`` (same protocol, certificate and allowed clients as
+    production):
+
+    * CodeDeploy: the production listener forwards to blue, the test listener to green;
+      CodeDeploy re-points both during a deployment.
+    * ECS-native: ECS moves traffic by rewriting listener *rules*, so each listener gets a
+      rule (priority 1, every path) forwarding to blue (weight 100) and green (weight 0); the
+      default actions forward to blue and are never reached.
+
+    Attributes:
+        load_balancer, security_group, listener (production), redirect_listener (HTTP->HTTPS,
+        None for plain HTTP), target_group (blue), access_log_bucket, web_acl (None unless
+        created), waf_log_group (None unless a web ACL is created), green_target_group,
+        test_listener, production_rule, test_rule (None unless the strategy needs them).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        props: WebServiceProps,
+        vpc: ec2.IVpc,
+        ingress_cidrs: list[str],
+        key: kms.IKey,
+    ) -> None:
+        super().__init__(scope, id)
+        self.security_group = ec2.SecurityGroup(
+            self,
+            "SecurityGroup",
+            vpc=vpc,
+            description="Load balancer: listeners from the allowed clients, out to the tasks only",
+            allow_all_outbound=False,
+        )
+        self.access_log_bucket = self._access_log_bucket(props)
+        self.load_balancer = elbv2.ApplicationLoadBalancer(
+            self,
+            "LoadBalancer",
+            vpc=vpc,
+            internet_facing=props.internet_facing,
+            vpc_subnets=ec2.SubnetSelection(
+                subnet_type=ec2.SubnetType.PUBLIC
+                if props.internet_facing
+                else ec2.SubnetType.PRIVATE_WITH_EGRESS
+            ),
+            security_group=self.security_group,
+            deletion_protection=props.deletion_protection is True,
+            drop_invalid_header_fields=True,
+            desync_mitigation_mode=props.desync_mitigation_mode,
+        )
+        self.load_balancer.log_access_logs(self.access_log_bucket, "alb")
+        self.target_group = self._target_group(props, vpc, "TargetGroup")
+        self.green_target_group: elbv2.ApplicationTargetGroup | None = None
+        self.test_listener: elbv2.ApplicationListener | None = None
+        self.production_rule: elbv2.ApplicationListenerRule | None = None
+        self.test_rule: elbv2.ApplicationListenerRule | None = None
+        blue_green = isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen))
+        if blue_green:
+            self.green_target_group = self._target_group(props, vpc, "GreenTargetGroup")
+        self.listener, self.redirect_listener = self._listeners(props)
+        if blue_green:
+            self._blue_green_listeners(props)
+        self._ingress(props, ingress_cidrs)
+        self.web_acl: wafv2.CfnWebACL | None = None
+        self.waf_log_group: logs.LogGroup | None = None
+        self._waf(props, key)
+        self._deletion_protection(props)
+
+    def _deletion_protection(self, props: WebServiceProps) -> None:
+        """Off at create unless asked for: a failed first create must be able to roll back.
+
+        CloudFormation cannot delete a load balancer with deletion protection ("cannot be
+        deleted because deletion protection is enabled"), so a create that fails after the
+        load balancer exists ends in ROLLBACK_FAILED and needs manual cleanup
+        (aws-cloudformation/rain#187). ``RetainExceptOnCreate`` does not help: the protection
+        still blocks that delete. So the protection is turned on by a later deploy
+        (``deletion_protection=True`` once the stack exists).
+        """
+        if props.deletion_protection is True:
+            return
+        explicit = props.deletion_protection is False
+        if explicit:
+            Annotations.of(self).add_warning_v2(
+                "ecs-patterns:NoDeletionProtection",
+                "deletion_protection=False: the load balancer can be deleted by a stack update "
+                "or destroy. Keep it on in production.",
+            )
+        else:
+            Annotations.of(self).add_info(
+                "ecs-patterns: deletion protection of the load balancer is off for the first "
+                "create, so that a failed create can roll back (CloudFormation cannot delete a "
+                "protected load balancer). Set deletion_protection=True in a later deploy, once "
+                "the stack exists."
+            )
+        acknowledge(
+            self.load_balancer,
+            [
+                "NIST.800.53.R5-ELBDeletionProtectionEnabled",
+                "HIPAA.Security-ELBDeletionProtectionEnabled",
+            ],
+            "Deletion protection was turned off explicitly with deletion_protection=False "
+            "(announced by the ecs-patterns:NoDeletionProtection warning), e.g. for a "
+            "short-lived environment."
+            if explicit
+            else "Deletion protection is off until a later deploy sets deletion_protection=True "
+            "(announced at synthesis): CloudFormation cannot delete a protected load balancer, "
+            "so with protection at create a failed first create would end in ROLLBACK_FAILED "
+            "and need manual cleanup before a retry.",
+        )
+
+    def _access_log_bucket(self, props: WebServiceProps) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "AccessLogs",
+            # ALB access log delivery supports SSE-S3 only (not SSE-KMS).
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            block_public_access=shared(
+                "BlockPublicAccess.BLOCK_ALL", lambda: s3.BlockPublicAccess.BLOCK_ALL
+            ),
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            removal_policy=props.access_log_removal_policy,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireAccessLogs",
+                    expiration=_days(props.access_log_expiry_days),
+                    noncurrent_version_expiration=_days(_NONCURRENT_LOG_DAYS),
+                    abort_incomplete_multipart_upload_after=_days(1),
+                )
+            ],
+        )
+        acknowledge_many(
+            bucket,
+            [
+                (
+                    [
+                        "AwsSolutions-S1",
+                        "NIST.800.53.R5-S3BucketLoggingEnabled",
+                        "HIPAA.Security-S3BucketLoggingEnabled",
+                        "PCI.DSS.321-S3BucketLoggingEnabled",
+                    ],
+                    "This bucket only receives ALB access logs from the ELB log delivery "
+                    "service; logging it to another bucket would need that bucket logged in "
+                    "turn. Public access is blocked, TLS is enforced, versioning keeps deleted "
+                    f"logs for {_NONCURRENT_LOG_DAYS} days, and object-level access can be "
+                    "audited with CloudTrail data events.",
+                ),
+                (
+                    [
+                        "NIST.800.53.R5-S3DefaultEncryptionKMS",
+                        "HIPAA.Security-S3DefaultEncryptionKMS",
+                        "PCI.DSS.321-S3DefaultEncryptionKMS",
+                    ],
+                    "ALB access log delivery supports only SSE-S3 (Amazon S3 managed keys) on the "
+                    "destination bucket; SSE-KMS is not supported, so the bucket is encrypted with "
+                    "SSE-S3.",
+                ),
+                (
+                    [
+                        "NIST.800.53.R5-S3BucketReplicationEnabled",
+                        "HIPAA.Security-S3BucketReplicationEnabled",
+                        "PCI.DSS.321-S3BucketReplicationEnabled",
+                    ],
+                    "Access logs are operational records of one regional load balancer, kept for "
+                    f"{props.access_log_expiry_days} days with versioning and a retain-on-delete "
+                    "policy; cross-region replication would need a second bucket in another "
+                    "region, which belongs to the account's log archive, not to one service.",
+                ),
+            ],
+        )
+        checkov_skip(
+            bucket,
+            "CKV_AWS_18",
+            "This bucket only receives ALB access logs from the ELB log delivery service; "
+            "server access logging on it would need another bucket, itself logged in turn. "
+            "Public access is blocked, TLS is enforced and versions are kept; object-level "
+            "access can be audited with CloudTrail data events.",
+        )
+        return bucket
+
+    def _target_group(
+        self, props: WebServiceProps, vpc: ec2.IVpc, id: str
+    ) -> elbv2.ApplicationTargetGroup:
+        # 0 means off; an unresolved token is passed through.
+        slow_start = None if seconds(props.slow_start) == 0 else props.slow_start
+        target_group = elbv2.ApplicationTargetGroup(
+            self,
+            id,
+            vpc=vpc,
+            port=props.container_port,
+            protocol=elbv2.ApplicationProtocol.HTTP,
+            target_type=elbv2.TargetType.IP,
+            deregistration_delay=props.deregistration_delay,
+            slow_start=slow_start,
+            health_check=elbv2.HealthCheck(
+                enabled=True,
+                path=props.health_check_path,
+                protocol=elbv2.Protocol.HTTP,
+                interval=props.target_health_check_interval,
+                timeout=props.target_health_check_timeout,
+                healthy_threshold_count=props.target_healthy_threshold,
+                unhealthy_threshold_count=props.target_unhealthy_threshold,
+                healthy_http_codes="200-299",
+            ),
+        )
+        delay = seconds(props.deregistration_delay)
+        if delay is not None and delay > MAX_DEREGISTRATION_DELAY_S:
+            Annotations.of(self).add_warning_v2(
+                "ecs-patterns:LongDeregistrationDelay",
+                f"deregistration_delay={delay:g}s: every deployment and scale-in waits this long "
+                f"per task; the library's target is {MAX_DEREGISTRATION_DELAY_S} s.",
+            )
+            acknowledge(
+                target_group,
+                ["EcsPatterns-DeregistrationDelay"],
+                f"The deregistration delay was raised explicitly to {delay:g} s with "
+                "deregistration_delay (announced by the ecs-patterns:LongDeregistrationDelay "
+                "warning), for requests or connections that take longer to drain.",
+            )
+        return target_group
+
+    def _listeners(
+        self, props: WebServiceProps
+    ) -> tuple[elbv2.ApplicationListener, elbv2.ApplicationListener | None]:
+        if props.certificate is not None:
+            listener = self.load_balancer.add_listener(
+                "Https",
+                port=443,
+                protocol=elbv2.ApplicationProtocol.HTTPS,
+                certificates=[
+                    elbv2.ListenerCertificate.from_certificate_manager(props.certificate)
+                ],
+                ssl_policy=props.ssl_policy,
+                open=False,
+                default_target_groups=[self.target_group],
+            )
+            redirect = self.load_balancer.add_redirect(
+                source_port=80,
+                source_protocol=elbv2.ApplicationProtocol.HTTP,
+                target_port=443,
+                target_protocol=elbv2.ApplicationProtocol.HTTPS,
+                open=False,
+            )
+            acknowledge(
+                redirect,
+                [
+                    "NIST.800.53.R5-ELBv2ACMCertificateRequired",
+                    "HIPAA.Security-ELBv2ACMCertificateRequired",
+                    "PCI.DSS.321-ELBv2ACMCertificateRequired",
+                ],
+                "This port-80 listener only answers with a permanent redirect to HTTPS on 443 "
+                "(which uses the ACM certificate); it forwards nothing to the targets.",
+            )
+            return listener, redirect
+        Annotations.of(self).add_warning_v2(
+            "ecs-patterns:PlainHttp",
+            "allow_plain_http=True: the load balancer serves plain HTTP on port 80 without "
+            "TLS. Pass certificate=... for HTTPS in any environment that carries real data.",
+        )
+        listener = self.load_balancer.add_listener(
+            "Http",
+            port=80,
+            protocol=elbv2.ApplicationProtocol.HTTP,
+            open=False,
+            default_target_groups=[self.target_group],
+        )
+        acknowledge(
+            listener,
+            list(_PLAIN_HTTP_LISTENER_RULES),
+            "Plain HTTP was chosen explicitly with allow_plain_http=True (announced by the "
+            "ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this load "
+            "balancer or for a non-production environment without real data.",
+        )
+        plain_http = (
+            "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True (announced "
+            "by the ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this "
+            "load balancer or for a non-production environment without real data."
+        )
+        checkov_skip(listener, "CKV_AWS_2", plain_http)
+        checkov_skip(listener, "CKV_AWS_103", plain_http)
+        return listener, None
+
+    def _ingress(self, props: WebServiceProps, cidrs: list[str]) -> None:
+        ports = [443, 80] if props.certificate is not None else [80]
+        peers = [_ipv4(c) for c in cidrs]
+        peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
+        for peer in peers:
+            for port in ports:
+                self.security_group.add_ingress_rule(
+                    peer, _tcp(port), "HTTPS clients" if port == 443 else "HTTP clients"
+                )
+        public_ports = list(ports) if "0.0.0.0/0" in cidrs else []
+        test_port = self._test_port(props)
+        if test_port is not None:
+            test_cidrs = self._test_listener_cidrs(props, cidrs)
+            test_peers = [_ipv4(c) for c in test_cidrs]
+            if getattr(props.deployment, "test_listener_cidrs", None) is None:
+                test_peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
+            for peer in test_peers:
+                self.security_group.add_ingress_rule(peer, _tcp(test_port), "Test listener clients")
+            if "0.0.0.0/0" in test_cidrs:
+                public_ports.append(test_port)
+                Annotations.of(self).add_warning_v2(
+                    "ecs-patterns:PublicTestListener",
+                    f"test_listener_cidrs includes 0.0.0.0/0: anyone can reach the untested "
+                    f"green revision on port {test_port} before production traffic moves to "
+                    "it. Admit only the testers' networks unless the release is public anyway.",
+                )
+        if public_ports:
+            acknowledge(
+                self.security_group,
+                ["AwsSolutions-EC23"],
+                "This is the security group of an internet-facing load balancer: it admits "
+                f"any IPv4 client on the listener ports ({', '.join(map(str, public_ports))}) "
+                "only, and the load balancer reaches nothing but the tasks' port.",
+            )
+        if "0.0.0.0/0" in cidrs:
+            checkov_skip(
+                self.security_group,
+                "CKV_AWS_260",
+                (
+                    "Port 80 is open to any IPv4 client only for the listener that answers "
+                    "with a permanent redirect to HTTPS on 443; it forwards nothing to the "
+                    "tasks."
+                )
+                if props.certificate is not None
+                else (
+                    "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True "
+                    "(announced by the ecs-patterns:PlainHttp warning) for this internet-facing "
+                    "load balancer."
+                ),
+            )
+
+    @staticmethod
+    def _test_listener_cidrs(props: WebServiceProps, cidrs: list[str]) -> list[str]:
+        """The test listener's clients: as given, else production's unless open to anyone."""
+        given = getattr(props.deployment, "test_listener_cidrs", None)
+        if given is not None:
+            return list(given)
+        return [] if "0.0.0.0/0" in cidrs else list(cidrs)
+
+    @staticmethod
+    def _test_port(props: WebServiceProps) -> int | None:
+        if isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen)):
+            return props.deployment.test_listener_port
+        return None
+
+    def _blue_green_listeners(self, props: WebServiceProps) -> None:
+        """The test listener, and for ECS-native deployments the two listener rules."""
+        green = self.green_target_group
+        port = self._test_port(props)
+        assert green is not None
+        assert port is not None
+        native = isinstance(props.deployment, EcsNativeBlueGreen)
+        # CodeDeploy: test traffic starts on green (empty until a deployment), which also
+        # associates green with the load balancer so CodeDeploy can register tasks in it.
+        default_group = self.target_group if native else green
+        if props.certificate is not None:
+            self.test_listener = self.load_balancer.add_listener(
+                "TestListener",
+                port=port,
+                protocol=elbv2.ApplicationProtocol.HTTPS,
+                certificates=[
+                    elbv2.ListenerCertificate.from_certificate_manager(props.certificate)
+                ],
+                ssl_policy=props.ssl_policy,
+                open=False,
+                default_target_groups=[default_group],
+            )
+        else:
+            self.test_listener = self.load_balancer.add_listener(
+                "TestListener",
+                port=port,
+                protocol=elbv2.ApplicationProtocol.HTTP,
+                open=False,
+                default_target_groups=[default_group],
+            )
+            acknowledge(
+                self.test_listener,
+                list(_PLAIN_HTTP_LISTENER_RULES),
+                "The blue/green test listener follows the production listener, which serves "
+                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
+                "the ecs-patterns:PlainHttp warning).",
+            )
+            test_plain_http = (
+                "The blue/green test listener follows the production listener, which serves "
+                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
+                "the ecs-patterns:PlainHttp warning); it admits only the production listener's "
+                "clients."
+            )
+            checkov_skip(self.test_listener, "CKV_AWS_2", test_plain_http)
+            checkov_skip(self.test_listener, "CKV_AWS_103", test_plain_http)
+        if native:
+            self.production_rule = self._weighted_rule("ProductionRule", self.listener, green)
+            self.test_rule = self._weighted_rule("TestRule", self.test_listener, green)
+
+    def _weighted_rule(
+        self,
+        id: str,
+        listener: elbv2.ApplicationListener,
+        green: elbv2.ApplicationTargetGroup,
+    ) -> elbv2.ApplicationListenerRule:
+        """Every path to blue (100) and green (0): the rule ECS rewrites to shift traffic."""
+        return elbv2.ApplicationListenerRule(
+            self,
+            id,
+            listener=listener,
+            priority=1,
+            conditions=[elbv2.ListenerCondition.path_patterns(["/*"])],
+            action=elbv2.ListenerAction.weighted_forward(
+                [
+                    elbv2.WeightedTargetGroup(target_group=self.target_group, weight=100),
+                    elbv2.WeightedTargetGroup(target_group=green, weight=0),
+                ]
+            ),
+        )
+
+    def _waf(self, props: WebServiceProps, key: kms.IKey) -> None:
+        if not props.waf:
+            Annotations.of(self).add_warning_v2(
+                "ecs-patterns:NoWaf",
+                "waf=False: no AWS WAF web ACL filters requests to this load balancer.",
+            )
+            acknowledge(
+                self.load_balancer,
+                ["NIST.800.53.R5-ALBWAFEnabled", "PCI.DSS.321-ALBWAFEnabled"],
+                "The web ACL was turned off explicitly with waf=False (announced by the "
+                "ecs-patterns:NoWaf warning), for a load balancer filtered upstream (e.g. by "
+                "CloudFront with WAF) or reachable only from trusted networks.",
+            )
+            return
+        web_acl_arn = props.web_acl_arn
+        if web_acl_arn is None:
+            self.web_acl = self._web_acl()
+            self.waf_log_group = self._waf_logging(props, self.web_acl, key)
+            web_acl_arn = self.web_acl.attr_arn
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.load_balancer.load_balancer_arn,
+            web_acl_arn=web_acl_arn,
+        )
+
+    def _web_acl(self) -> wafv2.CfnWebACL:
+        metric = Names.unique_id(self)[-100:]
+
+        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+            return wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True,
+                metric_name=name,
+                sampled_requests_enabled=True,
+            )
+
+        return wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            scope="REGIONAL",
+            description="AWS managed rules: common web exploits and known bad inputs",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=visibility(metric),
+            rules=[
+                wafv2.CfnWebACL.RuleProperty(
+                    name=group,
+                    priority=priority,
+                    override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                            vendor_name="AWS", name=group
+                        )
+                    ),
+                    visibility_config=visibility(f"{metric}-{group}"),
+                )
+                for priority, group in enumerate(_MANAGED_RULE_GROUPS)
+            ],
+        )
+
+    def _waf_logging(
+        self, props: WebServiceProps, web_acl: wafv2.CfnWebACL, key: kms.IKey
+    ) -> logs.LogGroup:
+        # WAF delivers to CloudWatch Logs only into groups named aws-waf-logs-*.
+        # The name ends in the stack id's UUID, new with every stack: after cdk destroy the
+        # retained group keeps its logs and a redeploy creates a new group instead of failing
+        # with "already exists". RETAIN is written as RetainExceptOnCreate, so a failed first
+        # create deletes the (empty) group.
+        # One token for every stack (AWS::StackId resolves per stack): built once per process.
+        stack_uuid = shared("stack-id-uuid", lambda: Fn.select(2, Fn.split("/", Aws.STACK_ID)))
+        log_group = logs.LogGroup(
+            self,
+            "WafLogs",
+            log_group_name="aws-waf-logs-"
+            + Names.unique_resource_name(self, max_length=200, separator="-")
+            + f"-{stack_uuid}",
+            encryption_key=key,
+            retention=props.log_retention,
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+            if props.log_removal_policy == RemovalPolicy.RETAIN
+            else props.log_removal_policy,
+        )
+        stack = Stack.of(self)
+        wafv2.CfnLoggingConfiguration(
+            self,
+            "WafLogging",
+            resource_arn=web_acl.attr_arn,
+            # WAF wants the log group ARN without the ':*' suffix of LogGroup.log_group_arn.
+            log_destination_configs=[
+                stack.format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name=log_group.log_group_name,
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+            # Credentials and sessions never reach the logs.
+            redacted_fields=[
+                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(
+                    single_header={"Name": "authorization"}
+                ),
+                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(
+                    single_header={"Name": "cookie"}
+                ),
+            ],
+        )
+        return log_group

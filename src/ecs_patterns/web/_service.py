@@ -1,0 +1,597 @@
+"""FargateWebService: an ALB-fronted, autoscaled, hardened Fargate service in one statement."""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from ..cluster import FargateCluster
+from ..core._capacity import announce_spot_without_base
+from ..core._compliance import acknowledge, cfn_lint_ignore
+from ..core._deployment import (
+    CodeDeployBlueGreen,
+    DeploymentTimeEstimate,
+    EcsNativeBlueGreen,
+    longest_stack_wait,
+    release_timeout,
+)
+from ..core._errors import ConfigurationError, Problem
+from ..core._iam import (
+    ECR_LOGIN,
+    EXEC_CHANNELS,
+    EXEC_DESCRIBE_LOG_GROUPS,
+    ManagedPolicyRole,
+    WildcardAllowance,
+    acknowledge_wildcard_resources,
+    flatten_reference,
+)
+from ..core._validation import is_token, seconds
+from ._load_balancer import WebLoadBalancer
+from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
+from ._task import WebTask
+
+# Service names taken on each cluster of the app: ECS refuses a second service of the same
+# name on a cluster ("Creation of service was not idempotent"), so it is refused here first.
+_SERVICE_NAMES: weakref.WeakKeyDictionary[FargateCluster, dict[str, str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+if TYPE_CHECKING:
+    # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
+    # services that deploy through CodeDeploy (an app pays only for what it uses).
+    from aws_cdk import aws_codedeploy as codedeploy
+
+    from ..release import CodeDeployRelease
+
+__all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
+
+
+class FargateWebService(Construct):
+    """A web service on Fargate behind an Application Load Balancer, safe by default.
+
+    Minimal use, one statement (a cluster and VPC are created)::
+
+        FargateWebService(stack, "Web", WebServiceProps(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            certificate=certificate,
+        ))
+
+    What it builds (defaults and why: :class:`WebServiceProps`):
+
+    * **Task**: Fargate (awsvpc) from the valid size table; separate execution and task roles,
+      each with a customer-managed policy holding exactly what was granted (pull from the named
+      repository, read the named secrets, write the service's log group); the app container as
+      a non-root user on a read-only root filesystem with a writable ``/tmp``, a named ``http``
+      port, a container health check and ``awslogs`` to a KMS-encrypted, finite log group;
+      optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
+    * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
+      redirecting to 443; invalid headers dropped, desync mitigation; deletion protection
+      off at create so a failed first create rolls back (``deletion_protection=True`` later);
+      access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
+      AWS managed rules, logged with credentials redacted. Its security group admits the
+      allowed clients on the listener ports and reaches only the tasks.
+    * **Service**: private subnets without public IPs, a security group that admits only the
+      load balancer on the container port; FARGATE + FARGATE_SPOT; ECS managed tags propagated
+      from the service; optional ECS Exec and Service Connect.
+    * **Deployments** (``deployment``): rolling with 100 %/200 %, the circuit breaker with
+      rollback and AZ rebalancing (default); or CodeDeploy blue/green (``CODE_DEPLOY``
+      controller, green target group, test listener, ``EcsApplication`` and
+      ``EcsDeploymentGroup``, and a custom resource that rolls each new task definition
+      revision through CodeDeploy on ``cdk deploy``); or ECS-native blue/green, linear or
+      canary (alternate target group, listener rules, bake time).
+
+    Listener reset (aws/aws-cdk#36649): after a blue/green deployment CodeDeploy or ECS leaves
+    production traffic on the *other* target group than the template names. A later stack
+    update that changes the production listener (or, ECS-native, its rule) writes the
+    template's target group back, which can send production to a target group without tasks.
+    Change listener settings (certificate, SSL policy, ports) only right after a deployment
+    that ended on the template's target group, or in a stack update that also deploys.
+    * **Autoscaling**: target tracking on CPU (and optionally memory and requests per target)
+      between ``min_capacity`` and ``max_capacity``, plus optional schedules. During a
+      deployment scale-in is off and scale-out continues: Application Auto Scaling does this
+      itself for ECS deployments (rolling, ECS-native); for CodeDeploy blue/green the release
+      custom resource suspends dynamic scale-in until the deployment has ended.
+
+    Attributes:
+        props: the props as given.
+        cluster: the :class:`FargateCluster` (created or given).
+        service: the ``ecs.FargateService``.
+        task_definition: the ``ecs.FargateTaskDefinition``.
+        container: the app ``ecs.ContainerDefinition``.
+        otel_collector: the tracing sidecar, or None.
+        execution_role / task_role: the two roles (``iam.Role``; grants land in managed
+            policies).
+        log_group: the app's encrypted log group.
+        load_balancer: the ``elbv2.ApplicationLoadBalancer``.
+        listener: the production listener (HTTPS, or HTTP with ``allow_plain_http``).
+        redirect_listener: the HTTP->HTTPS redirect listener, or None for plain HTTP.
+        target_group: the ``elbv2.ApplicationTargetGroup``.
+        access_log_bucket: the access log ``s3.Bucket``.
+        web_acl: the created ``wafv2.CfnWebACL``, or None.
+        service_security_group / load_balancer_security_group: the two security groups.
+        scalable_target: the service's ``ecs.ScalableTaskCount`` (add more scaling policies).
+        green_target_group / test_listener: blue/green only, else None.
+        production_rule / test_rule: the listener rules ECS rewrites (ECS-native only).
+        application / deployment_group / deployment_config: CodeDeploy only, else None.
+        release: the ``CodeDeployRelease`` custom resource (CodeDeploy only), else None.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
+        _check_against_the_stack(Stack.of(scope), props)
+        if props.cluster is not None and props.service_name is not None:
+            _claim_service_name(props.cluster, props.service_name, f"{scope.node.path}/{id}")
+        super().__init__(scope, id)
+        self.props = props
+        self.cluster = (
+            props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
+        )
+        vpc = self.cluster.vpc
+        ingress_cidrs = self._ingress_cidrs(props)
+
+        task = WebTask(self, "Task", props=props, key=self.cluster.key)
+        self.task_definition: ecs.FargateTaskDefinition = task.task_definition
+        self.container: ecs.ContainerDefinition = task.container
+        self.otel_collector: ecs.ContainerDefinition | None = task.sidecar
+        self.execution_role: ManagedPolicyRole = task.execution_role
+        self.task_role: ManagedPolicyRole = task.task_role
+        self.log_group: logs.LogGroup = task.log_group
+
+        alb = WebLoadBalancer(
+            self,
+            "LoadBalancer",
+            props=props,
+            vpc=vpc,
+            ingress_cidrs=ingress_cidrs,
+            key=self.cluster.key,
+        )
+        self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
+        self.load_balancer_security_group: ec2.SecurityGroup = alb.security_group
+        self.listener: elbv2.ApplicationListener = alb.listener
+        self.redirect_listener: elbv2.ApplicationListener | None = alb.redirect_listener
+        self.target_group: elbv2.ApplicationTargetGroup = alb.target_group
+        self.green_target_group: elbv2.ApplicationTargetGroup | None = alb.green_target_group
+        self.test_listener: elbv2.ApplicationListener | None = alb.test_listener
+        self.production_rule: elbv2.ApplicationListenerRule | None = alb.production_rule
+        self.test_rule: elbv2.ApplicationListenerRule | None = alb.test_rule
+        self.access_log_bucket: s3.Bucket = alb.access_log_bucket
+        self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
+
+        self.service_security_group = ec2.SecurityGroup(
+            self,
+            "ServiceSecurityGroup",
+            vpc=vpc,
+            description="Service tasks: the container port from the load balancer only",
+            allow_all_outbound=True,
+        )
+        self.service = self._service(props, task)
+        self._attach_target(props)
+        self.scalable_target = self._autoscaling(props)
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        if capacity.may_lose_every_task:
+            announce_spot_without_base(self, self.service)
+        self.application: codedeploy.EcsApplication | None = None
+        self.deployment_group: codedeploy.EcsDeploymentGroup | None = None
+        self.deployment_config: codedeploy.IEcsDeploymentConfig | None = None
+        self.release: CodeDeployRelease | None = None
+        if isinstance(props.deployment, CodeDeployBlueGreen):
+            self._codedeploy(props.deployment)
+        elif isinstance(props.deployment, EcsNativeBlueGreen):
+            self._native_hooks(props.deployment)
+
+        self._order_service_creation(task)
+        acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
+        acknowledge_wildcard_resources(
+            task.task_role.policy,
+            [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
+        )
+
+    def estimated_deployment_time(self) -> DeploymentTimeEstimate:
+        """Estimated phases and total of one successful deployment of a new image.
+
+        Computed from the props (``WebServiceProps.estimated_deployment_time``): task start
+        (an assumption, ``TASK_START_ESTIMATE``), target group ``interval x healthy
+        threshold``, deployment-ready wait, traffic-shift steps x interval, bake time or
+        termination wait, deregistration delay and stop timeout.
+        """
+        return self.props.estimated_deployment_time()
+
+    def longest_stack_wait(self) -> Duration:
+        """The longest a stack update is expected to wait for this service's deployment.
+
+        A failed deployment and its rollback included (:func:`longest_stack_wait`); give the
+        CI job that runs ``cdk deploy`` at least this plus its set-up
+        (:func:`release_job_timeout_minutes`).
+        """
+        return longest_stack_wait(self.props.deployment, self.estimated_deployment_time())
+
+    def _attach_target(self, props: WebServiceProps) -> None:
+        strategy = props.deployment
+        if not isinstance(strategy, EcsNativeBlueGreen):
+            self.target_group.add_target(
+                self.service.load_balancer_target(
+                    container_name=props.container_name, container_port=props.container_port
+                )
+            )
+            return
+        assert self.green_target_group is not None
+        assert self.production_rule is not None
+        assert self.test_rule is not None
+        target = self.service.load_balancer_target(
+            container_name=props.container_name,
+            container_port=props.container_port,
+            alternate_target=ecs.AlternateTarget(
+                "AlternateTarget",
+                alternate_target_group=self.green_target_group,
+                production_listener=ecs.ListenerRuleConfiguration.application_listener_rule(
+                    self.production_rule
+                ),
+                test_listener=ecs.ListenerRuleConfiguration.application_listener_rule(
+                    self.test_rule
+                ),
+            ),
+        )
+        target.attach_to_application_target_group(self.target_group)
+        role = self.service.node.try_find_child("AlternateTargetRole")
+        if role is not None:
+            acknowledge(
+                role,
+                [
+                    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                    "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
+                ],
+                "The infrastructure role ECS assumes to rewrite the listener rules and register "
+                "green tasks uses the AWS managed "
+                "AmazonECSInfrastructureRolePolicyForLoadBalancers policy, the one the ECS "
+                "blue/green documentation prescribes; aws-cdk-lib's AlternateTarget creates it.",
+            )
+        # The green target group is only in the listener rules' weighted forward: ECS starts
+        # the green tasks only once it is attached, like the blue one.
+        cfn_service = self.service.node.default_child
+        assert isinstance(cfn_service, ecs.CfnService)
+        cfn_service.node.add_dependency(self.production_rule, self.test_rule)
+
+    def _codedeploy(self, strategy: CodeDeployBlueGreen) -> None:
+        from aws_cdk import aws_codedeploy as codedeploy
+
+        assert self.green_target_group is not None
+        assert self.test_listener is not None
+        self.application = codedeploy.EcsApplication(self, "Application")
+        self.deployment_config = strategy.traffic_shift.deployment_config(self, "DeploymentConfig")
+        self.deployment_group = codedeploy.EcsDeploymentGroup(
+            self,
+            "DeploymentGroup",
+            application=self.application,
+            service=self.service,
+            deployment_config=self.deployment_config,
+            blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
+                blue_target_group=self.target_group,
+                green_target_group=self.green_target_group,
+                listener=self.listener,
+                test_listener=self.test_listener,
+                termination_wait_time=strategy.termination_wait,
+                # aws-cdk-lib writes STOP_DEPLOYMENT for any Duration given, even 0 (which
+                # would stop every deployment at once): None gives CONTINUE_DEPLOYMENT, wait 0.
+                deployment_approval_wait_time=strategy.deployment_ready_wait
+                if seconds(strategy.deployment_ready_wait) != 0
+                else None,
+            ),
+            # deployment_in_alarm is left to CDK: on as soon as an alarm is added
+            # (ServiceMonitoring with deployment_group=...), and CDK rejects it without one.
+            auto_rollback=codedeploy.AutoRollbackConfig(
+                failed_deployment=True, stopped_deployment=True
+            ),
+        )
+        acknowledge(
+            self.deployment_group.role,
+            [
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                "AWSCodeDeployRoleForECS]"
+            ],
+            "The CodeDeploy service role uses the AWS managed policy AWSCodeDeployRoleForECS, "
+            "the documented policy for ECS blue/green deployments: CodeDeploy needs to "
+            "create and delete task sets, modify the two listeners and read alarms, and "
+            "AWS keeps the action list current as ECS adds features.",
+        )
+        self.release = self._release(strategy)
+        self._allow_hook_reports(strategy)
+
+    def _allow_hook_reports(self, strategy: CodeDeployBlueGreen) -> None:
+        """Let each hook function report its result on this deployment group only.
+
+        A hook ends by calling ``codedeploy:PutLifecycleEventHookExecutionStatus``; without it
+        CodeDeploy waits for the hook's timeout and fails. Imported functions (no role known
+        here) must be granted by their owner.
+        """
+        assert self.deployment_group is not None
+        roles = {id(fn.role): fn.role for fn in strategy.hooks.values() if fn.role is not None}
+        if not roles:
+            return
+        iam.ManagedPolicy(
+            self,
+            "HookReportPolicy",
+            description="AppSpec hook functions report their result to this deployment group",
+            roles=list(roles.values()),
+            statements=[
+                iam.PolicyStatement(
+                    actions=["codedeploy:PutLifecycleEventHookExecutionStatus"],
+                    resources=[self.deployment_group.deployment_group_arn],
+                )
+            ],
+        )
+
+    def _release(self, strategy: CodeDeployBlueGreen) -> CodeDeployRelease:
+        """The custom resource that rolls each new task definition revision through CodeDeploy.
+
+        The AppSpec carries the service's network settings and capacity provider strategy
+        (CodeDeploy drops a strategy the AppSpec omits, so Fargate Spot survives).
+        """
+        from ..release import CodeDeployRelease
+
+        assert self.deployment_group is not None
+        props = self.props
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        subnets = self.cluster.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+        return CodeDeployRelease(
+            self,
+            "Release",
+            deployment_group=self.deployment_group,
+            service=self.service,
+            task_definition=self.task_definition,
+            container_name=props.container_name,
+            container_port=props.container_port,
+            capacity_provider_strategies=capacity.to_cdk(),
+            subnet_ids=subnets.subnet_ids,
+            security_group_ids=[self.service_security_group.security_group_id],
+            assign_public_ip=False,
+            hooks=strategy.hooks,
+            timeout=release_timeout(strategy, self.estimated_deployment_time()),
+            vpc=self.cluster.vpc,
+            log_key=self.cluster.key,
+            log_retention=props.log_retention,
+            log_removal_policy=props.log_removal_policy,
+            scalable_target=self.scalable_target,
+            reserved_concurrency=strategy.release_reserved_concurrency,
+        )
+
+    def _native_hooks(self, strategy: EcsNativeBlueGreen) -> None:
+        for stage, function in strategy.hooks.items():
+            self.service.add_lifecycle_hook(
+                ecs.DeploymentLifecycleLambdaTarget(
+                    function,
+                    f"Hook{stage.value.title().replace('_', '')}",
+                    lifecycle_stages=[stage],
+                )
+            )
+
+    def _order_service_creation(self, task: WebTask) -> None:
+        """Create the service (and so start tasks) only once everything it uses exists."""
+        cfn_service = self.service.node.default_child
+        assert isinstance(cfn_service, ecs.CfnService)
+        # Both roles hold their permissions (the managed policies are children of the roles):
+        # no failed image pulls or secret reads that the circuit breaker would count.
+        # FARGATE_SPOT must be associated with the cluster before a service names it
+        # (aws/containers-roadmap#631). aws-cdk-lib creates that association under the
+        # ecs.Cluster only at synthesis, so the dependency is on the whole ecs.Cluster; its
+        # CfnCluster part duplicates the service's Ref, which cfn-lint reports as W3005.
+        cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
+        cfn_lint_ignore(cfn_service, ["W3005"])
+
+    def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
+        """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
+        if props.ingress_cidrs is not None:
+            return list(props.ingress_cidrs)
+        if props.internet_facing:
+            return ["0.0.0.0/0"]
+        # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
+        # literal so reviewers and rules see the real range.
+        if self.cluster.props.vpc is None:
+            return [self.cluster.props.vpc_cidr]
+        try:
+            return [self.cluster.vpc.vpc_cidr_block]
+        except Exception:  # jsii: a VPC imported without vpc_cidr_block raises on access
+            raise ConfigurationError(
+                "WebServiceProps",
+                [
+                    Problem(
+                        prop="ingress_cidrs",
+                        value=None,
+                        allowed="explicit CIDRs for an internal load balancer in a VPC "
+                        "imported without its CIDR",
+                        fix="Pass ingress_cidrs=[...] (e.g. the VPC or corporate CIDRs), or "
+                        "import the VPC with vpc_cidr_block.",
+                    )
+                ],
+            ) from None
+
+    def _service(self, props: WebServiceProps, task: WebTask) -> ecs.FargateService:
+        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
+        strategy = props.deployment
+        native = strategy if isinstance(strategy, EcsNativeBlueGreen) else None
+        shift = native.traffic_shift_config() if native is not None else None
+        linear = native is not None and native.strategy is ecs.DeploymentStrategy.LINEAR
+        service = ecs.FargateService(
+            self,
+            "Service",
+            cluster=self.cluster.cluster,
+            task_definition=task.task_definition,
+            service_name=props.service_name,
+            desired_count=props.effective_desired_count,
+            min_healthy_percent=100,
+            max_healthy_percent=200,
+            health_check_grace_period=props.health_check_grace_period,
+            # Rolling and ECS-native blue/green, linear and canary: ECS supports the circuit
+            # breaker for both (ECS developer guide, "deployment failure detection"). Green
+            # tasks that crash before they register trip no alarm (the running-task alarm
+            # still counts blue, the target alarms need registered targets), so without it
+            # the deployment, and cdk deploy, would hang.
+            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True)
+            if not isinstance(strategy, CodeDeployBlueGreen)
+            else None,
+            deployment_controller=ecs.DeploymentController(
+                type=ecs.DeploymentControllerType.CODE_DEPLOY
+            )
+            if isinstance(strategy, CodeDeployBlueGreen)
+            else ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS),
+            deployment_strategy=native.strategy if native is not None else None,
+            bake_time=native.bake_time if native is not None else None,
+            linear_configuration=shift if linear else None,
+            canary_configuration=shift if native is not None and not linear else None,
+            capacity_provider_strategies=capacity.to_cdk(),
+            enable_ecs_managed_tags=True,
+            propagate_tags=ecs.PropagatedTagSource.SERVICE,
+            enable_execute_command=props.enable_execute_command,
+            # ECS rebalances tasks across AZs by replacing them, which it does for services
+            # it deploys itself; CodeDeploy task sets are left as CodeDeploy placed them.
+            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.DISABLED
+            if isinstance(strategy, CodeDeployBlueGreen)
+            else ecs.AvailabilityZoneRebalancing.ENABLED,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            assign_public_ip=False,
+            security_groups=[self.service_security_group],
+            service_connect_configuration=self._service_connect(props.service_connect, task),
+        )
+        return service
+
+    def _service_connect(
+        self, options: ServiceConnectOptions | None, task: WebTask
+    ) -> ecs.ServiceConnectProps | None:
+        if options is None:
+            return None
+        return ecs.ServiceConnectProps(
+            namespace=options.namespace,
+            services=[
+                ecs.ServiceConnectService(
+                    port_mapping_name="http",
+                    discovery_name=options.discovery_name,
+                    dns_name=options.dns_name,
+                    port=options.port,
+                )
+            ],
+            log_driver=ecs.LogDriver.aws_logs(
+                stream_prefix="service-connect", log_group=task.log_group
+            ),
+        )
+
+    def _autoscaling(self, props: WebServiceProps) -> ecs.ScalableTaskCount:
+        scaling = self.service.auto_scale_task_count(
+            min_capacity=props.min_capacity, max_capacity=props.max_capacity
+        )
+        scale_in, scale_out = props.scale_in_cooldown, props.scale_out_cooldown
+        scaling.scale_on_cpu_utilization(
+            "Cpu",
+            target_utilization_percent=props.cpu_target_percent,
+            scale_in_cooldown=scale_in,
+            scale_out_cooldown=scale_out,
+        )
+        if props.memory_target_percent is not None:
+            scaling.scale_on_memory_utilization(
+                "Memory",
+                target_utilization_percent=props.memory_target_percent,
+                scale_in_cooldown=scale_in,
+                scale_out_cooldown=scale_out,
+            )
+        if props.requests_per_target is not None:
+            scaling.scale_on_request_count(
+                "Requests",
+                requests_per_target=props.requests_per_target,
+                target_group=self.target_group,
+                scale_in_cooldown=scale_in,
+                scale_out_cooldown=scale_out,
+            )
+        for index, entry in enumerate(props.scheduled_capacity):
+            scaling.scale_on_schedule(
+                f"Schedule{index}",
+                schedule=entry.schedule,
+                min_capacity=entry.min_capacity,
+                max_capacity=entry.max_capacity,
+                time_zone=entry.time_zone,
+            )
+        return scaling
+
+    def _exec_session_logs(self) -> WildcardAllowance:
+        """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+        stack = Stack.of(self)
+        group = self.cluster.exec_log_group.log_group_name
+        arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
+        return WildcardAllowance(
+            actions=frozenset(
+                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
+            ),
+            resource=flatten_reference(stack.resolve(arn)),
+            reason="the ECS Exec agent writes each session to a new log stream of the "
+            "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
+            "that group only",
+        )
+
+
+def _claim_service_name(cluster: FargateCluster, name: str | None, path: str) -> None:
+    """Refuse a ``service_name`` that another FargateWebService already has on ``cluster``."""
+    if name is None or is_token(name):
+        return
+    taken = _SERVICE_NAMES.setdefault(cluster, {})
+    owner = taken.get(name)
+    if owner is not None:
+        raise ConfigurationError(
+            "WebServiceProps",
+            [
+                Problem(
+                    prop="service_name",
+                    value=name,
+                    allowed=f"a name no other service on the cluster {cluster.node.path} has "
+                    f"({owner} already uses it; ECS refuses a second service of that name)",
+                    fix="Give each service on a cluster its own service_name, or leave it unset "
+                    "for a generated one.",
+                )
+            ],
+        )
+    taken[name] = path
+
+
+def _region_of(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
+    """Refuse ARNs of another region than the stack: the deploy would fail on them.
+
+    An ALB takes ACM certificates and regional web ACLs of its own region only. Checked when
+    both the ARN and the stack's region are literals (an imported certificate, an env-bound
+    stack); tokens are left to CloudFormation.
+    """
+    region = stack.region
+    if is_token(region):
+        return
+    problems: list[Problem] = []
+    arns = [
+        ("certificate", props.certificate.certificate_arn if props.certificate else None),
+        ("web_acl_arn", props.web_acl_arn),
+    ]
+    for prop, arn in arns:
+        if arn is None or is_token(arn):
+            continue
+        arn_region = _region_of(arn)
+        if arn_region is not None and arn_region != region:
+            problems.append(
+                Problem(
+                    prop=prop,
+                    value=arn,
+                    allowed=f"an ARN in the stack's region {region} (this one is in "
+                    f"{arn_region}): a load balancer uses certificates and web ACLs of its "
+                    "own region only",
+                    fix=f"Use the {prop.replace('_arn', '').replace('_', ' ')} of {region}, or "
+                    f"deploy the stack to {arn_region}.",
+                )
+            )
+    if problems:
+        raise ConfigurationError("WebServiceProps", problems)

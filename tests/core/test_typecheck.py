@@ -1,0 +1,406 @@
+"""Props types are checked from the annotations, before any value check, like value errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import jsii
+import pytest
+from aws_cdk import CfnParameter, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_ssm as ssm
+
+import ecs_patterns as ep
+import ecs_patterns.core._deployment as deployment
+from ecs_patterns.core._typecheck import check_types
+from tests.conftest import KernelCalls, new_stack
+from tests.stacks.service import CERTIFICATE_ARN, IMAGE
+
+if TYPE_CHECKING:
+    from aws_cdk import aws_sns as sns
+
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:hook"
+
+# Public dataclasses the library returns rather than takes: no props boundary to check.
+OUTPUTS = {"Problem", "DeploymentTimeEstimate"}
+
+
+@pytest.fixture(scope="module")
+def stack() -> Stack:
+    return new_stack("TypeCheck")
+
+
+@pytest.fixture(scope="module")
+def valid(stack: Stack) -> dict[str, dict[str, Any]]:
+    """The smallest valid keyword arguments of every public props dataclass."""
+    cluster = ecs.Cluster.from_cluster_attributes(
+        stack, "Cluster", cluster_name="platform", vpc=ec2.Vpc(stack, "Vpc", nat_gateways=0)
+    )
+    service = ecs.FargateService.from_fargate_service_attributes(
+        stack, "Service", cluster=cluster, service_name="web"
+    )
+    return {
+        "CapacityStrategy": {},
+        "ClusterProps": {},
+        "RepositoryProps": {},
+        "Rolling": {},
+        "CodeDeployBlueGreen": {},
+        "EcsNativeBlueGreen": {},
+        "CodeDeployTrafficShift": {
+            "kind": ep.ShiftKind.LINEAR,
+            "percent": 10,
+            "interval": Duration.minutes(1),
+        },
+        "HealthTiming": {
+            "target_health_check_interval": Duration.seconds(10),
+            "target_healthy_threshold": 2,
+            "deregistration_delay": Duration.seconds(30),
+            "health_check_grace_period": Duration.seconds(60),
+            "stop_timeout": Duration.seconds(30),
+        },
+        "WebServiceProps": {
+            "image": ecs.ContainerImage.from_registry(IMAGE),
+            "certificate": acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN),
+        },
+        "ScheduledCapacity": {
+            "schedule": appscaling.Schedule.cron(hour="8", minute="0"),
+            "min_capacity": 2,
+            "max_capacity": 4,
+        },
+        "ServiceConnectOptions": {"namespace": "internal"},
+        "MonitoringProps": {"service": service},
+        "GitHubRepo": {"owner": "octo", "name": "app"},
+        "GitHubDeployRoleProps": {"repositories": [ep.GitHubRepo(owner="octo", name="app")]},
+    }
+
+
+def _public_props_classes() -> list[type]:
+    classes = [getattr(ep, name) for name in ep.__all__]
+    return [
+        c
+        for c in classes
+        if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__name__ not in OUTPUTS
+    ]
+
+
+def _type_error(cls: type, kwargs: dict[str, Any], prop: str) -> ep.ConfigurationError:
+    with pytest.raises(ep.ConfigurationError) as err:
+        cls(**kwargs)
+    assert err.value.props_class == cls.__name__
+    assert prop in err.value.props, str(err.value)
+    assert "the type is wrong" in str(err.value), str(err.value)
+    return err.value
+
+
+# (class, prop, wrong value, text the message must contain: the expected type or the fix)
+WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
+    # WebServiceProps
+    ("WebServiceProps", "cpu", lambda s: "256", "an int"),
+    ("WebServiceProps", "cpu", lambda s: True, "an int"),
+    ("WebServiceProps", "memory_mib", lambda s: 512.0, "Pass memory_mib=512"),
+    ("WebServiceProps", "container_port", lambda s: "8080", "without quotes"),
+    ("WebServiceProps", "health_check_interval", lambda s: 30, "Duration.seconds(30)"),
+    ("WebServiceProps", "stop_timeout", lambda s: "30s", "a Duration"),
+    ("WebServiceProps", "deployment", lambda s: ep.Rolling, "pass an instance: Rolling()"),
+    (
+        "WebServiceProps",
+        "deployment",
+        lambda s: ep.CodeDeployBlueGreen,
+        "pass an instance: CodeDeployBlueGreen()",
+    ),
+    ("WebServiceProps", "deployment", lambda s: "rolling", "a Rolling or a CodeDeployBlueGreen"),
+    ("WebServiceProps", "environment", lambda s: {"PORT": 8080}, "environment['PORT'] is an int"),
+    ("WebServiceProps", "environment", lambda s: {1: "x"}, "a str"),
+    ("WebServiceProps", "environment", lambda s: [("A", "b")], "a mapping (dict) of str to str"),
+    ("WebServiceProps", "secrets", lambda s: {"DB": "arn:aws:ssm:x"}, "an aws_ecs.Secret"),
+    ("WebServiceProps", "ingress_cidrs", lambda s: "10.0.0.0/8", "['10.0.0.0/8']"),
+    ("WebServiceProps", "ingress_prefix_lists", lambda s: "pl-123", "a list or tuple of str"),
+    ("WebServiceProps", "health_check_command", lambda s: "CMD true", "Wrap the string"),
+    ("WebServiceProps", "certificate", lambda s: CERTIFICATE_ARN, "aws_certificatemanager"),
+    ("WebServiceProps", "certificate", lambda s: acm.Certificate, "pass an instance"),
+    ("WebServiceProps", "image", lambda s: IMAGE, "an aws_ecs.ContainerImage"),
+    ("WebServiceProps", "log_removal_policy", lambda s: "RETAIN", "a RemovalPolicy"),
+    ("WebServiceProps", "tracing", lambda s: "false", "a bool"),
+    ("WebServiceProps", "capacity", lambda s: ep.CapacityStrategy, "CapacityStrategy()"),
+    ("WebServiceProps", "scheduled_capacity", lambda s: [{"min_capacity": 1}], "[0]"),
+    ("WebServiceProps", "service_connect", lambda s: "internal", "a ServiceConnectOptions"),
+    ("WebServiceProps", "cluster", lambda s: "platform", "a FargateCluster"),
+    ("WebServiceProps", "repository", lambda s: ecr.Repository, "an EcrRepository"),
+    # ClusterProps
+    ("ClusterProps", "vpc", lambda s: "vpc-0123456789abcdef0", "aws_ec2.IVpc"),
+    ("ClusterProps", "max_azs", lambda s: "2", "Pass max_azs=2 without quotes"),
+    ("ClusterProps", "default_capacity", lambda s: ep.CapacityStrategy, "CapacityStrategy()"),
+    ("ClusterProps", "key", lambda s: "alias/k", "aws_kms.IKey"),
+    ("ClusterProps", "container_insights", lambda s: True, "an aws_ecs.ContainerInsights"),
+    # RepositoryProps
+    ("RepositoryProps", "keep_prod_images", lambda s: "30", "an int"),
+    ("RepositoryProps", "enhanced_scan_frequency", lambda s: 1, "one of 'SCAN_ON_PUSH'"),
+    ("RepositoryProps", "removal_policy", lambda s: "destroy", "a RemovalPolicy"),
+    ("RepositoryProps", "encryption_key", lambda s: 1, "aws_kms.IKey"),
+    # ScheduledCapacity, ServiceConnectOptions, CapacityStrategy
+    ("ScheduledCapacity", "schedule", lambda s: "cron(0 8 * * ? *)", "Schedule"),
+    ("ScheduledCapacity", "min_capacity", lambda s: None, "an int"),
+    ("ServiceConnectOptions", "port", lambda s: "8080", "without quotes"),
+    ("ServiceConnectOptions", "namespace", lambda s: 7, "a str"),
+    ("CapacityStrategy", "spot_weight", lambda s: 3.5, "an int"),
+    ("CapacityStrategy", "allow_spot_only", lambda s: 1, "a bool"),
+    # MonitoringProps
+    ("MonitoringProps", "service", lambda s: "web", "aws_ecs.IBaseService"),
+    ("MonitoringProps", "cpu_threshold_percent", lambda s: "80", "a number (int or float)"),
+    ("MonitoringProps", "email_subscriptions", lambda s: "ops@example.com", "Wrap the string"),
+    ("MonitoringProps", "period", lambda s: 60, "Duration.seconds(60)"),
+    # GitHub
+    ("GitHubRepo", "branches", lambda s: "main", "['main']"),
+    ("GitHubRepo", "owner", lambda s: None, "a str"),
+    (
+        "GitHubDeployRoleProps",
+        "repositories",
+        lambda s: "octo/app",
+        "a list or tuple of GitHubRepo",
+    ),
+    ("GitHubDeployRoleProps", "repositories", lambda s: [("octo", "app")], "repositories[0]"),
+    ("GitHubDeployRoleProps", "max_session_duration", lambda s: 3600, "a Duration"),
+    # deployment strategies
+    ("CodeDeployBlueGreen", "traffic_shift", lambda s: "LINEAR", "a CodeDeployTrafficShift"),
+    ("CodeDeployBlueGreen", "test_listener_port", lambda s: "8443", "without quotes"),
+    ("CodeDeployBlueGreen", "hooks", lambda s: {"BeforeInstall": FUNCTION_ARN}, "IFunction"),
+    ("CodeDeployBlueGreen", "release_timeout", lambda s: 60, "a Duration or None"),
+    ("EcsNativeBlueGreen", "bake_time", lambda s: "5m", "a Duration"),
+    ("EcsNativeBlueGreen", "step_percent", lambda s: "10", "a number (int or float) or None"),
+    ("EcsNativeBlueGreen", "hooks", lambda s: {"PRE_SCALE_UP": FUNCTION_ARN}, "key 'PRE_SCALE_UP'"),
+    ("CodeDeployTrafficShift", "kind", lambda s: "LINEAR", "a ShiftKind"),
+    ("CodeDeployTrafficShift", "percent", lambda s: "10", "without quotes"),
+    ("HealthTiming", "stop_timeout", lambda s: 30, "Duration.seconds(30)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cls_name", "prop", "make", "expected"),
+    WRONG,
+    ids=[f"{c}.{p}={e}" for c, p, _, e in WRONG],
+)
+def test_a_wrong_type_is_a_configuration_error_naming_prop_and_type(
+    valid: dict[str, dict[str, Any]],
+    stack: Stack,
+    cls_name: str,
+    prop: str,
+    make: Callable[[Stack], Any],
+    expected: str,
+) -> None:
+    cls = getattr(ep, cls_name)
+    err = _type_error(cls, {**valid[cls_name], prop: make(stack)}, prop)
+    assert expected in str(err), str(err)
+    assert cls_name in str(err)
+
+
+def test_the_message_says_the_type_not_the_number_is_wrong(
+    valid: dict[str, dict[str, Any]],
+) -> None:
+    err = _type_error(ep.WebServiceProps, {**valid["WebServiceProps"], "cpu": "256"}, "cpu")
+    assert str(err.problems[0]) == (
+        "cpu='256' is not valid; allowed: an int (the type is wrong: cpu is a str). "
+        "Pass cpu=256 without quotes: a number, not a string."
+    )
+
+
+def test_type_problems_come_before_and_instead_of_value_checks(
+    valid: dict[str, dict[str, Any]],
+) -> None:
+    # The value checks would compare a str with an int (TypeError) with tracing=True; the type
+    # check reports every wrong type at once and stops there.
+    kwargs = {**valid["WebServiceProps"], "cpu": "512", "memory_mib": "1024", "tracing": True}
+    err = _type_error(ep.WebServiceProps, kwargs, "cpu")
+    assert err.props == ("cpu", "memory_mib")
+
+
+def test_a_class_where_an_instance_is_expected_names_the_class(
+    valid: dict[str, dict[str, Any]],
+) -> None:
+    err = _type_error(
+        ep.WebServiceProps, {**valid["WebServiceProps"], "deployment": ep.Rolling}, "deployment"
+    )
+    assert "deployment is the class Rolling" in str(err)
+    assert "pass an instance: Rolling()" in str(err)
+
+
+# --- values of the right type pass --------------------------------------------------------------
+
+
+def test_imported_resources_pass(stack: Stack) -> None:
+    vpc = ec2.Vpc.from_lookup(stack, "Lookup", vpc_id="vpc-0123456789abcdef0")
+    attributes = ec2.Vpc.from_vpc_attributes(
+        stack, "Attrs", vpc_id="vpc-1", availability_zones=["us-east-1a"]
+    )
+    key = kms.Key.from_key_arn(stack, "Key", "arn:aws:kms:us-east-1:123456789012:key/abc")
+    function = lambda_.Function.from_function_arn(stack, "Fn", FUNCTION_ARN)
+    repository = ecr.Repository.from_repository_name(stack, "Repo", "app")
+    certificate = acm.Certificate.from_certificate_arn(stack, "Imported", CERTIFICATE_ARN)
+    parameter = ssm.StringParameter.from_secure_string_parameter_attributes(
+        stack, "Param", parameter_name="/app/db"
+    )
+    for value in (vpc, attributes):
+        assert check_types(ep.ClusterProps(vpc=value, key=key)) == []
+    assert check_types(ep.CodeDeployBlueGreen(hooks={"BeforeInstall": function})) == []
+    assert (
+        check_types(
+            ep.EcsNativeBlueGreen(hooks={ecs.DeploymentLifecycleStage.PRE_SCALE_UP: function})
+        )
+        == []
+    )
+    props = ep.WebServiceProps(
+        image=ecs.ContainerImage.from_ecr_repository(repository, "1.0"),
+        certificate=certificate,
+        secrets={"DB": ecs.Secret.from_ssm_parameter(parameter)},
+    )
+    assert check_types(props) == []
+
+
+def test_resources_defined_in_the_app_and_python_implementations_pass(stack: Stack) -> None:
+    @jsii.implements(acm.ICertificate)
+    class OwnCertificate:
+        """A Python class that declares the interface, as jsii.implements records it."""
+
+    certificate = acm.Certificate(stack, "Own", domain_name="example.com")
+    image = ecs.ContainerImage.from_registry(IMAGE)
+    for value in (certificate, cast(acm.ICertificate, OwnCertificate())):
+        assert check_types(ep.WebServiceProps(image=image, certificate=value)) == []
+    assert check_types(ep.ClusterProps(vpc=ec2.Vpc(stack, "OwnVpc"))) == []
+
+
+def test_tokens_none_and_subclasses_pass(stack: Stack) -> None:
+    number = CfnParameter(stack, "Number", type="Number")
+    text = CfnParameter(stack, "Text")
+    names = CfnParameter(stack, "Names", type="CommaDelimitedList")
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class MyRolling(ep.Rolling):
+        """A subclass is an instance of the annotated class."""
+
+    props = ep.WebServiceProps(
+        image=ecs.ContainerImage.from_registry(IMAGE),
+        allow_plain_http=True,
+        certificate=None,
+        health_check_retries=cast(int, Token.as_number(number.value_as_number)),
+        desired_count=None,
+        environment={"STAGE": text.value_as_string},
+        service_name=text.value_as_string,
+        deployment=MyRolling(),
+        log_removal_policy=RemovalPolicy.DESTROY,
+        cpu_target_percent=cast(int, number.value_as_number),
+    )
+    assert check_types(props) == []
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Local:
+        names: Sequence[str]
+        count: int
+        ratio: float
+
+    # A list token is a list of one marker string; number tokens are floats.
+    tokens = Local(
+        names=names.value_as_list,
+        count=cast(int, number.value_as_number),
+        ratio=Token.as_number(text.value_as_string),
+    )
+    assert check_types(tokens) == []
+    # A float is a number, and an int is one too.
+    assert (
+        check_types(ep.EcsNativeBlueGreen(strategy=ecs.DeploymentStrategy.LINEAR, step_percent=25))
+        == []
+    )
+    assert (
+        check_types(
+            ep.EcsNativeBlueGreen(strategy=ecs.DeploymentStrategy.LINEAR, step_percent=12.5)
+        )
+        == []
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _Hooked(ep.CodeDeployBlueGreen):
+    """A subclass in another module: the base's TYPE_CHECKING-only names still resolve."""
+
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _Annotated:
+    topic: sns.ITopic | None = None  # sns is imported only under TYPE_CHECKING here
+    ghost: Undefined | None = None  # type: ignore[name-defined]  # noqa: F821
+    count: int = 0
+
+
+def test_type_checking_only_and_unresolvable_annotations(stack: Stack) -> None:
+    with pytest.raises(ep.ConfigurationError) as err:
+        _Hooked(hooks={"BeforeInstall": FUNCTION_ARN}, note=1)  # type: ignore[arg-type,dict-item]
+    assert set(err.value.props) == {"hooks", "note"}
+    problems = check_types(_Annotated(topic="arn:aws:sns:x", ghost=object(), count="1"))  # type: ignore[arg-type]
+    assert [p.prop for p in problems] == ["topic", "count"]  # ghost: unresolvable, not judged
+    assert "aws_sns.ITopic" in problems[0].allowed
+
+
+# --- every public props class goes through the mechanism ---------------------------------------
+
+
+def test_every_public_props_class_has_valid_arguments_here(
+    valid: dict[str, dict[str, Any]],
+) -> None:
+    # A new public props class must be added to `valid`, so the next test covers it.
+    assert {c.__name__ for c in _public_props_classes()} == set(valid)
+
+
+@pytest.mark.parametrize("cls", _public_props_classes(), ids=lambda c: c.__name__)
+def test_every_public_props_class_checks_the_type_of_every_field(
+    valid: dict[str, dict[str, Any]], cls: type
+) -> None:
+    kwargs = valid[cls.__name__]
+    assert check_types(cls(**kwargs)) == []
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        # Never an AttributeError or TypeError from inside the library.
+        _type_error(cls, {**kwargs, f.name: object()}, f.name)
+
+
+def test_rolling_without_fields_still_calls_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    monkeypatch.setattr(deployment, "require_types", seen.append)
+    instance = ep.Rolling()
+    assert seen == [instance]
+
+
+# --- cost -----------------------------------------------------------------------------------
+
+
+def test_the_check_makes_no_kernel_round_trip(
+    valid: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    props = ep.WebServiceProps(**valid["WebServiceProps"])
+    calls = KernelCalls(monkeypatch)
+    for _ in range(3):
+        assert check_types(props) == []
+    assert calls.count == 0
+
+
+def test_a_type_checking_only_annotation_is_imported_only_when_a_value_needs_it() -> None:
+    code = (
+        "import sys, json\n"
+        "from ecs_patterns import CodeDeployBlueGreen, EcsNativeBlueGreen\n"
+        "CodeDeployBlueGreen(); EcsNativeBlueGreen()\n"
+        "print(json.dumps('aws_cdk.aws_lambda' in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert json.loads(out.strip().splitlines()[-1]) is False
