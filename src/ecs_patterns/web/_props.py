@@ -660,8 +660,9 @@ class WebServiceProps:
                 "Pass certificate=acm.Certificate.from_certificate_arn(...), or set "
                 "allow_plain_http=True for a non-production, internal-only service.",
             )
-        if self.certificate is not None:
-            arn = self.certificate.certificate_arn
+        # A Python implementation of ICertificate may hold no ARN: nothing to judge then.
+        arn = getattr(self.certificate, "certificate_arn", None)
+        if isinstance(arn, str):
             checks.check(
                 is_token(arn) or _ACM_ARN_RE.fullmatch(arn) is not None,
                 "certificate",

@@ -574,11 +574,11 @@ def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
         return
     problems: list[Problem] = []
     arns = [
-        ("certificate", props.certificate.certificate_arn if props.certificate else None),
+        ("certificate", getattr(props.certificate, "certificate_arn", None)),
         ("web_acl_arn", props.web_acl_arn),
     ]
     for prop, arn in arns:
-        if arn is None or is_token(arn):
+        if not isinstance(arn, str) or is_token(arn):
             continue
         arn_region = _region_of(arn)
         if arn_region is not None and arn_region != region:
