@@ -299,6 +299,7 @@ def fargate_task_size(resource_type: str, properties: Mapping[str, Any]) -> Comp
 
 # --- services -----------------------------------------------------------------------------------
 
+
 def circuit_breaker(resource_type: str, properties: Mapping[str, Any]) -> Compliance:
     """An ECS-controller service enables the deployment circuit breaker.
 
