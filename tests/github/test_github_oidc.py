@@ -32,6 +32,15 @@ WEB = ep.GitHubRepo(owner="acme", name="web")
 Resources = dict[str, dict[str, Any]]
 
 
+REPOSITORY_KEY = {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
+"""What pushing to a repository encrypted with its own customer-managed key adds."""
+
+
+def _repository_key(template: Mapping[str, Any]) -> str:
+    (key_id,) = [k for k in _of_type(template, "AWS::KMS::Key") if k.startswith("Repo")]
+    return key_id
+
+
 def _of_type(template: Mapping[str, Any], kind: str) -> Resources:
     return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
@@ -192,6 +201,7 @@ def test_default_grants_exactly(defaults: dict[str, Any]) -> None:
     (task_role_id,) = [k for k in _of_type(defaults, "AWS::IAM::Role") if k.startswith("TaskTask")]
     assert {actions: [_text(r) for r in res] for actions, res in scoped.items()} == {
         frozenset(ECR_PUSH): [f"<{repo_id}.Arn>"],
+        frozenset(REPOSITORY_KEY): [f"<{_repository_key(defaults)}.Arn>"],
         frozenset({"ecs:UpdateService", "ecs:DescribeServices"}): [f"<{service_id}>"],
         frozenset({"iam:PassRole"}): [f"<{task_role_id}.Arn>", "<ExecutionRole605A040B.Arn>"],
         frozenset({"sts:AssumeRole", "sts:TagSession"}): _bootstrap_arns("hnb659fds"),
@@ -224,6 +234,7 @@ def test_imported_grants_exactly(imported: dict[str, Any]) -> None:
     codedeploy = "arn:<AWS::Partition>:codedeploy:us-east-1:123456789012"
     assert {actions: [_text(r) for r in res] for actions, res in scoped.items()} == {
         frozenset(ECR_PUSH): [f"<{repo_id}.Arn>"],
+        frozenset(REPOSITORY_KEY): [f"<{_repository_key(imported)}.Arn>"],
         frozenset({"ecs:UpdateService", "ecs:DescribeServices"}): [SERVICE_ARN],
         frozenset({"iam:PassRole"}): [TASK_ROLE_ARN],
         frozenset({"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}): [
@@ -278,7 +289,7 @@ def test_without_bootstrap_roles_no_sts_grant() -> None:
     )
     template = Template.from_stack(stack).to_json()
     policy = _one(template, "AWS::IAM::ManagedPolicy", "DeployPolicy")
-    assert list(_grants(policy)) == [frozenset(ECR_PUSH)]
+    assert list(_grants(policy)) == [frozenset(ECR_PUSH), frozenset(REPOSITORY_KEY)]
 
 
 def test_customer_key_of_a_repository_is_granted_on_that_key_only() -> None:

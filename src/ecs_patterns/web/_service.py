@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -38,7 +38,7 @@ from ..core._iam import (
 from ..core._validation import is_token, seconds
 from ._load_balancer import WebLoadBalancer
 from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
-from ._task import WebTask
+from ._task import WebTask, aws_logs_driver
 
 # Service names taken on each cluster of the app: ECS refuses a second service of the same
 # name on a cluster ("Creation of service was not idempotent"), so it is refused here first.
@@ -194,6 +194,10 @@ class FargateWebService(Construct):
             task.task_role.policy,
             [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
         )
+        # Security Hub ECS.13/ECS.15: the service and task definition carry the team's tags;
+        # tasks get the service's through propagate_tags=SERVICE.
+        for key, value in props.tags.items():
+            Tags.of(self).add(key, value)
 
     def estimated_deployment_time(self) -> DeploymentTimeEstimate:
         """Estimated phases and total of one successful deployment of a new image.
@@ -477,9 +481,7 @@ class FargateWebService(Construct):
                     port=options.port,
                 )
             ],
-            log_driver=ecs.LogDriver.aws_logs(
-                stream_prefix="service-connect", log_group=task.log_group
-            ),
+            log_driver=aws_logs_driver(self.props, "service-connect", task.log_group),
         )
 
     def _autoscaling(self, props: WebServiceProps) -> ecs.ScalableTaskCount:
