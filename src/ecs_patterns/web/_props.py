@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -781,9 +783,8 @@ class WebServiceProps:
                 "Pass certificate=acm.Certificate.from_certificate_arn(...), or set "
                 "allow_plain_http=True for a non-production, internal-only service.",
             )
-        # A Python implementation of ICertificate may hold no ARN: nothing to judge then.
-        arn = getattr(self.certificate, "certificate_arn", None)
-        if isinstance(arn, str):
+        arn = certificate_arn(self.certificate)
+        if arn is not None:
             checks.check(
                 is_token(arn) or _ACM_ARN_RE.fullmatch(arn) is not None,
                 "certificate",
@@ -971,6 +972,27 @@ def _check_timeout_below_interval(
 
 # An ACM certificate ARN (any partition); the region is checked against the stack's at
 # construction (FargateWebService), where the stack is known.
+_CERTIFICATE_ARNS: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
+
+
+def certificate_arn(certificate: object) -> str | None:
+    """The certificate's ARN as a string (a token string when unresolved), read once per object.
+
+    None without a certificate, or for a Python implementation of ``ICertificate`` that holds
+    no ARN: nothing to judge then. Cached because each read is a jsii round trip and both the
+    props and the service check it.
+    """
+    if certificate is None:
+        return None
+    with contextlib.suppress(KeyError, TypeError):  # TypeError: not weak-referenceable
+        return _CERTIFICATE_ARNS[certificate]
+    value = getattr(certificate, "certificate_arn", None)
+    arn = value if isinstance(value, str) else None
+    with contextlib.suppress(TypeError):
+        _CERTIFICATE_ARNS[certificate] = arn
+    return arn
+
+
 _ACM_ARN_RE = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
 
 

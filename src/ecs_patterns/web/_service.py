@@ -37,7 +37,12 @@ from ..core._iam import (
 )
 from ..core._validation import is_token, seconds
 from ._load_balancer import WebLoadBalancer
-from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
+from ._props import (
+    ScheduledCapacity,
+    ServiceConnectOptions,
+    WebServiceProps,
+    certificate_arn,
+)
 from ._task import WebTask, aws_logs_driver
 
 # Service names taken on each cluster of the app: ECS refuses a second service of the same
@@ -576,7 +581,7 @@ def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
         return
     problems: list[Problem] = []
     arns = [
-        ("certificate", getattr(props.certificate, "certificate_arn", None)),
+        ("certificate", certificate_arn(props.certificate)),
         ("web_acl_arn", props.web_acl_arn),
     ]
     for prop, arn in arns:
