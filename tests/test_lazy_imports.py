@@ -53,6 +53,8 @@ def test_a_rolling_service_does_not_load_codedeploy_release_monitoring_or_cdk_na
         "ecs_patterns.github",
         "ecs_patterns.github._github_oidc",
         "ecs_patterns.rules._pack",
+        "ecs_patterns.core.deployment._codedeploy",
+        "ecs_patterns.core.deployment._ecs_native",
         "aws_cdk.aws_codedeploy",
         "aws_cdk.aws_lambda",
         "aws_cdk.aws_stepfunctions",

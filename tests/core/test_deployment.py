@@ -13,7 +13,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_lambda as lambda_
 
 import ecs_patterns as ep
-from ecs_patterns.core._deployment import deployment_controller, release_timeout
+from ecs_patterns.core.deployment import deployment_controller, release_timeout
 from tests.conftest import new_stack
 
 # The library's defaults, as WebServiceProps sets them.

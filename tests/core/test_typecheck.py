@@ -23,7 +23,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_ssm as ssm
 
 import ecs_patterns as ep
-import ecs_patterns.core._deployment as deployment
+import ecs_patterns.core.deployment._rolling as rolling_module
 from ecs_patterns.core._typecheck import check_types
 from tests.conftest import KernelCalls, new_stack
 from tests.stacks.service import CERTIFICATE_ARN, IMAGE
@@ -122,7 +122,7 @@ WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
         lambda s: ep.CodeDeployBlueGreen,
         "pass an instance: CodeDeployBlueGreen()",
     ),
-    ("WebServiceProps", "deployment", lambda s: "rolling", "a Rolling or a CodeDeployBlueGreen"),
+    ("WebServiceProps", "deployment", lambda s: "rolling", "allowed: a DeploymentStrategy"),
     ("WebServiceProps", "environment", lambda s: {"PORT": 8080}, "environment['PORT'] is an int"),
     ("WebServiceProps", "environment", lambda s: {1: "x"}, "a str"),
     ("WebServiceProps", "environment", lambda s: [("A", "b")], "a mapping (dict) of str to str"),
@@ -408,7 +408,7 @@ def test_every_public_props_class_checks_the_type_of_every_field(
 
 def test_rolling_without_fields_still_calls_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[object] = []
-    monkeypatch.setattr(deployment, "require_types", seen.append)
+    monkeypatch.setattr(rolling_module, "require_types", seen.append)
     instance = ep.Rolling()
     assert seen == [instance]
 

@@ -15,7 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 import ecs_patterns as ep
-from ecs_patterns.core._deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX
+from ecs_patterns.core.deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX
 from ecs_patterns.release._appspec import AppSpecCapacityItem, ecs_appspec
 from ecs_patterns.release._release import HANDLER_DIR, QUERY_INTERVAL
 from ecs_patterns.testing import nag_findings

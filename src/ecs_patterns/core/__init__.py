@@ -12,7 +12,9 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._capacity import CapacityStrategy
-    from ._deployment import (
+    from ._errors import ConfigurationError, Problem
+    from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
+    from .deployment import (
         RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         CodeDeployBlueGreen,
@@ -28,8 +30,6 @@ if TYPE_CHECKING:
         release_job_timeout_minutes,
         release_timeout,
     )
-    from ._errors import ConfigurationError, Problem
-    from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
 
 __all__ = [
     "FARGATE_CPU_UNITS",
@@ -56,24 +56,24 @@ __all__ = [
 # Public name -> the module that defines it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "CapacityStrategy": "._capacity",
-    "CodeDeployBlueGreen": "._deployment",
-    "CodeDeployTrafficShift": "._deployment",
+    "CodeDeployBlueGreen": ".deployment",
+    "CodeDeployTrafficShift": ".deployment",
     "ConfigurationError": "._errors",
-    "DeploymentStrategy": "._deployment",
-    "DeploymentTimeEstimate": "._deployment",
-    "EcsNativeBlueGreen": "._deployment",
+    "DeploymentStrategy": ".deployment",
+    "DeploymentTimeEstimate": ".deployment",
+    "EcsNativeBlueGreen": ".deployment",
     "FARGATE_CPU_UNITS": "._fargate",
-    "HealthTiming": "._deployment",
-    "RELEASE_JOB_SETUP": "._deployment",
+    "HealthTiming": ".deployment",
     "Problem": "._errors",
-    "Rolling": "._deployment",
-    "ShiftKind": "._deployment",
-    "TASK_START_ESTIMATE": "._deployment",
-    "estimate_deployment_time": "._deployment",
+    "RELEASE_JOB_SETUP": ".deployment",
+    "Rolling": ".deployment",
+    "ShiftKind": ".deployment",
+    "TASK_START_ESTIMATE": ".deployment",
+    "estimate_deployment_time": ".deployment",
     "fargate_memory_options": "._fargate",
-    "longest_stack_wait": "._deployment",
-    "release_job_timeout_minutes": "._deployment",
-    "release_timeout": "._deployment",
+    "longest_stack_wait": ".deployment",
+    "release_job_timeout_minutes": ".deployment",
+    "release_timeout": ".deployment",
 }
 
 __getattr__, __dir__ = lazy_exports(globals(), _MODULE_OF)

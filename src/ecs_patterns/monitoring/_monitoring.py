@@ -21,10 +21,10 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 from jsii.errors import JSIIError
 
-from ..core._deployment import EcsNativeBlueGreen, deployment_controller
 from ..core._errors import ConfigurationError, Problem
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
+from ..core.deployment import DeploymentStrategy, deployment_controller
 from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
 from ._dashboard import ServiceMetrics, service_widgets
 
@@ -413,11 +413,13 @@ class MonitoringProps:
 
 def blue_green_kind(service: ecs.IBaseService) -> str | None:
     """How a service alternates target groups: ``"CODE_DEPLOY"``, an ECS-native strategy
-    (``"BLUE_GREEN"``, ``"LINEAR"``, ``"CANARY"``), ``"ROLLING"``, or None when it cannot be
-    seen.
+    (``"BLUE_GREEN"``, ``"LINEAR"``, ``"CANARY"``), ``"ROLLING"`` for a strategy that serves
+    from one target group, or None when it cannot be seen.
 
-    The CODE_DEPLOY controller is read from the service's template; the ECS-native strategy
-    from the owning :class:`FargateWebService`'s props. The strategy of any other service is
+    The CODE_DEPLOY controller is read from the service's template; otherwise the owning
+    workload's strategy (``props.deployment``, e.g. a :class:`FargateWebService`'s) says
+    whether it alternates (:attr:`~DeploymentStrategy.needs_green_target_group`) and its
+    :attr:`~DeploymentStrategy.kind`. The strategy of any other service is
     not read (jsii cannot hand over its ``DeploymentConfiguration`` while the deployment
     alarms are an unresolved placeholder, and a failed attempt breaks later reads of the
     resource's properties), so it is None.
@@ -426,11 +428,11 @@ def blue_green_kind(service: ecs.IBaseService) -> str | None:
         return "CODE_DEPLOY"
     owner = service.node.scope
     deployment = getattr(getattr(owner, "props", None), "deployment", None)
-    if getattr(owner, "service", None) is not service or deployment is None:
+    if getattr(owner, "service", None) is not service or not isinstance(
+        deployment, DeploymentStrategy
+    ):
         return None
-    if isinstance(deployment, EcsNativeBlueGreen):
-        return deployment.strategy.value
-    return "ROLLING"
+    return deployment.kind if deployment.needs_green_target_group else "ROLLING"
 
 
 def _literal_service_name(service: ecs.IBaseService) -> str | None:

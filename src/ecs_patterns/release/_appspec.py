@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core._deployment import CODEDEPLOY_HOOKS
+from ..core.deployment import CODEDEPLOY_HOOKS
 
 __all__ = [
     "AppSpecCapacityItem",

@@ -31,10 +31,10 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
 from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
-from ..core._deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX, deployment_controller
 from ..core._iam import XRAY_WRITE_ACTIONS, flatten_reference
 from ..core._logs import encrypted_log_group, logs_kms_key
 from ..core._validation import Checks, is_token
+from ..core.deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX, deployment_controller
 from ._appspec import AppSpecCapacityItem, ecs_appspec
 
 __all__ = [

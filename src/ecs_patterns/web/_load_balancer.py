@@ -12,7 +12,6 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
-from ..core._deployment import CodeDeployBlueGreen, EcsNativeBlueGreen
 from ..core._jsii import shared
 from ..core._limits import MAX_DEREGISTRATION_DELAY_S
 from ..core._validation import seconds
@@ -46,15 +45,15 @@ def _ipv4(cidr: str) -> ec2.IPeer:
 class WebLoadBalancer(Construct):
     """ALB with HTTPS (or explicit plain HTTP), access logs, WAF and an IP target group.
 
-    With a blue/green deployment strategy it adds a green target group (same settings) and a
-    test listener on ``test_listener_port`` (same protocol, certificate and allowed clients as
-    production):
+    When the deployment strategy needs a green target group (blue/green), it adds one (same
+    settings) and a test listener on the strategy's ``test_listener_port`` (same protocol,
+    certificate and allowed clients as production):
 
-    * CodeDeploy: the production listener forwards to blue, the test listener to green;
-      CodeDeploy re-points both during a deployment.
-    * ECS-native: ECS moves traffic by rewriting listener *rules*, so each listener gets a
-      rule (priority 1, every path) forwarding to blue (weight 100) and green (weight 0); the
-      default actions forward to blue and are never reached.
+    * Traffic moved by the listeners (CodeDeploy): the production listener forwards to blue,
+      the test listener to green; CodeDeploy re-points both during a deployment.
+    * Traffic moved by listener *rules* (``shifts_listener_rules``, ECS-native): each listener
+      gets a rule (priority 1, every path) forwarding to blue (weight 100) and green (weight
+      0); the default actions forward to blue and are never reached.
 
     Attributes:
         load_balancer, security_group, listener (production), redirect_listener (HTTP->HTTPS,
@@ -103,7 +102,7 @@ class WebLoadBalancer(Construct):
         self.test_listener: elbv2.ApplicationListener | None = None
         self.production_rule: elbv2.ApplicationListenerRule | None = None
         self.test_rule: elbv2.ApplicationListenerRule | None = None
-        blue_green = isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen))
+        blue_green = props.deployment.needs_green_target_group
         if blue_green:
             self.green_target_group = self._target_group(props, vpc, "GreenTargetGroup")
         self.listener, self.redirect_listener = self._listeners(props)
@@ -348,7 +347,7 @@ class WebLoadBalancer(Construct):
         if test_port is not None:
             test_cidrs = self._test_listener_cidrs(props, cidrs)
             test_peers = [_ipv4(c) for c in test_cidrs]
-            if getattr(props.deployment, "test_listener_cidrs", None) is None:
+            if props.deployment.test_listener_clients is None:
                 test_peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
             for peer in test_peers:
                 self.security_group.add_ingress_rule(peer, _tcp(test_port), "Test listener clients")
@@ -388,16 +387,14 @@ class WebLoadBalancer(Construct):
     @staticmethod
     def _test_listener_cidrs(props: WebServiceProps, cidrs: list[str]) -> list[str]:
         """The test listener's clients: as given, else production's unless open to anyone."""
-        given = getattr(props.deployment, "test_listener_cidrs", None)
+        given = props.deployment.test_listener_clients
         if given is not None:
             return list(given)
         return [] if "0.0.0.0/0" in cidrs else list(cidrs)
 
     @staticmethod
     def _test_port(props: WebServiceProps) -> int | None:
-        if isinstance(props.deployment, (CodeDeployBlueGreen, EcsNativeBlueGreen)):
-            return props.deployment.test_listener_port
-        return None
+        return props.deployment.test_listener_port
 
     def _blue_green_listeners(self, props: WebServiceProps) -> None:
         """The test listener, and for ECS-native deployments the two listener rules."""
@@ -405,7 +402,7 @@ class WebLoadBalancer(Construct):
         port = self._test_port(props)
         assert green is not None
         assert port is not None
-        native = isinstance(props.deployment, EcsNativeBlueGreen)
+        native = props.deployment.shifts_listener_rules
         # CodeDeploy: test traffic starts on green (empty until a deployment), which also
         # associates green with the load balancer so CodeDeploy can register tasks in it.
         default_group = self.target_group if native else green

@@ -18,20 +18,18 @@ from aws_cdk import aws_logs as logs
 
 from ..cluster import FargateCluster
 from ..core._capacity import CapacityStrategy
-from ..core._deployment import (
-    RELEASE_TIMEOUT_MAX,
-    CodeDeployBlueGreen,
-    DeploymentStrategy,
-    DeploymentTimeEstimate,
-    EcsNativeBlueGreen,
-    HealthTiming,
-    Rolling,
-    estimate_deployment_time,
-)
 from ..core._fargate import check_task_size
 from ..core._limits import ECS_NAME_RE, looks_secret
 from ..core._typecheck import require_types
 from ..core._validation import Checks, check_tags, is_token, seconds
+from ..core.deployment import (
+    DeploymentFacts,
+    DeploymentStrategy,
+    DeploymentTimeEstimate,
+    HealthTiming,
+    Rolling,
+    estimate_deployment_time,
+)
 from ..repository import EcrRepository
 from ._waf import WAF_MANAGED_RULE_GROUPS, WAF_RULE_ACTIONS, WafRuleAction
 
@@ -477,60 +475,14 @@ class WebServiceProps:
         )
 
     def _check_deployment(self, checks: Checks) -> None:
-        strategy = self.deployment
-        if isinstance(strategy, (CodeDeployBlueGreen, EcsNativeBlueGreen)):
-            # Blue/green alternates production between two target groups; scale_on_request_count
-            # tracks one of them, which reads 0 once a deployment moves production to the other,
-            # so target tracking would scale in to min_capacity under full load.
-            checks.check(
-                self.requests_per_target is None,
-                "requests_per_target",
-                self.requests_per_target,
-                f"no request-count scaling with deployment={type(strategy).__name__} (its "
-                "ALBRequestCountPerTarget metric follows one target group, which serves no "
-                "traffic after every other deployment)",
-                "Drop requests_per_target and scale on cpu_target_percent / "
-                "memory_target_percent, or use deployment=Rolling().",
-            )
-        if not isinstance(strategy, CodeDeployBlueGreen):
-            return
-        checks.check(
-            self.service_connect is None,
-            "service_connect",
-            "ServiceConnectOptions",
-            "no Service Connect with deployment=CodeDeployBlueGreen (Service Connect needs "
-            "the ECS deployment controller)",
-            "Use deployment=EcsNativeBlueGreen() or Rolling() with Service Connect, or drop "
-            "service_connect.",
+        self.deployment.check(
+            checks,
+            DeploymentFacts(
+                timing=self.health_timing,
+                requests_per_target=self.requests_per_target,
+                service_connect=self.service_connect is not None,
+            ),
         )
-        total = self.estimated_deployment_time().total_s
-        given = seconds(strategy.release_timeout) if strategy.release_timeout is not None else None
-        if strategy.release_timeout is None:
-            limit = float(RELEASE_TIMEOUT_MAX.to_seconds()) - 15 * 60
-            checks.check(
-                total <= limit,
-                "deployment",
-                f"CodeDeployBlueGreen estimated at {total / 60:.1f} min",
-                f"an estimate of at most {limit / 60:g} min, so `cdk deploy` can wait for the "
-                f"deployment ({RELEASE_TIMEOUT_MAX.to_minutes():g} min at most) with a 15-min "
-                "margin",
-                "Shorten traffic_shift, termination_wait or deployment_ready_wait, or set "
-                f"release_timeout explicitly (at most {RELEASE_TIMEOUT_MAX.to_minutes():g} min).",
-            )
-        elif given is not None:
-            # An explicit release_timeout drops the margin, never the wait itself: a release
-            # whose estimate exceeds it would time out and roll back every successful release.
-            checks.check(
-                total <= given,
-                "deployment",
-                f"CodeDeployBlueGreen estimated at {total / 60:.1f} min with release_timeout "
-                f"{given / 60:g} min",
-                "an estimated deployment no longer than release_timeout (at most "
-                f"{RELEASE_TIMEOUT_MAX.to_minutes():g} min, the longest a custom resource can "
-                "wait)",
-                "Shorten traffic_shift, termination_wait or deployment_ready_wait, or raise "
-                "release_timeout.",
-            )
 
     def _check_real_account_options(self, checks: Checks) -> None:
         for group, rules in self.waf_rule_overrides.items():

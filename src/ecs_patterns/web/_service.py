@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from aws_cdk import Duration, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
@@ -17,14 +16,7 @@ from constructs import Construct
 
 from ..cluster import FargateCluster
 from ..core._capacity import announce_spot_without_base
-from ..core._compliance import acknowledge, cfn_lint_ignore
-from ..core._deployment import (
-    CodeDeployBlueGreen,
-    DeploymentTimeEstimate,
-    EcsNativeBlueGreen,
-    longest_stack_wait,
-    release_timeout,
-)
+from ..core._compliance import cfn_lint_ignore
 from ..core._errors import ConfigurationError, Problem
 from ..core._iam import (
     ECR_LOGIN,
@@ -35,7 +27,8 @@ from ..core._iam import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
-from ..core._validation import is_token, seconds
+from ..core._validation import is_token
+from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
 from ._load_balancer import WebLoadBalancer
 from ._props import (
     ScheduledCapacity,
@@ -61,6 +54,14 @@ if TYPE_CHECKING:
 __all__ = ["FargateWebService", "ScheduledCapacity", "ServiceConnectOptions", "WebServiceProps"]
 
 
+def _release_construct() -> type[CodeDeployRelease]:
+    """The release custom resource, for a strategy that deploys through CodeDeploy; imported
+    on first use, so that a service deploying otherwise never loads it."""
+    from ..release import CodeDeployRelease
+
+    return CodeDeployRelease
+
+
 class FargateWebService(Construct):
     """A web service on Fargate behind an Application Load Balancer, safe by default.
 
@@ -80,8 +81,7 @@ class FargateWebService(Construct):
       port, a container health check and ``awslogs`` to a KMS-encrypted, finite log group;
       optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
     * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
-      redirecting to 443; invalid headers dropped, desync mitigation; deletion protection
-      off at create so a failed first create rolls back (``deletion_protection=True`` later);
+      redirecting to 443; invalid headers dropped, desync mitigation, deletion protection;
       access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
       AWS managed rules, logged with credentials redacted. Its security group admits the
       allowed clients on the listener ports and reaches only the tasks.
@@ -179,19 +179,40 @@ class FargateWebService(Construct):
             allow_all_outbound=True,
         )
         self.service = self._service(props, task)
-        self._attach_target(props)
         self.scalable_target = self._autoscaling(props)
         capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
         if capacity.may_lose_every_task:
             announce_spot_without_base(self, self.service)
-        self.application: codedeploy.EcsApplication | None = None
-        self.deployment_group: codedeploy.EcsDeploymentGroup | None = None
-        self.deployment_config: codedeploy.IEcsDeploymentConfig | None = None
-        self.release: CodeDeployRelease | None = None
-        if isinstance(props.deployment, CodeDeployBlueGreen):
-            self._codedeploy(props.deployment)
-        elif isinstance(props.deployment, EcsNativeBlueGreen):
-            self._native_hooks(props.deployment)
+        deployed = props.deployment.attach(
+            self,
+            ServiceTargets(
+                service=self.service,
+                task_definition=self.task_definition,
+                container_name=props.container_name,
+                container_port=props.container_port,
+                target_group=self.target_group,
+                listener=self.listener,
+                green_target_group=self.green_target_group,
+                test_listener=self.test_listener,
+                production_rule=self.production_rule,
+                test_rule=self.test_rule,
+                capacity=capacity,
+                vpc=vpc,
+                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+                security_groups=[self.service_security_group],
+                key=self.cluster.key,
+                log_retention=props.log_retention,
+                log_removal_policy=props.log_removal_policy,
+                scalable_target=self.scalable_target,
+                timing=props.health_timing,
+                release=_release_construct,
+            ),
+        )
+        self.application: codedeploy.EcsApplication | None = deployed.application
+        self.deployment_group: codedeploy.EcsDeploymentGroup | None = deployed.deployment_group
+        self.deployment_config: codedeploy.IEcsDeploymentConfig | None = deployed.deployment_config
+        # Strategies build their release with _release_construct: a CodeDeployRelease.
+        self.release: CodeDeployRelease | None = cast("CodeDeployRelease | None", deployed.release)
 
         self._order_service_creation(task)
         acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
@@ -222,165 +243,6 @@ class FargateWebService(Construct):
         (:func:`release_job_timeout_minutes`).
         """
         return longest_stack_wait(self.props.deployment, self.estimated_deployment_time())
-
-    def _attach_target(self, props: WebServiceProps) -> None:
-        strategy = props.deployment
-        if not isinstance(strategy, EcsNativeBlueGreen):
-            self.target_group.add_target(
-                self.service.load_balancer_target(
-                    container_name=props.container_name, container_port=props.container_port
-                )
-            )
-            return
-        assert self.green_target_group is not None
-        assert self.production_rule is not None
-        assert self.test_rule is not None
-        target = self.service.load_balancer_target(
-            container_name=props.container_name,
-            container_port=props.container_port,
-            alternate_target=ecs.AlternateTarget(
-                "AlternateTarget",
-                alternate_target_group=self.green_target_group,
-                production_listener=ecs.ListenerRuleConfiguration.application_listener_rule(
-                    self.production_rule
-                ),
-                test_listener=ecs.ListenerRuleConfiguration.application_listener_rule(
-                    self.test_rule
-                ),
-            ),
-        )
-        target.attach_to_application_target_group(self.target_group)
-        role = self.service.node.try_find_child("AlternateTargetRole")
-        if role is not None:
-            acknowledge(
-                role,
-                [
-                    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-                    "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
-                ],
-                "The infrastructure role ECS assumes to rewrite the listener rules and register "
-                "green tasks uses the AWS managed "
-                "AmazonECSInfrastructureRolePolicyForLoadBalancers policy, the one the ECS "
-                "blue/green documentation prescribes; aws-cdk-lib's AlternateTarget creates it.",
-            )
-        # The green target group is only in the listener rules' weighted forward: ECS starts
-        # the green tasks only once it is attached, like the blue one.
-        cfn_service = self.service.node.default_child
-        assert isinstance(cfn_service, ecs.CfnService)
-        cfn_service.node.add_dependency(self.production_rule, self.test_rule)
-
-    def _codedeploy(self, strategy: CodeDeployBlueGreen) -> None:
-        from aws_cdk import aws_codedeploy as codedeploy
-
-        assert self.green_target_group is not None
-        assert self.test_listener is not None
-        self.application = codedeploy.EcsApplication(self, "Application")
-        self.deployment_config = strategy.traffic_shift.deployment_config(self, "DeploymentConfig")
-        self.deployment_group = codedeploy.EcsDeploymentGroup(
-            self,
-            "DeploymentGroup",
-            application=self.application,
-            service=self.service,
-            deployment_config=self.deployment_config,
-            blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
-                blue_target_group=self.target_group,
-                green_target_group=self.green_target_group,
-                listener=self.listener,
-                test_listener=self.test_listener,
-                termination_wait_time=strategy.termination_wait,
-                # aws-cdk-lib writes STOP_DEPLOYMENT for any Duration given, even 0 (which
-                # would stop every deployment at once): None gives CONTINUE_DEPLOYMENT, wait 0.
-                deployment_approval_wait_time=strategy.deployment_ready_wait
-                if seconds(strategy.deployment_ready_wait) != 0
-                else None,
-            ),
-            # deployment_in_alarm is left to CDK: on as soon as an alarm is added
-            # (ServiceMonitoring with deployment_group=...), and CDK rejects it without one.
-            auto_rollback=codedeploy.AutoRollbackConfig(
-                failed_deployment=True, stopped_deployment=True
-            ),
-        )
-        acknowledge(
-            self.deployment_group.role,
-            [
-                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-                "AWSCodeDeployRoleForECS]"
-            ],
-            "The CodeDeploy service role uses the AWS managed policy AWSCodeDeployRoleForECS, "
-            "the documented policy for ECS blue/green deployments: CodeDeploy needs to "
-            "create and delete task sets, modify the two listeners and read alarms, and "
-            "AWS keeps the action list current as ECS adds features.",
-        )
-        self.release = self._release(strategy)
-        self._allow_hook_reports(strategy)
-
-    def _allow_hook_reports(self, strategy: CodeDeployBlueGreen) -> None:
-        """Let each hook function report its result on this deployment group only.
-
-        A hook ends by calling ``codedeploy:PutLifecycleEventHookExecutionStatus``; without it
-        CodeDeploy waits for the hook's timeout and fails. Imported functions (no role known
-        here) must be granted by their owner.
-        """
-        assert self.deployment_group is not None
-        roles = {id(fn.role): fn.role for fn in strategy.hooks.values() if fn.role is not None}
-        if not roles:
-            return
-        iam.ManagedPolicy(
-            self,
-            "HookReportPolicy",
-            description="AppSpec hook functions report their result to this deployment group",
-            roles=list(roles.values()),
-            statements=[
-                iam.PolicyStatement(
-                    actions=["codedeploy:PutLifecycleEventHookExecutionStatus"],
-                    resources=[self.deployment_group.deployment_group_arn],
-                )
-            ],
-        )
-
-    def _release(self, strategy: CodeDeployBlueGreen) -> CodeDeployRelease:
-        """The custom resource that rolls each new task definition revision through CodeDeploy.
-
-        The AppSpec carries the service's network settings and capacity provider strategy
-        (CodeDeploy drops a strategy the AppSpec omits, so Fargate Spot survives).
-        """
-        from ..release import CodeDeployRelease
-
-        assert self.deployment_group is not None
-        props = self.props
-        capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
-        subnets = self.cluster.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
-        return CodeDeployRelease(
-            self,
-            "Release",
-            deployment_group=self.deployment_group,
-            service=self.service,
-            task_definition=self.task_definition,
-            container_name=props.container_name,
-            container_port=props.container_port,
-            capacity_provider_strategies=capacity.to_cdk(),
-            subnet_ids=subnets.subnet_ids,
-            security_group_ids=[self.service_security_group.security_group_id],
-            assign_public_ip=False,
-            hooks=strategy.hooks,
-            timeout=release_timeout(strategy, self.estimated_deployment_time()),
-            vpc=self.cluster.vpc,
-            log_key=self.cluster.key,
-            log_retention=props.log_retention,
-            log_removal_policy=props.log_removal_policy,
-            scalable_target=self.scalable_target,
-            reserved_concurrency=strategy.release_reserved_concurrency,
-        )
-
-    def _native_hooks(self, strategy: EcsNativeBlueGreen) -> None:
-        for stage, function in strategy.hooks.items():
-            self.service.add_lifecycle_hook(
-                ecs.DeploymentLifecycleLambdaTarget(
-                    function,
-                    f"Hook{stage.value.title().replace('_', '')}",
-                    lifecycle_stages=[stage],
-                )
-            )
 
     def _order_service_creation(self, task: WebTask) -> None:
         """Create the service (and so start tasks) only once everything it uses exists."""
@@ -424,11 +286,7 @@ class FargateWebService(Construct):
 
     def _service(self, props: WebServiceProps, task: WebTask) -> ecs.FargateService:
         capacity = props.capacity if props.capacity is not None else self.cluster.default_capacity
-        strategy = props.deployment
-        native = strategy if isinstance(strategy, EcsNativeBlueGreen) else None
-        shift = native.traffic_shift_config() if native is not None else None
-        linear = native is not None and native.strategy is ecs.DeploymentStrategy.LINEAR
-        service = ecs.FargateService(
+        return ecs.FargateService(
             self,
             "Service",
             cluster=self.cluster.cluster,
@@ -438,38 +296,17 @@ class FargateWebService(Construct):
             min_healthy_percent=100,
             max_healthy_percent=200,
             health_check_grace_period=props.health_check_grace_period,
-            # Rolling and ECS-native blue/green, linear and canary: ECS supports the circuit
-            # breaker for both (ECS developer guide, "deployment failure detection"). Green
-            # tasks that crash before they register trip no alarm (the running-task alarm
-            # still counts blue, the target alarms need registered targets), so without it
-            # the deployment, and cdk deploy, would hang.
-            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True)
-            if not isinstance(strategy, CodeDeployBlueGreen)
-            else None,
-            deployment_controller=ecs.DeploymentController(
-                type=ecs.DeploymentControllerType.CODE_DEPLOY
-            )
-            if isinstance(strategy, CodeDeployBlueGreen)
-            else ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS),
-            deployment_strategy=native.strategy if native is not None else None,
-            bake_time=native.bake_time if native is not None else None,
-            linear_configuration=shift if linear else None,
-            canary_configuration=shift if native is not None and not linear else None,
+            # The controller, circuit breaker, AZ rebalancing and strategy settings.
+            **props.deployment.service_options(),
             capacity_provider_strategies=capacity.to_cdk(),
             enable_ecs_managed_tags=True,
             propagate_tags=ecs.PropagatedTagSource.SERVICE,
             enable_execute_command=props.enable_execute_command,
-            # ECS rebalances tasks across AZs by replacing them, which it does for services
-            # it deploys itself; CodeDeploy task sets are left as CodeDeploy placed them.
-            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.DISABLED
-            if isinstance(strategy, CodeDeployBlueGreen)
-            else ecs.AvailabilityZoneRebalancing.ENABLED,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
             assign_public_ip=False,
             security_groups=[self.service_security_group],
             service_connect_configuration=self._service_connect(props.service_connect, task),
         )
-        return service
 
     def _service_connect(
         self, options: ServiceConnectOptions | None, task: WebTask
@@ -539,7 +376,6 @@ class FargateWebService(Construct):
             "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
             "that group only",
         )
-
 
 def _claim_service_name(cluster: FargateCluster, name: str | None, path: str) -> None:
     """Refuse a ``service_name`` that another FargateWebService already has on ``cluster``."""
