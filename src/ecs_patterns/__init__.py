@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .cluster import ClusterProps, FargateCluster
     from .core import (
         FARGATE_CPU_UNITS,
+        RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         CapacityStrategy,
         CodeDeployBlueGreen,
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
         ShiftKind,
         estimate_deployment_time,
         fargate_memory_options,
+        longest_stack_wait,
+        release_job_timeout_minutes,
+        release_timeout,
     )
     from .github import (
         GITHUB_OIDC_AUDIENCE,
@@ -56,6 +60,7 @@ __all__ = [
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
+    "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "CapacityStrategy",
     "ClusterProps",
@@ -85,6 +90,9 @@ __all__ = [
     "WebServiceProps",
     "estimate_deployment_time",
     "fargate_memory_options",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
 ]
 
 # Public name -> the package that exports it, imported on first use.
@@ -110,6 +118,7 @@ _MODULE_OF: dict[str, str] = {
     "GitHubRepo": ".github",
     "HealthTiming": ".core",
     "MonitoringProps": ".monitoring",
+    "RELEASE_JOB_SETUP": ".core",
     "Problem": ".core",
     "RepositoryProps": ".repository",
     "Rolling": ".core",
@@ -121,6 +130,9 @@ _MODULE_OF: dict[str, str] = {
     "WebServiceProps": ".web",
     "estimate_deployment_time": ".core",
     "fargate_memory_options": ".core",
+    "longest_stack_wait": ".core",
+    "release_job_timeout_minutes": ".core",
+    "release_timeout": ".core",
 }
 
 __version__ = "0.1.0"

@@ -212,8 +212,11 @@ def deployment(**config: Any) -> dict[str, Any]:
         ({"DeploymentController": {"Type": "CODE_DEPLOY"}}, NA),
         ({"DeploymentController": {"Type": "EXTERNAL"}}, NA),
         ({"DeploymentController": {"Type": REF}}, NA),
-        (deployment(Strategy="BLUE_GREEN"), NA),
-        (deployment(Strategy="CANARY"), NA),
+        # ECS-native blue/green, linear and canary: ECS supports the breaker for them too.
+        (deployment(Strategy="BLUE_GREEN"), BAD),
+        (deployment(Strategy="CANARY"), BAD),
+        (deployment(Strategy="LINEAR", DeploymentCircuitBreaker={"Enable": True}), OK),
+        (deployment(Strategy=REF), BAD),
         (deployment(Strategy="ROLLING"), BAD),
         (deployment(DeploymentCircuitBreaker={"Enable": REF, "Rollback": True}), NA),
     ],

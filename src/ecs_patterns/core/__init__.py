@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ._errors import ConfigurationError, Problem
     from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
     from .deployment import (
+        RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         CodeDeployBlueGreen,
         CodeDeployTrafficShift,
@@ -25,10 +26,14 @@ if TYPE_CHECKING:
         Rolling,
         ShiftKind,
         estimate_deployment_time,
+        longest_stack_wait,
+        release_job_timeout_minutes,
+        release_timeout,
     )
 
 __all__ = [
     "FARGATE_CPU_UNITS",
+    "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "CapacityStrategy",
     "CodeDeployBlueGreen",
@@ -43,6 +48,9 @@ __all__ = [
     "ShiftKind",
     "estimate_deployment_time",
     "fargate_memory_options",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
 ]
 
 # Public name -> the module that defines it, imported on first use.
@@ -57,11 +65,15 @@ _MODULE_OF: dict[str, str] = {
     "FARGATE_CPU_UNITS": "._fargate",
     "HealthTiming": ".deployment",
     "Problem": "._errors",
+    "RELEASE_JOB_SETUP": ".deployment",
     "Rolling": ".deployment",
     "ShiftKind": ".deployment",
     "TASK_START_ESTIMATE": ".deployment",
     "estimate_deployment_time": ".deployment",
     "fargate_memory_options": "._fargate",
+    "longest_stack_wait": ".deployment",
+    "release_job_timeout_minutes": ".deployment",
+    "release_timeout": ".deployment",
 }
 
 __getattr__, __dir__ = lazy_exports(globals(), _MODULE_OF)

@@ -8,6 +8,7 @@ rolls it out.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -15,9 +16,10 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ..core._compliance import acknowledge
+from ..core._errors import ConfigurationError, Problem
 from ..core._iam import ManagedPolicyRole
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
@@ -182,7 +184,10 @@ class GitHubDeployRoleProps:
             exists already (another stack, another team, the console), import it with
             ``iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(scope, id,
             "arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com")``, or the
-            deployment fails with ``EntityAlreadyExists``. A created provider is deleted with
+            deployment fails with ``EntityAlreadyExists``; a second GitHubDeployRole that would
+            create one for the same account in the same app is refused with
+            :class:`ConfigurationError` (pass the first one's ``provider``). A created
+            provider is deleted with
             its stack, so keep it in a long-lived stack when several roles trust it.
         ecr_repositories: Repositories the pipeline pushes images to (push and pull on exactly
             these, plus the account-wide ``ecr:GetAuthorizationToken`` that ``docker login``
@@ -294,6 +299,40 @@ def _provider_arn(provider: iam.IOpenIdConnectProvider | iam.IOidcProvider) -> s
     return arn
 
 
+# The GitHubDeployRoles of each app that create a provider, by account: IAM holds one
+# provider per URL in an account, so a second create fails the deploy with EntityAlreadyExists.
+_PROVIDERS: weakref.WeakKeyDictionary[IConstruct, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _claim_provider(scope: Construct, path: str) -> None:
+    """Refuse a second created GitHub OIDC provider for one account in one app.
+
+    Stacks whose account is not a literal (environment-agnostic) are taken to deploy into one
+    account, the CLI's, so they share one entry.
+    """
+    account = Stack.of(scope).account
+    key = "the CLI's account" if is_token(account) else account
+    taken = _PROVIDERS.setdefault(scope.node.root, {})
+    owner = taken.get(key)
+    if owner is not None:
+        raise ConfigurationError(
+            "GitHubDeployRoleProps",
+            [
+                Problem(
+                    prop="provider",
+                    value=None,
+                    allowed=f"one created provider for {GITHUB_OIDC_URL} per account ({owner} "
+                    f"already creates the one of {key}; IAM refuses a second with "
+                    "EntityAlreadyExists)",
+                    fix=f"Pass provider= the .provider of the GitHubDeployRole at {owner}, or "
+                    "import the existing provider with "
+                    "iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(...).",
+                )
+            ],
+        )
+    taken[key] = path
+
+
 class GitHubDeployRole(Construct):
     """The IAM role a GitHub Actions release workflow assumes, with only what it needs.
 
@@ -322,6 +361,8 @@ class GitHubDeployRole(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: GitHubDeployRoleProps) -> None:
+        if props.provider is None:
+            _claim_provider(scope, f"{scope.node.path}/{id}")
         super().__init__(scope, id)
         self.props = props
         self.provider: iam.IOpenIdConnectProvider | iam.IOidcProvider = (

@@ -55,7 +55,6 @@ MIN_RELEASE_TIMEOUT = Duration.minutes(5)
 
 
 _HANDLER_TIMEOUT = Duration.minutes(1)
-_RESERVED_CONCURRENCY = 1
 _RUNTIME = lambda_.Runtime.PYTHON_3_14
 _NAG_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 
@@ -133,21 +132,35 @@ class CodeDeployRelease(Construct):
             Suspending is best effort: when Application Auto Scaling refuses it, a warning is
             logged and the deployment goes ahead.
         reserved_concurrency: Reserved concurrency of each of the five Lambdas (the two
-            handlers and the provider framework's three). Default 1: a release calls each
-            function one request at a time, and the reservation caps what a runaway loop could
-            use. Lambda keeps 100 units of the account's concurrency unreserved, so any
-            reservation fails ("decreases account's UnreservedConcurrentExecution below its
-            minimum value") in an account whose concurrency quota is 100 or less, as new
-            accounts often have; pass None there (no reservation; the nag and checkov
-            concurrency rules are then acknowledged on these functions) or raise the quota.
-
+            handlers and the provider framework's three). Default None: no reservation.
+            Lambda keeps 100 units of the account's concurrency unreserved, so any reservation
+            fails ("decreases account's UnreservedConcurrentExecution below its minimum
+            value") in an account whose concurrency quota is 100 or less, as new accounts
+            often have (10 or 50), and the first deploy would fail there. Without a
+            reservation a release still calls each function one request at a time
+            (CloudFormation sends one request per resource, the waiter polls sequentially);
+            what is given up is the guarantee: in an account whose other functions use the
+            whole unreserved pool, a release's invocation is throttled (the provider retries,
+            the release slows down or times out), and nothing caps a runaway loop of these
+            functions. Pass a small number (1 is enough for one release at a time) in an
+            account whose quota leaves room for it. The nag and checkov concurrency rules are
+            acknowledged on these functions only when nothing is reserved.
     Attributes:
         provider: the ``custom_resources.Provider``.
         resource: the ``CustomResource``.
         deployment_id: the id of the deployment the last stack operation started ("" when
             nothing was deployed), a ``GetAtt`` token, e.g. for a stack output.
         on_event_function, is_complete_function: the handler Lambdas.
-        log_group: the encrypted log group of every Lambda and of the waiter state machine.
+        log_group: the encrypted log group of every Lambda.
+        waiter_log_group: the encrypted log group of the waiter state machine, named
+            ``/aws/vendedlogs/states/waiter-state-machine-<function name>-<address>`` as
+            aws-cdk-lib names its own (aws/aws-cdk#28577, PR #28706): Step Functions then
+            delivers its logs under the account's one ``/aws/vendedlogs/*`` statement instead
+            of appending this group to the account's CloudWatch Logs resource policy, which is
+            limited to 5,120 characters and makes every later state machine with logging fail
+            once full (Step Functions guide, "Best practices": CloudWatch Logs resource policy
+            size). The name holds the generated name of the ``is_complete`` function, so it is
+            new with every new stack and a retained group never blocks a redeploy.
         appspec: the AppSpec as a dict (tokens unresolved).
     """
 
@@ -173,7 +186,7 @@ class CodeDeployRelease(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         scalable_target: appscaling.ScalableTarget | ecs.ScalableTaskCount | None = None,
-        reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
+        reserved_concurrency: int | None = None,
     ) -> None:
         hooks = dict(hooks or {})
         cfn_target = _cfn_scalable_target(scalable_target)
@@ -198,6 +211,7 @@ class CodeDeployRelease(Construct):
         self.log_group = encrypted_log_group(
             self, "Logs", key=key, retention=log_retention, removal_policy=log_removal_policy
         )
+        self._log_settings = (key, log_retention, log_removal_policy)
         self.security_group: ec2.SecurityGroup | None = None
         if vpc is not None:
             self.security_group = ec2.SecurityGroup(
@@ -494,11 +508,13 @@ class CodeDeployRelease(Construct):
         checkov_skip(fn, "CKV_AWS_116", no_dlq)
         if self._reserved_concurrency is None:
             unreserved = (
-                "reserved_concurrency=None was passed to CodeDeployRelease: Lambda keeps 100 "
-                "units of the account's concurrency unreserved, so an account with a quota of "
-                "100 or less cannot reserve any. A release invokes this function one request "
-                "at a time (CloudFormation sends one request per resource, the waiter polls "
-                "sequentially), so it neither needs a reservation nor can it starve others."
+                "No reserved concurrency (CodeDeployRelease's default, reserved_concurrency="
+                "None): Lambda keeps 100 units of the account's concurrency unreserved, so in "
+                "an account with a quota of 100 or less (new accounts often have 10 or 50) any "
+                "reservation fails the deploy. A release invokes this function one request at "
+                "a time (CloudFormation sends one request per resource, the waiter polls "
+                "sequentially), so it neither needs a reservation nor can it starve others; "
+                "pass reserved_concurrency=1 where the quota allows."
             )
             # PCI DSS 3.2.1 has no LambdaConcurrency rule.
             acknowledge(
@@ -514,6 +530,28 @@ class CodeDeployRelease(Construct):
             acknowledge(fn, _in_packs("LambdaInsideVPC"), outside_vpc)
             checkov_skip(fn, "CKV_AWS_117", outside_vpc)
 
+    def _waiter_log_group(self) -> logs.LogGroup:
+        """The waiter's log group, under ``/aws/vendedlogs/states/`` as aws-cdk-lib names it.
+
+        A named group, so a RETAIN removal policy becomes RetainExceptOnCreate: a failed
+        first create deletes it instead of leaving it behind.
+        """
+        key, retention, removal_policy = self._log_settings
+        name = (
+            "/aws/vendedlogs/states/waiter-state-machine-"
+            f"{self.is_complete_function.function_name}-{self.node.addr}"
+        )
+        return logs.LogGroup(
+            self,
+            "WaiterLogs",
+            log_group_name=name,
+            encryption_key=key,
+            retention=retention,
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+            if removal_policy == RemovalPolicy.RETAIN
+            else removal_policy,
+        )
+
     def _provider(self, timeout: Duration, vpc: ec2.IVpc | None) -> cr.Provider:
         on_event_role = iam.Role(
             self, "FrameworkOnEventRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
@@ -523,6 +561,7 @@ class CodeDeployRelease(Construct):
             "FrameworkWaiterRole",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         )
+        self.waiter_log_group = self._waiter_log_group()
         provider = cr.Provider(
             self,
             "Provider",
@@ -538,7 +577,7 @@ class CodeDeployRelease(Construct):
             framework_lambda_logging_level=lambda_.ApplicationLogLevel.INFO,
             disable_waiter_state_machine_logging=False,
             waiter_state_machine_log_options=cr.LogOptions(
-                destination=self.log_group,
+                destination=self.waiter_log_group,
                 level=sfn.LogLevel.ALL,
                 include_execution_data=False,
             ),
@@ -733,7 +772,7 @@ def _validate(
     timeout: Duration,
     log_retention: logs.RetentionDays,
     cfn_target: appscaling.CfnScalableTarget | None = None,
-    reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
+    reserved_concurrency: int | None = None,
 ) -> None:
     checks = Checks("CodeDeployRelease")
     checks.int_range(
@@ -741,8 +780,9 @@ def _validate(
         reserved_concurrency,
         1,
         1000,
-        "Pass a small positive number (1 is enough for one release at a time), or None to "
-        "reserve nothing in an account whose Lambda concurrency quota is 100 or less.",
+        "Pass a small positive number (1 is enough for one release at a time), or leave it "
+        "None to reserve nothing (required in an account whose Lambda concurrency quota is "
+        "100 or less).",
     )
     if cfn_target is not None:
         key = (cfn_target.service_namespace, cfn_target.scalable_dimension)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, ArnFormat, Duration, Names, Stack
+from aws_cdk import Annotations, ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
@@ -92,7 +92,7 @@ class WebLoadBalancer(Construct):
                 else ec2.SubnetType.PRIVATE_WITH_EGRESS
             ),
             security_group=self.security_group,
-            deletion_protection=props.deletion_protection,
+            deletion_protection=props.deletion_protection is True,
             drop_invalid_header_fields=True,
             desync_mitigation_mode=props.desync_mitigation_mode,
         )
@@ -112,22 +112,49 @@ class WebLoadBalancer(Construct):
         self.web_acl: wafv2.CfnWebACL | None = None
         self.waf_log_group: logs.LogGroup | None = None
         self._waf(props, key)
-        if not props.deletion_protection:
+        self._deletion_protection(props)
+
+    def _deletion_protection(self, props: WebServiceProps) -> None:
+        """Off at create unless asked for: a failed first create must be able to roll back.
+
+        CloudFormation cannot delete a load balancer with deletion protection ("cannot be
+        deleted because deletion protection is enabled"), so a create that fails after the
+        load balancer exists ends in ROLLBACK_FAILED and needs manual cleanup
+        (aws-cloudformation/rain#187). ``RetainExceptOnCreate`` does not help: the protection
+        still blocks that delete. So the protection is turned on by a later deploy
+        (``deletion_protection=True`` once the stack exists).
+        """
+        if props.deletion_protection is True:
+            return
+        explicit = props.deletion_protection is False
+        if explicit:
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:NoDeletionProtection",
                 "deletion_protection=False: the load balancer can be deleted by a stack update "
                 "or destroy. Keep it on in production.",
             )
-            acknowledge(
-                self.load_balancer,
-                [
-                    "NIST.800.53.R5-ELBDeletionProtectionEnabled",
-                    "HIPAA.Security-ELBDeletionProtectionEnabled",
-                ],
-                "Deletion protection was turned off explicitly with deletion_protection=False "
-                "(announced by the ecs-patterns:NoDeletionProtection warning), e.g. for a "
-                "short-lived environment.",
+        else:
+            Annotations.of(self).add_info(
+                "ecs-patterns: deletion protection of the load balancer is off for the first "
+                "create, so that a failed create can roll back (CloudFormation cannot delete a "
+                "protected load balancer). Set deletion_protection=True in a later deploy, once "
+                "the stack exists."
             )
+        acknowledge(
+            self.load_balancer,
+            [
+                "NIST.800.53.R5-ELBDeletionProtectionEnabled",
+                "HIPAA.Security-ELBDeletionProtectionEnabled",
+            ],
+            "Deletion protection was turned off explicitly with deletion_protection=False "
+            "(announced by the ecs-patterns:NoDeletionProtection warning), e.g. for a "
+            "short-lived environment."
+            if explicit
+            else "Deletion protection is off until a later deploy sets deletion_protection=True "
+            "(announced at synthesis): CloudFormation cannot delete a protected load balancer, "
+            "so with protection at create a failed first create would end in ROLLBACK_FAILED "
+            "and need manual cleanup before a retry.",
+        )
 
     def _access_log_bucket(self, props: WebServiceProps) -> s3.Bucket:
         bucket = s3.Bucket(
@@ -308,30 +335,39 @@ class WebLoadBalancer(Construct):
 
     def _ingress(self, props: WebServiceProps, cidrs: list[str]) -> None:
         ports = [443, 80] if props.certificate is not None else [80]
-        test_port = self._test_port(props)
-        if test_port is not None:
-            ports.append(test_port)
         peers = [_ipv4(c) for c in cidrs]
         peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
         for peer in peers:
             for port in ports:
                 self.security_group.add_ingress_rule(
-                    peer,
-                    _tcp(port),
-                    "Test listener clients"
-                    if port == test_port
-                    else "HTTPS clients"
-                    if port == 443
-                    else "HTTP clients",
+                    peer, _tcp(port), "HTTPS clients" if port == 443 else "HTTP clients"
                 )
-        if "0.0.0.0/0" in cidrs:
+        public_ports = list(ports) if "0.0.0.0/0" in cidrs else []
+        test_port = self._test_port(props)
+        if test_port is not None:
+            test_cidrs = self._test_listener_cidrs(props, cidrs)
+            test_peers = [_ipv4(c) for c in test_cidrs]
+            if props.deployment.test_listener_clients is None:
+                test_peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
+            for peer in test_peers:
+                self.security_group.add_ingress_rule(peer, _tcp(test_port), "Test listener clients")
+            if "0.0.0.0/0" in test_cidrs:
+                public_ports.append(test_port)
+                Annotations.of(self).add_warning_v2(
+                    "ecs-patterns:PublicTestListener",
+                    f"test_listener_cidrs includes 0.0.0.0/0: anyone can reach the untested "
+                    f"green revision on port {test_port} before production traffic moves to "
+                    "it. Admit only the testers' networks unless the release is public anyway.",
+                )
+        if public_ports:
             acknowledge(
                 self.security_group,
                 ["AwsSolutions-EC23"],
                 "This is the security group of an internet-facing load balancer: it admits "
-                f"any IPv4 client on the listener ports ({', '.join(map(str, ports))}) only, "
-                "and the load balancer reaches nothing but the tasks' port.",
+                f"any IPv4 client on the listener ports ({', '.join(map(str, public_ports))}) "
+                "only, and the load balancer reaches nothing but the tasks' port.",
             )
+        if "0.0.0.0/0" in cidrs:
             checkov_skip(
                 self.security_group,
                 "CKV_AWS_260",
@@ -347,6 +383,14 @@ class WebLoadBalancer(Construct):
                     "load balancer."
                 ),
             )
+
+    @staticmethod
+    def _test_listener_cidrs(props: WebServiceProps, cidrs: list[str]) -> list[str]:
+        """The test listener's clients: as given, else production's unless open to anyone."""
+        given = props.deployment.test_listener_clients
+        if given is not None:
+            return list(given)
+        return [] if "0.0.0.0/0" in cidrs else list(cidrs)
 
     @staticmethod
     def _test_port(props: WebServiceProps) -> int | None:
@@ -508,14 +552,23 @@ class WebLoadBalancer(Construct):
         self, props: WebServiceProps, web_acl: wafv2.CfnWebACL, key: kms.IKey
     ) -> logs.LogGroup:
         # WAF delivers to CloudWatch Logs only into groups named aws-waf-logs-*.
+        # The name ends in the stack id's UUID, new with every stack: after cdk destroy the
+        # retained group keeps its logs and a redeploy creates a new group instead of failing
+        # with "already exists". RETAIN is written as RetainExceptOnCreate, so a failed first
+        # create deletes the (empty) group.
+        # One token for every stack (AWS::StackId resolves per stack): built once per process.
+        stack_uuid = shared("stack-id-uuid", lambda: Fn.select(2, Fn.split("/", Aws.STACK_ID)))
         log_group = logs.LogGroup(
             self,
             "WafLogs",
             log_group_name="aws-waf-logs-"
-            + Names.unique_resource_name(self, max_length=200, separator="-"),
+            + Names.unique_resource_name(self, max_length=200, separator="-")
+            + f"-{stack_uuid}",
             encryption_key=key,
             retention=props.log_retention,
-            removal_policy=props.log_removal_policy,
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+            if props.log_removal_policy == RemovalPolicy.RETAIN
+            else props.log_removal_policy,
         )
         stack = Stack.of(self)
         wafv2.CfnLoggingConfiguration(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, cast
 
-from aws_cdk import Stack, Tags
+from aws_cdk import Duration, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -26,10 +27,22 @@ from ..core._iam import (
     acknowledge_wildcard_resources,
     flatten_reference,
 )
-from ..core.deployment import DeploymentTimeEstimate, ServiceTargets
+from ..core._validation import is_token
+from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
 from ._load_balancer import WebLoadBalancer
-from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
+from ._props import (
+    ScheduledCapacity,
+    ServiceConnectOptions,
+    WebServiceProps,
+    certificate_arn,
+)
 from ._task import WebTask, aws_logs_driver
+
+# Service names taken on each cluster of the app: ECS refuses a second service of the same
+# name on a cluster ("Creation of service was not idempotent"), so it is refused here first.
+_SERVICE_NAMES: weakref.WeakKeyDictionary[FargateCluster, dict[str, str]] = (
+    weakref.WeakKeyDictionary()
+)
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
@@ -119,6 +132,9 @@ class FargateWebService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
+        _check_against_the_stack(Stack.of(scope), props)
+        if props.cluster is not None and props.service_name is not None:
+            _claim_service_name(props.cluster, props.service_name, f"{scope.node.path}/{id}")
         super().__init__(scope, id)
         self.props = props
         self.cluster = (
@@ -218,6 +234,15 @@ class FargateWebService(Construct):
         termination wait, deregistration delay and stop timeout.
         """
         return self.props.estimated_deployment_time()
+
+    def longest_stack_wait(self) -> Duration:
+        """The longest a stack update is expected to wait for this service's deployment.
+
+        A failed deployment and its rollback included (:func:`longest_stack_wait`); give the
+        CI job that runs ``cdk deploy`` at least this plus its set-up
+        (:func:`release_job_timeout_minutes`).
+        """
+        return longest_stack_wait(self.props.deployment, self.estimated_deployment_time())
 
     def _order_service_creation(self, task: WebTask) -> None:
         """Create the service (and so start tasks) only once everything it uses exists."""
@@ -351,3 +376,66 @@ class FargateWebService(Construct):
             "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
             "that group only",
         )
+
+
+def _claim_service_name(cluster: FargateCluster, name: str | None, path: str) -> None:
+    """Refuse a ``service_name`` that another FargateWebService already has on ``cluster``."""
+    if name is None or is_token(name):
+        return
+    taken = _SERVICE_NAMES.setdefault(cluster, {})
+    owner = taken.get(name)
+    if owner is not None:
+        raise ConfigurationError(
+            "WebServiceProps",
+            [
+                Problem(
+                    prop="service_name",
+                    value=name,
+                    allowed=f"a name no other service on the cluster {cluster.node.path} has "
+                    f"({owner} already uses it; ECS refuses a second service of that name)",
+                    fix="Give each service on a cluster its own service_name, or leave it unset "
+                    "for a generated one.",
+                )
+            ],
+        )
+    taken[name] = path
+
+
+def _region_of(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
+    """Refuse ARNs of another region than the stack: the deploy would fail on them.
+
+    An ALB takes ACM certificates and regional web ACLs of its own region only. Checked when
+    both the ARN and the stack's region are literals (an imported certificate, an env-bound
+    stack); tokens are left to CloudFormation.
+    """
+    region = stack.region
+    if is_token(region):
+        return
+    problems: list[Problem] = []
+    arns = [
+        ("certificate", certificate_arn(props.certificate)),
+        ("web_acl_arn", props.web_acl_arn),
+    ]
+    for prop, arn in arns:
+        if not isinstance(arn, str) or is_token(arn):
+            continue
+        arn_region = _region_of(arn)
+        if arn_region is not None and arn_region != region:
+            problems.append(
+                Problem(
+                    prop=prop,
+                    value=arn,
+                    allowed=f"an ARN in the stack's region {region} (this one is in "
+                    f"{arn_region}): a load balancer uses certificates and web ACLs of its "
+                    "own region only",
+                    fix=f"Use the {prop.replace('_arn', '').replace('_', ' ')} of {region}, or "
+                    f"deploy the stack to {arn_region}.",
+                )
+            )
+    if problems:
+        raise ConfigurationError("WebServiceProps", problems)
