@@ -27,11 +27,13 @@ if TYPE_CHECKING:
         DeploymentStrategy,
         DeploymentTimeEstimate,
         EcsNativeBlueGreen,
+        Exemption,
         HealthTiming,
         Problem,
         Rolling,
         ShiftKind,
         estimate_deployment_time,
+        exempt,
         fargate_memory_options,
     )
     from .github import (
@@ -68,6 +70,7 @@ __all__ = [
     "EcrRepository",
     "EcsHardeningChecks",
     "EcsNativeBlueGreen",
+    "Exemption",
     "FargateCluster",
     "FargateWebService",
     "GitHubDeployRole",
@@ -84,6 +87,7 @@ __all__ = [
     "ShiftKind",
     "WebServiceProps",
     "estimate_deployment_time",
+    "exempt",
     "fargate_memory_options",
 ]
 
@@ -100,6 +104,7 @@ _MODULE_OF: dict[str, str] = {
     "EcrRepository": ".repository",
     "EcsHardeningChecks": ".rules",
     "EcsNativeBlueGreen": ".core",
+    "Exemption": ".core",
     "FARGATE_CPU_UNITS": ".core",
     "FargateCluster": ".cluster",
     "FargateWebService": ".web",
@@ -120,6 +125,7 @@ _MODULE_OF: dict[str, str] = {
     "TASK_START_ESTIMATE": ".core",
     "WebServiceProps": ".web",
     "estimate_deployment_time": ".core",
+    "exempt": ".core",
     "fargate_memory_options": ".core",
 }
 

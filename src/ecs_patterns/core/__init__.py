@@ -12,6 +12,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._capacity import CapacityStrategy
+    from ._compliance import Exemption, exempt
     from ._deployment import (
         TASK_START_ESTIMATE,
         CodeDeployBlueGreen,
@@ -37,11 +38,13 @@ __all__ = [
     "DeploymentStrategy",
     "DeploymentTimeEstimate",
     "EcsNativeBlueGreen",
+    "Exemption",
     "HealthTiming",
     "Problem",
     "Rolling",
     "ShiftKind",
     "estimate_deployment_time",
+    "exempt",
     "fargate_memory_options",
 ]
 
@@ -54,6 +57,7 @@ _MODULE_OF: dict[str, str] = {
     "DeploymentStrategy": "._deployment",
     "DeploymentTimeEstimate": "._deployment",
     "EcsNativeBlueGreen": "._deployment",
+    "Exemption": "._compliance",
     "FARGATE_CPU_UNITS": "._fargate",
     "HealthTiming": "._deployment",
     "Problem": "._errors",
@@ -61,6 +65,7 @@ _MODULE_OF: dict[str, str] = {
     "ShiftKind": "._deployment",
     "TASK_START_ESTIMATE": "._deployment",
     "estimate_deployment_time": "._deployment",
+    "exempt": "._compliance",
     "fargate_memory_options": "._fargate",
 }
 

@@ -17,11 +17,12 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ..core._compliance import acknowledge
+from ..core._compliance import exempt
 from ..core._iam import ManagedPolicyRole
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 from ..repository import EcrRepository
+from . import _exemptions as exemptions
 
 __all__ = [
     "GITHUB_OIDC_AUDIENCE",
@@ -366,13 +367,7 @@ class GitHubDeployRole(Construct):
         if props.assume_cdk_bootstrap_roles:
             self._grant_bootstrap_roles(props.cdk_bootstrap_qualifier)
         if self.unscoped_policy is not None:
-            acknowledge(
-                self.unscoped_policy,
-                ["AwsSolutions-IAM5[Resource::*]"],
-                "Holds only actions that IAM cannot scope to a resource: "
-                + ", ".join(unscoped_actions)
-                + ". Every other grant of the deploy role is in its scoped policy.",
-            )
+            exempt(self.unscoped_policy, exemptions.unscoped_policy(unscoped_actions))
 
     @property
     def role_arn(self) -> str:

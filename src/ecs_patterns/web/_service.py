@@ -16,7 +16,7 @@ from constructs import Construct
 
 from ..cluster import FargateCluster
 from ..core._capacity import announce_spot_without_base
-from ..core._compliance import acknowledge, cfn_lint_ignore
+from ..core._compliance import exempt
 from ..core._deployment import (
     CodeDeployBlueGreen,
     DeploymentTimeEstimate,
@@ -25,16 +25,15 @@ from ..core._deployment import (
     release_timeout,
 )
 from ..core._errors import ConfigurationError, Problem
+from ..core._exemptions import ECR_LOGIN, EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
 from ..core._iam import (
-    ECR_LOGIN,
-    EXEC_CHANNELS,
-    EXEC_DESCRIBE_LOG_GROUPS,
     ManagedPolicyRole,
     WildcardAllowance,
-    acknowledge_wildcard_resources,
     flatten_reference,
+    wildcard_exemptions,
 )
 from ..core._validation import seconds
+from . import _exemptions as exemptions
 from ._load_balancer import WebLoadBalancer
 from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
 from ._task import WebTask
@@ -178,11 +177,11 @@ class FargateWebService(Construct):
             self._native_hooks(props.deployment)
 
         self._order_service_creation(task)
-        acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
-        acknowledge_wildcard_resources(
-            task.task_role.policy,
-            [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
-        )
+        if (policy := task.execution_role.policy) is not None:
+            exempt(policy, *wildcard_exemptions(policy, [ECR_LOGIN]))
+        if (policy := task.task_role.policy) is not None:
+            exec_grants = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()]
+            exempt(policy, *wildcard_exemptions(policy, exec_grants))
 
     def estimated_deployment_time(self) -> DeploymentTimeEstimate:
         """Estimated phases and total of one successful deployment of a new image.
@@ -223,17 +222,7 @@ class FargateWebService(Construct):
         target.attach_to_application_target_group(self.target_group)
         role = self.service.node.try_find_child("AlternateTargetRole")
         if role is not None:
-            acknowledge(
-                role,
-                [
-                    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-                    "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
-                ],
-                "The infrastructure role ECS assumes to rewrite the listener rules and register "
-                "green tasks uses the AWS managed "
-                "AmazonECSInfrastructureRolePolicyForLoadBalancers policy, the one the ECS "
-                "blue/green documentation prescribes; aws-cdk-lib's AlternateTarget creates it.",
-            )
+            exempt(role, exemptions.ALTERNATE_TARGET_ROLE)
         # The green target group is only in the listener rules' weighted forward: ECS starts
         # the green tasks only once it is attached, like the blue one.
         cfn_service = self.service.node.default_child
@@ -271,17 +260,7 @@ class FargateWebService(Construct):
                 failed_deployment=True, stopped_deployment=True
             ),
         )
-        acknowledge(
-            self.deployment_group.role,
-            [
-                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-                "AWSCodeDeployRoleForECS]"
-            ],
-            "The CodeDeploy service role uses the AWS managed policy AWSCodeDeployRoleForECS, "
-            "the documented policy for ECS blue/green deployments: CodeDeploy needs to "
-            "create and delete task sets, modify the two listeners and read alarms, and "
-            "AWS keeps the action list current as ECS adds features.",
-        )
+        exempt(self.deployment_group.role, exemptions.CODEDEPLOY_ROLE)
         self.release = self._release(strategy)
         self._allow_hook_reports(strategy)
 
@@ -359,11 +338,9 @@ class FargateWebService(Construct):
         # Both roles hold their permissions (the managed policies are children of the roles):
         # no failed image pulls or secret reads that the circuit breaker would count.
         # FARGATE_SPOT must be associated with the cluster before a service names it
-        # (aws/containers-roadmap#631). aws-cdk-lib creates that association under the
-        # ecs.Cluster only at synthesis, so the dependency is on the whole ecs.Cluster; its
-        # CfnCluster part duplicates the service's Ref, which cfn-lint reports as W3005.
+        # (aws/containers-roadmap#631): see exemptions.SERVICE_DEPENDS_ON_CLUSTER.
         cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        cfn_lint_ignore(cfn_service, ["W3005"])
+        exempt(cfn_service, exemptions.SERVICE_DEPENDS_ON_CLUSTER)
 
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
@@ -505,12 +482,4 @@ class FargateWebService(Construct):
         stack = Stack.of(self)
         group = self.cluster.exec_log_group.log_group_name
         arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return WildcardAllowance(
-            actions=frozenset(
-                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
-            ),
-            resource=flatten_reference(stack.resolve(arn)),
-            reason="the ECS Exec agent writes each session to a new log stream of the "
-            "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
-            "that group only",
-        )
+        return exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))
