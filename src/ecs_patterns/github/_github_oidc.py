@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -187,7 +188,11 @@ class GitHubDeployRoleProps:
             its stack, so keep it in a long-lived stack when several roles trust it.
         ecr_repositories: Repositories the pipeline pushes images to (push and pull on exactly
             these, plus the account-wide ``ecr:GetAuthorizationToken`` that ``docker login``
-            needs). Default none.
+            needs): :class:`EcrRepository` objects, or ``ecr.IRepository`` ones made elsewhere
+            (``ecr.Repository.from_repository_name(scope, id, "team/web")``). An
+            EcrRepository's customer-managed key is granted too; an imported repository's key
+            is unknown to the library, so grant it yourself
+            (``key.grant_encrypt_decrypt(deploy.role)``). Default none.
         ecs_services: Services the pipeline rolls itself (``ecs:UpdateService`` and
             ``ecs:DescribeServices`` on exactly these; ``ecs:RegisterTaskDefinition`` and
             ``ecs:DescribeTaskDefinition``, which IAM only grants on ``*``; ``iam:PassRole`` of
@@ -219,7 +224,7 @@ class GitHubDeployRoleProps:
 
     repositories: Sequence[GitHubRepo]
     provider: iam.IOpenIdConnectProvider | iam.IOidcProvider | None = None
-    ecr_repositories: Sequence[EcrRepository] = ()
+    ecr_repositories: Sequence[EcrRepository | ecr.IRepository] = ()
     ecs_services: Sequence[ecs.IBaseService] = ()
     pass_roles: Sequence[iam.IRole] = ()
     codedeploy_deployment_groups: Sequence[codedeploy.IEcsDeploymentGroup] = ()
@@ -253,6 +258,15 @@ class GitHubDeployRoleProps:
             "Keep assume_cdk_bootstrap_roles=True to deploy with cdk deploy, or list what the "
             "pipeline pushes to and rolls.",
         )
+        for repository in self.ecr_repositories:
+            checks.check(
+                isinstance(repository, EcrRepository) or hasattr(repository, "grant_pull_push"),
+                "ecr_repositories",
+                repository,
+                "EcrRepository or ecr.IRepository objects",
+                "Import a repository made elsewhere with "
+                "ecr.Repository.from_repository_name(scope, id, name).",
+            )
         checks.check(
             not self.pass_roles or bool(self.ecs_services),
             "pass_roles",
@@ -384,10 +398,11 @@ class GitHubDeployRole(Construct):
             )
         return self.unscoped_policy
 
-    def _grant_ecr(self, repositories: Sequence[EcrRepository]) -> None:
+    def _grant_ecr(self, repositories: Sequence[EcrRepository | ecr.IRepository]) -> None:
         with self._managed_role.routing_unscoped(self._unscoped()):
             for repository in repositories:
-                repository.grant_push(self.role)
+                # EcrRepository also grants its customer-managed key, if it has one.
+                repository.grant_pull_push(self.role)
 
     def _grant_ecs(self, services: Sequence[ecs.IBaseService], extra: Sequence[iam.IRole]) -> None:
         self.policy.add_statements(
