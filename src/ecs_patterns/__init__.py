@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .core._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .cluster import ClusterProps, FargateCluster
+    from .cluster import ClusterHandle, ClusterProps, FargateCluster, ImportedCluster
     from .core import (
         FARGATE_CPU_UNITS,
         TASK_START_ESTIMATE,
@@ -60,6 +60,7 @@ __all__ = [
     "GITHUB_OIDC_URL",
     "TASK_START_ESTIMATE",
     "CapacityStrategy",
+    "ClusterHandle",
     "ClusterProps",
     "CodeDeployBlueGreen",
     "CodeDeployRelease",
@@ -77,6 +78,7 @@ __all__ = [
     "GitHubDeployRoleProps",
     "GitHubRepo",
     "HealthTiming",
+    "ImportedCluster",
     "MonitoringProps",
     "Problem",
     "RepositoryProps",
@@ -94,6 +96,7 @@ __all__ = [
 # Public name -> the package that exports it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "CapacityStrategy": ".core",
+    "ClusterHandle": ".cluster",
     "ClusterProps": ".cluster",
     "CodeDeployBlueGreen": ".core",
     "CodeDeployRelease": ".release",
@@ -114,6 +117,7 @@ _MODULE_OF: dict[str, str] = {
     "GitHubDeployRoleProps": ".github",
     "GitHubRepo": ".github",
     "HealthTiming": ".core",
+    "ImportedCluster": ".cluster",
     "MonitoringProps": ".monitoring",
     "Problem": ".core",
     "RepositoryProps": ".repository",

@@ -20,6 +20,7 @@ from ..core._logs import encrypted_log_group, logs_kms_key
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 from . import _exemptions as exemptions
+from ._handle import ImportedCluster
 
 __all__ = ["ClusterProps", "FargateCluster"]
 
@@ -141,6 +142,10 @@ class FargateCluster(Construct):
         exec_log_group: the encrypted log group for ECS Exec sessions.
         flow_log: the VPC flow log (None for a given VPC).
         default_capacity: the default capacity provider strategy.
+        known_vpc_cidr: ``vpc_cidr`` for a created VPC, else None.
+
+    A :class:`ClusterHandle`, like the :class:`ImportedCluster` of :meth:`from_existing` (a
+    cluster made elsewhere).
     """
 
     def __init__(self, scope: Construct, id: str, props: ClusterProps | None = None) -> None:
@@ -185,6 +190,39 @@ class FargateCluster(Construct):
                 "running-task alarm stays in ALARM without them.",
             )
             exempt(self.cluster, exemptions.NO_CONTAINER_INSIGHTS)
+
+    @property
+    def known_vpc_cidr(self) -> str | None:
+        """``vpc_cidr`` when this cluster created the VPC (a literal, unlike the VPC's token)."""
+        return self.props.vpc_cidr if self.props.vpc is None else None
+
+    @staticmethod
+    def from_existing(
+        scope: Construct,
+        id: str,
+        *,
+        cluster: ecs.ICluster,
+        vpc: ec2.IVpc | None = None,
+        key: kms.IKey | None = None,
+        default_capacity: CapacityStrategy | None = None,
+        exec_log_group: logs.ILogGroup | None = None,
+    ) -> ImportedCluster:
+        """A handle on an ECS cluster this library did not create, for services to run on.
+
+        ``cluster`` is an ``ecs.ICluster`` (``ecs.Cluster.from_cluster_attributes(scope, id,
+        cluster_name=..., vpc=vpc)``); ``vpc`` defaults to ``cluster.vpc``. What the library
+        cannot know about such a cluster (its capacity providers, KMS key, ECS Exec
+        configuration, Container Insights) and what it does instead: :class:`ImportedCluster`.
+        """
+        return ImportedCluster(
+            scope,
+            id,
+            cluster=cluster,
+            vpc=vpc,
+            key=key,
+            default_capacity=default_capacity,
+            exec_log_group=exec_log_group,
+        )
 
     def _new_vpc(self, props: ClusterProps) -> ec2.Vpc:
         vpc = ec2.Vpc(

@@ -14,7 +14,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ..cluster import FargateCluster
+from ..cluster import ClusterHandle, FargateCluster
 from ..core._capacity import announce_spot_without_base
 from ..core._compliance import exempt
 from ..core._deployment import (
@@ -95,7 +95,8 @@ class FargateWebService(Construct):
 
     Attributes:
         props: the props as given.
-        cluster: the :class:`FargateCluster` (created or given).
+        cluster: the :class:`ClusterHandle`: a created :class:`FargateCluster`, or the one
+            given (also an :class:`ImportedCluster`).
         service: the ``ecs.FargateService``.
         task_definition: the ``ecs.FargateTaskDefinition``.
         container: the app ``ecs.ContainerDefinition``.
@@ -120,9 +121,23 @@ class FargateWebService(Construct):
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
         super().__init__(scope, id)
         self.props = props
-        self.cluster = (
+        self.cluster: ClusterHandle = (
             props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
         )
+        if props.enable_execute_command and self.cluster.exec_log_group is None:
+            raise ConfigurationError(
+                "WebServiceProps",
+                [
+                    Problem(
+                        prop="enable_execute_command",
+                        value=True,
+                        allowed="False on an imported cluster whose ECS Exec log group is unknown",
+                        fix="Pass exec_log_group= (and import the cluster with its "
+                        "execute_command_configuration) to FargateCluster.from_existing, or set "
+                        "enable_execute_command=False.",
+                    )
+                ],
+            )
         vpc = self.cluster.vpc
         ingress_cidrs = self._ingress_cidrs(props)
 
@@ -180,7 +195,7 @@ class FargateWebService(Construct):
         if (policy := task.execution_role.policy) is not None:
             exempt(policy, *wildcard_exemptions(policy, [ECR_LOGIN]))
         if (policy := task.task_role.policy) is not None:
-            exec_grants = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()]
+            exec_grants = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, *self._exec_session_logs()]
             exempt(policy, *wildcard_exemptions(policy, exec_grants))
 
     def estimated_deployment_time(self) -> DeploymentTimeEstimate:
@@ -350,8 +365,8 @@ class FargateWebService(Construct):
             return ["0.0.0.0/0"]
         # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
         # literal so reviewers and rules see the real range.
-        if self.cluster.props.vpc is None:
-            return [self.cluster.props.vpc_cidr]
+        if self.cluster.known_vpc_cidr is not None:
+            return [self.cluster.known_vpc_cidr]
         try:
             return [self.cluster.vpc.vpc_cidr_block]
         except Exception:  # jsii: a VPC imported without vpc_cidr_block raises on access
@@ -477,9 +492,11 @@ class FargateWebService(Construct):
             )
         return scaling
 
-    def _exec_session_logs(self) -> WildcardAllowance:
+    def _exec_session_logs(self) -> list[WildcardAllowance]:
         """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+        if self.cluster.exec_log_group is None:
+            return []
         stack = Stack.of(self)
         group = self.cluster.exec_log_group.log_group_name
         arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))
+        return [exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))]
