@@ -8,7 +8,7 @@ log group. :class:`FargateCluster` is one; :meth:`FargateCluster.from_existing` 
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, cast
 
 from aws_cdk import Annotations
 from aws_cdk import aws_ec2 as ec2
@@ -62,6 +62,15 @@ class ClusterHandle(IConstruct, Protocol):
         ...
 
 
+def _configured_exec_log_group(cluster: ecs.ICluster) -> logs.ILogGroup | None:
+    """The session log group of the cluster's ECS Exec configuration, if it was imported."""
+    configuration = cluster.execute_command_configuration
+    log_configuration = configuration.log_configuration if configuration is not None else None
+    group = log_configuration.cloud_watch_log_group if log_configuration is not None else None
+    # aws-cdk-lib types it as a reference; every log group construct is a full ILogGroup.
+    return cast(logs.ILogGroup, group) if hasattr(group, "log_group_name") else None
+
+
 class ImportedCluster(Construct):
     """An ECS cluster made elsewhere (another stack, another team, the console), as a handle.
 
@@ -76,10 +85,11 @@ class ImportedCluster(Construct):
     * **The KMS key** for log groups: give ``key`` (its policy must let CloudWatch Logs use
       it); without it, a new key with yearly rotation is created here, retained on delete, and
       every service on this handle encrypts its logs with it.
-    * **ECS Exec**: the cluster's exec configuration (session key, log group) is unknown, so a
-      service with ``enable_execute_command=True`` is refused unless ``exec_log_group`` is
-      given; import the cluster with ``execute_command_configuration=`` naming that group
-      (``ecs.Cluster.from_cluster_attributes``), since aws-cdk-lib grants the task role from it.
+    * **ECS Exec**: the cluster's exec configuration (session key, log group) is known only if
+      the cluster was imported with it (``ecs.Cluster.from_cluster_attributes(...,
+      execute_command_configuration=...)``; aws-cdk-lib grants the task role from it). A
+      service with ``enable_execute_command=True`` is refused unless that configuration names
+      a CloudWatch log group (``exec_log_group``, read from it by default).
     * **Container Insights**: unknown and left as it is. ``ServiceMonitoring``'s running-task
       alarm reads Container Insights metrics: turn it on for the cluster
       (``aws ecs update-cluster-settings --settings name=containerInsights,value=enhanced``).
@@ -126,8 +136,23 @@ class ImportedCluster(Construct):
             "a CapacityStrategy",
             "Pass e.g. CapacityStrategy.on_demand_only() for a cluster with FARGATE only.",
         )
+        configured = (
+            _configured_exec_log_group(cluster)
+            if hasattr(cluster, "execute_command_configuration")
+            else None
+        )
+        checks.check(
+            exec_log_group is None or configured is not None,
+            "exec_log_group",
+            exec_log_group,
+            "only for a cluster imported with its execute_command_configuration",
+            "Import the cluster with ecs.Cluster.from_cluster_attributes(..., "
+            "execute_command_configuration=ecs.ExecuteCommandConfiguration(...)) naming this "
+            "log group: aws-cdk-lib grants the task role the session logging it describes.",
+        )
         checks.done()
         super().__init__(scope, id)
+        exec_log_group = exec_log_group if exec_log_group is not None else configured
         self._cluster = cluster
         self._vpc = vpc if vpc is not None else cluster.vpc
         self._key: kms.IKey = key if key is not None else logs_kms_key(self, "Key")
