@@ -553,8 +553,8 @@ LAMBDA_NOTE = (
     "do not apply to it at synthesis); `FargateCluster`, whose VPC makes aws-cdk-lib create it, "
     "skips CKV_AWS_115, CKV_AWS_116 and CKV_AWS_117 on it with the comments above. New "
     "constructs that add functions use "
-    '`ecs_patterns.core._compliance.checkov_skip(function, "CKV_AWS_116", comment)` the '
-    "same way: one resource, one check, one comment."
+    '`ecs_patterns.exempt(function, Exemption(checkov=["CKV_AWS_116"], reason=comment))` the '
+    "same way: one call per resource, each check with the comment that explains it."
 )
 
 
