@@ -54,7 +54,7 @@ def _imported(stack: Stack, **handle: Any) -> tuple[ep.ImportedCluster, ec2.IVpc
     return ep.FargateCluster.from_existing(stack, "Platform", cluster=cluster, **handle), vpc
 
 
-def _service(stack: Stack, cluster: ep.ClusterHandle, **props: Any) -> ep.FargateWebService:
+def _service(stack: Stack, cluster: ep.ImportedCluster, **props: Any) -> ep.FargateWebService:
     return ep.FargateWebService(
         stack,
         "Web",

@@ -494,8 +494,10 @@ def test_an_imported_repository_is_granted_like_an_ecr_repository() -> None:
 
 
 def test_ecr_repositories_rejects_a_repository_name_string() -> None:
-    with pytest.raises(ep.ConfigurationError, match="ecr_repositories='team/web'"):
+    with pytest.raises(ep.ConfigurationError) as raised:
         ep.GitHubDeployRoleProps(
             repositories=[WEB],
             ecr_repositories=["team/web"],  # type: ignore[list-item]
         )
+    assert raised.value.props == ("ecr_repositories",)
+    assert "IRepository" in str(raised.value)

@@ -23,6 +23,7 @@ from constructs import IConstruct
 
 from ._errors import ConfigurationError, Problem
 from ._jsii import jsii_ref
+from ._typecheck import require_types
 
 __all__ = ["Exemption", "WildcardAllowance", "exempt"]
 
@@ -63,6 +64,7 @@ class Exemption:
     cfn_lint: Sequence[str] = ()
 
     def __post_init__(self) -> None:
+        require_types(self)
         problems: list[Problem] = []
         for name in ("nag", "checkov", "cfn_lint"):
             value = getattr(self, name)

@@ -258,15 +258,6 @@ class GitHubDeployRoleProps:
             "Keep assume_cdk_bootstrap_roles=True to deploy with cdk deploy, or list what the "
             "pipeline pushes to and rolls.",
         )
-        for repository in self.ecr_repositories:
-            checks.check(
-                isinstance(repository, EcrRepository) or hasattr(repository, "grant_pull_push"),
-                "ecr_repositories",
-                repository,
-                "EcrRepository or ecr.IRepository objects",
-                "Import a repository made elsewhere with "
-                "ecr.Repository.from_repository_name(scope, id, name).",
-            )
         checks.check(
             not self.pass_roles or bool(self.ecs_services),
             "pass_roles",

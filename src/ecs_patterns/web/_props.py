@@ -15,7 +15,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
 
-from ..cluster import ClusterHandle
+from ..cluster import FargateCluster, ImportedCluster
 from ..core._capacity import CapacityStrategy
 from ..core._deployment import (
     RELEASE_TIMEOUT_MAX,
@@ -308,7 +308,7 @@ class WebServiceProps:
     repository: EcrRepository | ecr.IRepository | None = None
     image_tag: str | None = None
     # cluster
-    cluster: ClusterHandle | None = None
+    cluster: FargateCluster | ImportedCluster | None = None
     # task and app container
     cpu: int = 256
     memory_mib: int = 512
