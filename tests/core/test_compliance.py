@@ -71,3 +71,26 @@ def test_exemption_rejects_what_no_checker_could_read(kwargs: dict[str, Any], pr
     with pytest.raises(ep.ConfigurationError) as raised:
         ep.Exemption(**kwargs)
     assert raised.value.props == (prop,)
+
+
+def test_only_exempt_writes_acknowledgements_and_checker_metadata() -> None:
+    """Build code exempts through ``exempt``; no module acknowledges or writes skips itself."""
+    import re
+    from pathlib import Path
+
+    import ecs_patterns
+
+    root = Path(ecs_patterns.__file__).parent
+    writer = root / "core" / "_compliance.py"
+    pattern = re.compile(
+        r"^(?!\s*(#|``|cdk-nag finding)).*"
+        r"(Acknowledgment\(|\.acknowledge\(|add_metadata\(|cfn_lint_ignore|checkov_skip)"
+    )
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if path != writer
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.match(line)
+    ]
+    assert offenders == []
