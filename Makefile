@@ -25,8 +25,12 @@ NPM_STAMP := node_modules/.installed
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # --- end checkov ---
+# --- docs and release: mkdocs, Material, mkdocstrings, build and twine in their own venv ---
+DOCS_VENV  := .venv-docs
+DOCS_STAMP := $(DOCS_VENV)/.installed
+# --- end docs and release ---
 
-.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test test-deep
+.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test test-deep docs dist
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -52,6 +56,25 @@ compliance-report: setup $(CHECKOV_STAMP)
 	$(PY) -m scripts.compliance_report
 # --- end checkov ---
 
+# --- docs and release ---
+$(DOCS_STAMP): requirements-docs.lock
+	test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-docs.lock
+	touch $@
+
+# The documentation site into site/, strictly: a warning (broken link, anchor or API reference)
+# fails. Its Python examples run in the unit tests (tests/test_docs_examples.py).
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict --quiet
+
+# The release artifacts into dist/ (what .github/workflows/publish.yml uploads), checked by twine;
+# built with the pinned setuptools of requirements-docs.lock (no isolation: no unpinned download).
+dist: $(DOCS_STAMP)
+	rm -rf dist
+	$(DOCS_VENV)/bin/python -m build --no-isolation --outdir dist .
+	$(DOCS_VENV)/bin/twine check --strict dist/*
+# --- end docs and release ---
+
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -67,10 +90,10 @@ lint: $(PY_STAMP)
 typecheck: $(PY_STAMP)
 	$(BIN)/mypy --strict src tests sample_app scripts benchmarks
 
-unit: setup $(CHECKOV_STAMP)
+unit: setup $(CHECKOV_STAMP) $(DOCS_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy"
 
-test: lint typecheck unit deploy-test
+test: lint typecheck docs unit deploy-test
 
 # The real CLI's `cdk bootstrap` + `cdk deploy` (create, then update) of the sample app
 # into a local moto server on 127.0.0.1 (tests/deploy; 1.0 to 2.3 min here, plus ~1 min for
@@ -87,7 +110,7 @@ snapshot-update: setup $(CHECKOV_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy" --snapshot-update
 
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache build/nag-runtime
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache build/nag-runtime site dist
 
 # Byte-compiled first, as a wheel install would be: an editable install has no .pyc of its own,
 # and machines with PYTHONDONTWRITEBYTECODE=1 (like this one) would otherwise time the compiler.

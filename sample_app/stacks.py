@@ -139,7 +139,6 @@ class SampleStack(Stack):
                 cluster=self.cluster,
                 certificate=certificate,
                 allow_plain_http=certificate is None,
-                user="65534",  # `nobody`, as the sample Dockerfile's USER
                 deployment=ep.CodeDeployBlueGreen(),
             ),
         )
@@ -169,7 +168,6 @@ class SampleStack(Stack):
                 internet_facing=False,
                 certificate=certificate,
                 allow_plain_http=certificate is None,
-                user="65534",
                 deployment=ep.Rolling(),
             ),
         )

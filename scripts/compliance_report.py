@@ -49,6 +49,7 @@ from scripts.checkov_scan import CheckovRun, run_checkov
 __all__ = [
     "OPT_IN_ONLY",
     "REPORT",
+    "SECURITY_HUB_CONTROLS",
     "Assembly",
     "Outcome",
     "StackTemplate",
@@ -56,6 +57,7 @@ __all__ = [
     "nag_matrix",
     "read_assembly",
     "render",
+    "security_hub_section",
     "unused_acknowledgements",
 ]
 
@@ -558,6 +560,264 @@ LAMBDA_NOTE = (
 )
 
 
+@dataclass(frozen=True)
+class SecurityHubControl:
+    """One AWS Security Hub control and how the library's defaults and options answer it."""
+
+    control: str
+    checks: str
+    """What the control checks, in short (see the Security Hub controls reference)."""
+    status: str
+    """``passes with the defaults``, ``passes with an option`` or ``fails by design``."""
+    how: str
+    rules: str = ""
+    """The library's rules (cdk-nag, EcsHardeningChecks) that check the same, if any."""
+
+
+_DEFAULTS = "passes with the defaults"
+_OPTION = "passes with an option"
+_BY_DESIGN = "fails by design"
+
+SECURITY_HUB_CONTROLS: tuple[SecurityHubControl, ...] = (
+    SecurityHubControl(
+        "ECR.1",
+        "private repositories scan images",
+        _DEFAULTS,
+        "`EcrRepository`: scan on push, always; enhanced scanning with `enhanced_scanning`",
+    ),
+    SecurityHubControl(
+        "ECR.2", "tag immutability", _DEFAULTS, "`EcrRepository`: tags are immutable"
+    ),
+    SecurityHubControl(
+        "ECR.3",
+        "at least one lifecycle policy",
+        _DEFAULTS,
+        "`EcrRepository`: newest 30 release images kept, untagged images expire after 7 days",
+    ),
+    SecurityHubControl(
+        "ECR.5",
+        "repositories encrypted with a customer-managed KMS key",
+        _DEFAULTS,
+        "`EcrRepository` creates a rotating key per repository (1 USD a month) or uses "
+        "`encryption_key`; `aws_managed_key=True` fails the control on purpose",
+    ),
+    SecurityHubControl(
+        "ECS.2",
+        "services assign no public IP automatically",
+        _DEFAULTS,
+        "`FargateWebService`: private subnets, `assign_public_ip=False`",
+    ),
+    SecurityHubControl(
+        "ECS.3",
+        "task definitions do not share the host's process namespace",
+        _DEFAULTS,
+        "Fargate (awsvpc) task definitions set no `pidMode`",
+    ),
+    SecurityHubControl(
+        "ECS.4", "containers are not privileged", _DEFAULTS, "no container sets `privileged`"
+    ),
+    SecurityHubControl(
+        "ECS.5",
+        "containers have read-only root filesystems",
+        _DEFAULTS,
+        "`readonly_root_filesystem=True` with a writable `/tmp`; False fails (ECS Exec needs it)",
+        "EcsPatterns-ReadonlyRootFilesystem",
+    ),
+    SecurityHubControl(
+        "ECS.8",
+        "no secrets in container environment variables",
+        _DEFAULTS,
+        "secret-like names in `environment` are refused; `secrets` inject from SSM or Secrets "
+        "Manager",
+        "AwsSolutions-ECS2, EcsPatterns-PlaintextSecret",
+    ),
+    SecurityHubControl(
+        "ECS.9",
+        "task definitions have a logging configuration",
+        _DEFAULTS,
+        "awslogs to a KMS-encrypted log group for every container and Service Connect",
+        "EcsPatterns-LogEncryption, EcsPatterns-LogRetention",
+    ),
+    SecurityHubControl(
+        "ECS.10",
+        "Fargate services run on the latest platform version",
+        _DEFAULTS,
+        "no platform version is pinned (LATEST)",
+    ),
+    SecurityHubControl(
+        "ECS.12",
+        "clusters use Container Insights",
+        _DEFAULTS,
+        "`FargateCluster`: standard Container Insights; DISABLED fails (announced)",
+        "AwsSolutions-ECS4",
+    ),
+    SecurityHubControl(
+        "ECS.13",
+        "services are tagged (resource tagging standard)",
+        _OPTION,
+        "`WebServiceProps.tags`; no tags by default",
+    ),
+    SecurityHubControl(
+        "ECS.14",
+        "clusters are tagged (resource tagging standard)",
+        _OPTION,
+        "`ClusterProps.tags`; no tags by default",
+    ),
+    SecurityHubControl(
+        "ECS.15",
+        "task definitions are tagged (resource tagging standard)",
+        _OPTION,
+        "`WebServiceProps.tags`; tasks get the service's tags (`propagate_tags=SERVICE`)",
+    ),
+    SecurityHubControl(
+        "ECS.16",
+        "task sets assign no public IP automatically",
+        _DEFAULTS,
+        "`CodeDeployBlueGreen`: the AppSpec sets `AssignPublicIp: DISABLED`",
+    ),
+    SecurityHubControl(
+        "ECS.17", "task definitions do not use host networking", _DEFAULTS, "awsvpc only"
+    ),
+    SecurityHubControl(
+        "ECS.20",
+        "Linux containers run as a non-root user",
+        _DEFAULTS,
+        '`user="1000:1000"` by default; the tracing sidecar runs as uid 10001',
+        "EcsPatterns-NonRootUser",
+    ),
+    SecurityHubControl(
+        "EC2.2",
+        "a VPC's default security group has no rules",
+        _DEFAULTS,
+        "`FargateCluster`'s new VPC strips them",
+        "NIST.800.53.R5-VPCDefaultSecurityGroupClosed",
+    ),
+    SecurityHubControl(
+        "EC2.6",
+        "VPC flow logging is on",
+        _DEFAULTS,
+        "`FargateCluster`'s new VPC logs ALL traffic to an encrypted log group",
+        "NIST.800.53.R5-VPCFlowLogsEnabled",
+    ),
+    SecurityHubControl(
+        "ELB.1",
+        "ALBs redirect HTTP to HTTPS",
+        _DEFAULTS,
+        "port 80 redirects to 443; `allow_plain_http=True` fails (announced)",
+        "NIST.800.53.R5-ALBHttpToHttpsRedirection",
+    ),
+    SecurityHubControl(
+        "ELB.4",
+        "ALBs drop invalid HTTP headers",
+        _DEFAULTS,
+        "`drop_invalid_header_fields=True`",
+        "HIPAA.Security-ALBHttpDropInvalidHeaderEnabled",
+    ),
+    SecurityHubControl(
+        "ELB.5",
+        "load balancer access logging is on",
+        _DEFAULTS,
+        "access logs to a private, versioned S3 bucket",
+        "NIST.800.53.R5-ELBLoggingEnabled",
+    ),
+    SecurityHubControl(
+        "ELB.6",
+        "deletion protection is on",
+        _DEFAULTS,
+        "`deletion_protection=True`; False fails (announced)",
+        "NIST.800.53.R5-ELBDeletionProtectionEnabled",
+    ),
+    SecurityHubControl(
+        "ELB.12",
+        "desync mitigation mode is defensive or strictest",
+        _DEFAULTS,
+        "`desync_mitigation_mode=DEFENSIVE`",
+    ),
+    SecurityHubControl(
+        "ELB.13",
+        "load balancers span several Availability Zones",
+        _DEFAULTS,
+        "public or private subnets of at least 2 AZs (`max_azs` 2 to 6)",
+    ),
+    SecurityHubControl(
+        "ELB.16",
+        "ALBs are associated with an AWS WAF web ACL",
+        _DEFAULTS,
+        "`waf=True` (own web ACL, or `web_acl_arn`); `waf=False` fails (announced)",
+        "NIST.800.53.R5-ALBWAFEnabled",
+    ),
+    SecurityHubControl(
+        "ELB.17",
+        "listeners use a recommended security policy",
+        _DEFAULTS,
+        "`ssl_policy=RECOMMENDED_TLS` (TLS 1.2 and 1.3)",
+    ),
+    SecurityHubControl(
+        "ELB.18",
+        "listeners use secure protocols",
+        _BY_DESIGN,
+        "the port-80 listener stays: it only answers with a permanent redirect to HTTPS and "
+        "forwards nothing, so clients that type `http://` still arrive; close port 80 "
+        "yourself if no client ever uses it",
+    ),
+    SecurityHubControl(
+        "ELB.21",
+        "target group health checks are encrypted",
+        _OPTION,
+        "`target_protocol=HTTPS` (the app serves TLS on its port); HTTP by default",
+    ),
+    SecurityHubControl(
+        "ELB.22",
+        "target groups use an encrypted protocol",
+        _OPTION,
+        "`target_protocol=HTTPS`; HTTP by default: TLS ends at the load balancer and the hop "
+        "to the tasks stays inside the VPC between two security groups",
+    ),
+    SecurityHubControl(
+        "KMS.4",
+        "KMS key rotation is on",
+        _DEFAULTS,
+        "every key the library creates rotates yearly",
+        "NIST.800.53.R5-KMSBackingKeyRotationEnabled",
+    ),
+    SecurityHubControl(
+        "S3.5",
+        "buckets require TLS",
+        _DEFAULTS,
+        "the access-log bucket denies requests without TLS 1.2",
+        "NIST.800.53.R5-S3BucketSSLRequestsOnly",
+    ),
+    SecurityHubControl(
+        "WAF.11",
+        "web ACL logging is on",
+        _DEFAULTS,
+        "the created web ACL logs to an encrypted `aws-waf-logs-*` group",
+        "NIST.800.53.R5-WAFv2LoggingEnabled",
+    ),
+)
+"""Security Hub controls (AWS Foundational Security Best Practices, and the resource tagging
+standard for ECS.13 to ECS.15) that apply to what the library creates."""
+
+
+def security_hub_section() -> list[str]:
+    """The report's Security Hub section, rendered from :data:`SECURITY_HUB_CONTROLS`."""
+    lines = [
+        "## AWS Security Hub (Foundational Security Best Practices)",
+        "",
+        "Security Hub evaluates deployed resources, not templates, so these rows are stated by "
+        "the library (`SECURITY_HUB_CONTROLS` in `scripts/compliance_report.py`) from what its "
+        "constructs create, and checked by its tests where a rule above checks the same.",
+        "",
+        "| control | what it checks | with the library | how | same check above |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {c.control} | {_cell(c.checks)} | **{c.status}** | {_cell(c.how)} | {_cell(c.rules)} |"
+        for c in SECURITY_HUB_CONTROLS
+    ]
+    return lines
+
+
 def render(outcomes: Sequence[Outcome], assembly: Assembly, checkov: CheckovRun) -> str:
     """The report as Markdown, deterministic for a given set of templates and tool versions."""
     stacks = sorted(assembly.stacks.values(), key=lambda s: s.name)
@@ -633,6 +893,7 @@ def render(outcomes: Sequence[Outcome], assembly: Assembly, checkov: CheckovRun)
                 f"{_cell(controls)} |"
             )
         lines.append("")
+    lines += [*security_hub_section(), ""]
     lines += [
         "## checkov",
         "",

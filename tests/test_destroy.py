@@ -67,6 +67,7 @@ STATELESS = frozenset(
         "AWS::EC2::Subnet",
         "AWS::EC2::SubnetRouteTableAssociation",
         "AWS::EC2::VPC",
+        "AWS::EC2::VPCEndpoint",
         "AWS::EC2::VPCGatewayAttachment",
         "AWS::ECR::RegistryScanningConfiguration",
         "AWS::ECS::Cluster",

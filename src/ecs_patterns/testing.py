@@ -3,6 +3,9 @@
 Teams that import the library can snapshot and check their own stacks exactly the way the
 library's own test suite does:
 
+* :func:`app_from_cdk_json` builds an ``App`` with the context of the app's own ``cdk.json`` (and
+  ``cdk.context.json``), so a test sees the feature flags, pinned availability zones and values
+  that ``cdk synth`` sees.
 * :func:`normalize_template` masks what changes between machines and aws-cdk-lib patch releases
   (asset hashes, the bootstrap-version parameter and rule, the ``CDKMetadata`` resource), so a
   snapshot changes only when the template really changes.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +40,7 @@ __all__ = [
     "HASH_MASK",
     "Finding",
     "add_compliance_packs",
+    "app_from_cdk_json",
     "assert_no_findings",
     "compliance_packs",
     "nag_findings",
@@ -55,6 +60,56 @@ _HASH_RE = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{64}(?![0-9a-fA-F])")
 _BOOTSTRAP_PARAMETER = "BootstrapVersion"
 _BOOTSTRAP_RULE = "CheckBootstrapVersion"
 _CDK_METADATA = "CDKMetadata"
+
+
+_CONTEXT_FILE = "cdk.context.json"
+
+
+def _read_context(file: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{file} is not valid JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise ValueError(f"{file} must hold a JSON object, not {type(data).__name__}")
+    return data
+
+
+def app_from_cdk_json(path: str | os.PathLike[str] = "cdk.json", **app_kwargs: Any) -> App:
+    """An ``App`` for tests with the context ``cdk synth`` would give the app defined by ``path``.
+
+    Reads the ``context`` object of ``path`` (the app's ``cdk.json``; relative paths are taken
+    from the working directory, usually the project root under pytest) and, when it exists, the
+    ``cdk.context.json`` beside it (cached lookups such as availability zones). For a key in both,
+    ``cdk.json`` wins, as in the CDK CLI, and a ``context=`` passed here wins over both, as
+    ``-c key=value`` does. Every other keyword goes to ``App`` unchanged (``outdir``,
+    ``builtin_cloud_formation_validation``, ...).
+
+    Without this, a test's ``App()`` misses the feature flags, the pinned availability zones and
+    the values (account, region, image tag, ...) that the app's stacks read from context, so it
+    tests a different template from the one ``cdk synth`` deploys.
+
+    Raises ``FileNotFoundError`` when ``path`` does not exist and ``ValueError`` when it or
+    ``cdk.context.json`` is not a JSON object or its ``context`` is not an object.
+    """
+    from aws_cdk import App
+
+    config_file = Path(path)
+    if not config_file.is_file():
+        raise FileNotFoundError(
+            f"{config_file} not found (working directory {Path.cwd()}); pass the path of the "
+            "app's cdk.json, e.g. app_from_cdk_json(Path(__file__).parent.parent / 'cdk.json')"
+        )
+    config = _read_context(config_file)
+    context = config.get("context", {})
+    if not isinstance(context, dict):
+        raise ValueError(
+            f"{config_file}: 'context' must be an object, not {type(context).__name__}"
+        )
+    cached_file = config_file.parent / _CONTEXT_FILE
+    cached = _read_context(cached_file) if cached_file.is_file() else {}
+    explicit = app_kwargs.pop("context", None) or {}
+    return App(context={**cached, **context, **explicit}, **app_kwargs)
 
 
 def _mask(value: Any) -> Any:
@@ -164,11 +219,23 @@ def add_compliance_packs(app: App) -> None:
 
 
 def nag_findings(scope: IConstruct, packs: Sequence[Any] | None = None) -> list[Finding]:
-    """Run cdk-nag packs over ``scope`` without synthesizing; return unacknowledged findings.
+    """Run cdk-nag packs over ``scope``; return the unacknowledged findings, named as at synthesis.
 
     ``packs`` defaults to :func:`compliance_packs`. Acknowledgements made with
     ``Validations.of(construct).acknowledge(...)`` are honoured, as at synth time.
+
+    The packs judge the tree that synthesis validates: the app (the :class:`aws_cdk.Stage` that
+    holds ``scope``) is synthesized first, as :meth:`aws_cdk.assertions.Template.from_stack` does,
+    so aspects have run and cross-stack references have become exports and
+    ``Fn::ImportValue``. A finding whose id quotes such a reference (for example
+    ``AwsSolutions-IAM5[Resource::Producer:ExportsOutputFnGetAttBucket83908E77Arn063C8555/*]``)
+    then carries the id that ``cdk synth`` reports and that an acknowledgement must name; run on
+    the unsynthesized tree it would quote the in-stack form (``<Bucket83908E77.Arn>``) instead.
+    A synthesis that fails only because a registered validation plugin reported findings is not
+    an error here; any other synthesis error propagates. As with ``Template.from_stack``, do not
+    add constructs to the app afterwards.
     """
+    _synthesize_for_validation(scope)
     findings: list[Finding] = []
     for pack in packs if packs is not None else compliance_packs(scope):
         report = pack.validate_scope(scope)
@@ -184,6 +251,25 @@ def nag_findings(scope: IConstruct, packs: Sequence[Any] | None = None) -> list[
                     )
                 )
     return findings
+
+
+def _synthesize_for_validation(scope: IConstruct) -> None:
+    """Synthesize the Stage holding ``scope`` (cached by the Stage) so its tree is as validated.
+
+    aws-cdk-lib runs validation plugins after aspects and after ``prepareApp`` has turned every
+    cross-stack reference into an export of the producer and an ``Fn::ImportValue`` in the
+    consumer; ``validate_scope`` on an unsynthesized tree sees neither.
+    """
+    from aws_cdk import Stage
+
+    stage = scope if isinstance(scope, Stage) else Stage.of(scope)
+    if stage is None:
+        return
+    try:
+        stage.synth()
+    except RuntimeError as err:
+        if "ValidationFailed" not in str(err):
+            raise
 
 
 def _report_findings(report: Mapping[str, Any]) -> list[Finding]:

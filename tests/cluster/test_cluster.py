@@ -23,10 +23,10 @@ def custom_cluster(synthesized: Synthesized) -> Template:
     return Template.from_json(synthesized.templates["ClusterCustom"])
 
 
-def test_container_insights_enhanced(default_cluster: Template) -> None:
+def test_container_insights_standard(default_cluster: Template) -> None:
     default_cluster.has_resource_properties(
         "AWS::ECS::Cluster",
-        {"ClusterSettings": [{"Name": "containerInsights", "Value": "enhanced"}]},
+        {"ClusterSettings": [{"Name": "containerInsights", "Value": "enabled"}]},
     )
 
 

@@ -17,6 +17,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_ssm as ssm
@@ -104,6 +105,8 @@ def _type_error(cls: type, kwargs: dict[str, Any], prop: str) -> ep.Configuratio
     return err.value
 
 
+WAF_COMMON = "AWSManagedRulesCommonRuleSet"
+
 # (class, prop, wrong value, text the message must contain: the expected type or the fix)
 WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
     # WebServiceProps
@@ -138,17 +141,31 @@ WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
     ("WebServiceProps", "service_connect", lambda s: "internal", "a ServiceConnectOptions"),
     ("WebServiceProps", "cluster", lambda s: "platform", "a FargateCluster"),
     ("WebServiceProps", "repository", lambda s: ecr.Repository, "an EcrRepository"),
+    ("WebServiceProps", "waf_rule_overrides", lambda s: {WAF_COMMON: "count"}, "a mapping (dict)"),
+    (
+        "WebServiceProps",
+        "waf_rule_overrides",
+        lambda s: {WAF_COMMON: {"SizeRestrictions_BODY": 1}},
+        "one of 'count', 'allow', 'block'",
+    ),
+    ("WebServiceProps", "log_driver_mode", lambda s: "non-blocking", "aws_ecs.AwsLogDriverMode"),
+    ("WebServiceProps", "log_max_buffer_size", lambda s: 25, "a str or None"),
+    ("WebServiceProps", "target_protocol", lambda s: "HTTPS", "ApplicationProtocol"),
+    ("WebServiceProps", "tags", lambda s: {"team": 1}, "tags['team']"),
     # ClusterProps
     ("ClusterProps", "vpc", lambda s: "vpc-0123456789abcdef0", "aws_ec2.IVpc"),
     ("ClusterProps", "max_azs", lambda s: "2", "Pass max_azs=2 without quotes"),
     ("ClusterProps", "default_capacity", lambda s: ep.CapacityStrategy, "CapacityStrategy()"),
     ("ClusterProps", "key", lambda s: "alias/k", "aws_kms.IKey"),
     ("ClusterProps", "container_insights", lambda s: True, "an aws_ecs.ContainerInsights"),
+    ("ClusterProps", "vpc_endpoints", lambda s: "true", "a bool"),
+    ("ClusterProps", "tags", lambda s: [("team", "web")], "a mapping (dict) of str to str"),
     # RepositoryProps
     ("RepositoryProps", "keep_prod_images", lambda s: "30", "an int"),
     ("RepositoryProps", "enhanced_scan_frequency", lambda s: 1, "one of 'SCAN_ON_PUSH'"),
     ("RepositoryProps", "removal_policy", lambda s: "destroy", "a RemovalPolicy"),
     ("RepositoryProps", "encryption_key", lambda s: 1, "aws_kms.IKey"),
+    ("RepositoryProps", "aws_managed_key", lambda s: "yes", "a bool"),
     # ScheduledCapacity, ServiceConnectOptions, CapacityStrategy
     ("ScheduledCapacity", "schedule", lambda s: "cron(0 8 * * ? *)", "Schedule"),
     ("ScheduledCapacity", "min_capacity", lambda s: None, "an int"),
@@ -349,6 +366,22 @@ def test_type_checking_only_and_unresolvable_annotations(stack: Stack) -> None:
     problems = check_types(_Annotated(topic="arn:aws:sns:x", ghost=object(), count="1"))  # type: ignore[arg-type]
     assert [p.prop for p in problems] == ["topic", "count"]  # ghost: unresolvable, not judged
     assert "aws_sns.ITopic" in problems[0].allowed
+
+
+def test_the_real_account_options_pass_with_values_of_their_types(
+    valid: dict[str, dict[str, Any]],
+) -> None:
+    web = ep.WebServiceProps(
+        **valid["WebServiceProps"],
+        waf_rule_overrides={WAF_COMMON: {"SizeRestrictions_BODY": "block"}},
+        log_driver_mode=ecs.AwsLogDriverMode.NON_BLOCKING,
+        log_max_buffer_size="4m",
+        target_protocol=elbv2.ApplicationProtocol.HTTPS,
+        tags={"team": "web"},
+    )
+    cluster = ep.ClusterProps(vpc_endpoints=True, tags={"team": "platform"})
+    repository = ep.RepositoryProps(aws_managed_key=True)
+    assert [check_types(p) for p in (web, cluster, repository)] == [[], [], []]
 
 
 # --- every public props class goes through the mechanism ---------------------------------------

@@ -24,6 +24,8 @@ def custom(stack: Stack) -> None:
             flow_log_retention=logs.RetentionDays.THREE_MONTHS,
             default_capacity=ep.CapacityStrategy.on_demand_only(base=1),
             cluster_name="platform",
+            vpc_endpoints=True,
+            tags={"team": "platform"},
         ),
     )
 

@@ -6,6 +6,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk import aws_ssm as ssm
@@ -86,6 +87,10 @@ def maximal(stack: Stack) -> None:
                     max_capacity=20,
                 ),
             ],
+            waf_rule_overrides={"AWSManagedRulesCommonRuleSet": {"NoUserAgent_HEADER": "count"}},
+            log_max_buffer_size="4m",
+            target_protocol=elbv2.ApplicationProtocol.HTTPS,
+            tags={"service": "web", "team": "payments"},
         ),
     )
 

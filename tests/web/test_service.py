@@ -74,7 +74,14 @@ def test_task_is_fargate_awsvpc_256_cpu_512_mib_x86(defaults: Template) -> None:
 
 def test_container_health_check_uses_seed_command_and_timings(defaults: Template) -> None:
     assert _containers(defaults)["app"]["HealthCheck"] == {
-        "Command": ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
+        "Command": [
+            "CMD-SHELL",
+            "curl -fsS -o /dev/null http://localhost:8080/health"
+            " || wget -q -O /dev/null http://localhost:8080/health"
+            ' || python3 -c "import urllib.request; '
+            "urllib.request.urlopen('http://localhost:8080/health', timeout=4)\""
+            " || exit 1",
+        ],
         "Interval": 30,
         "Timeout": 5,
         "Retries": 3,
@@ -84,7 +91,7 @@ def test_container_health_check_uses_seed_command_and_timings(defaults: Template
 
 def test_app_runs_as_non_root_on_read_only_root_with_writable_tmp(defaults: Template) -> None:
     app = _containers(defaults)["app"]
-    assert app["User"] == "1000"
+    assert app["User"] == "1000:1000"
     assert app["ReadonlyRootFilesystem"] is True
     assert app["MountPoints"] == [
         {"ContainerPath": "/tmp", "ReadOnly": False, "SourceVolume": "tmp"}

@@ -6,6 +6,7 @@ Unresolved CDK tokens are never judged: a value only known at deploy time is pas
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import Duration, Token
@@ -13,7 +14,7 @@ from aws_cdk import Duration, Token
 from ._errors import ConfigurationError, Problem
 from ._jsii import jsii_ref
 
-__all__ = ["Checks", "is_token", "seconds"]
+__all__ = ["Checks", "check_tags", "is_token", "seconds"]
 
 
 # aws-cdk-lib's own test (core/lib/private/encoding.ts, ``unresolved``): a string can only be a
@@ -142,3 +143,21 @@ class Checks:
         """Raise ConfigurationError if any problem was recorded."""
         if self._problems:
             raise ConfigurationError(self._props_class, self._problems)
+
+
+def check_tags(checks: Checks, prop: str, tags: Mapping[str, str]) -> None:
+    """Tag keys and values as AWS accepts them on ECS, ELB and most other resources."""
+    for key, value in tags.items():
+        if is_token(key) or is_token(value):
+            continue
+        checks.check(
+            1 <= len(key) <= 128
+            and not key.lower().startswith("aws:")
+            and isinstance(value, str)
+            and len(value) <= 256,
+            prop,
+            f"{key!r}: {value!r}",
+            "keys of 1-128 characters not starting with 'aws:' (reserved for AWS), values of at "
+            "most 256 characters",
+            "Shorten or rename the tag, e.g. {'team': 'payments'}.",
+        )

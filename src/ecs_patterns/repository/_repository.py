@@ -40,8 +40,19 @@ class RepositoryProps:
         untagged_expiry_days: Days after which untagged images (superseded build layers,
             failed pushes) expire. Default 7: long enough to investigate a bad build,
             short enough that storage does not grow.
-        encryption_key: Customer-managed KMS key. Default: KMS encryption with the
-            AWS-managed ``aws/ecr`` key (encrypted at rest with KMS, no key to manage).
+        encryption_key: Customer-managed KMS key to encrypt images with. Default: a new key
+            for this repository, with yearly rotation, retained (or destroyed) with the
+            repository. A customer-managed key is what Security Hub ECR.5 asks for: its key
+            policy and CloudTrail record say who can decrypt the images. It costs 1 USD a month
+            per key plus 0.03 USD per 10,000 requests (us-east-1 list prices; pushes and pulls
+            call KMS once per layer). Pass a shared key here to pay for one key across
+            repositories.
+        aws_managed_key: Encrypt with the AWS-managed ``aws/ecr`` key instead (no key to pay
+            for or manage, still KMS encryption at rest; Security Hub ECR.5 then fails).
+            Default False. Not together with ``encryption_key``. A repository's encryption
+            cannot change after it is created (CloudFormation would replace the repository,
+            which fails for a named one): repositories created with the ``aws/ecr`` default of
+            earlier versions keep it with ``aws_managed_key=True``.
         enhanced_scanning: Turn on Amazon Inspector enhanced scanning for this repository.
             Default False: basic scan on push is always on and free; enhanced scanning adds
             language-package CVEs at extra cost. It is set through the *registry* scanning
@@ -59,6 +70,7 @@ class RepositoryProps:
     keep_prod_images: int = 30
     untagged_expiry_days: int = 7
     encryption_key: kms.IKey | None = None
+    aws_managed_key: bool = False
     enhanced_scanning: bool = False
     enhanced_scan_frequency: ScanFrequency = "CONTINUOUS_SCAN"
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
@@ -84,6 +96,13 @@ class RepositoryProps:
             "a non-empty tag prefix of at most 128 characters",
             "Use the prefix your pipeline tags releases with, such as 'prod-'.",
         )
+        checks.check(
+            not (self.aws_managed_key and self.encryption_key is not None),
+            "aws_managed_key",
+            self.aws_managed_key,
+            "False when encryption_key is given",
+            "Drop aws_managed_key to use encryption_key, or drop encryption_key.",
+        )
         checks.int_range("keep_prod_images", self.keep_prod_images, 1, 10000)
         checks.int_range("untagged_expiry_days", self.untagged_expiry_days, 1, 3650)
         checks.check(
@@ -105,7 +124,8 @@ class RepositoryProps:
 
 
 class EcrRepository(Construct):
-    """An ECR repository with scan on push, immutable tags, KMS encryption and a lifecycle policy.
+    """An ECR repository with scan on push, immutable tags, a customer-managed KMS key and a
+    lifecycle policy.
 
     Defaults and why: see :class:`RepositoryProps`. Tags are immutable so a released tag always
     means the same image (deployments and rollbacks are reproducible); the repository is
@@ -120,6 +140,8 @@ class EcrRepository(Construct):
 
     Attributes:
         repository: the underlying ``aws_ecr.Repository`` (escape hatch).
+        key: the customer-managed KMS key the images are encrypted with (created or given), or
+            None with ``aws_managed_key=True``.
         scanning_configuration: the registry scanning configuration when enhanced scanning is on.
     """
 
@@ -127,6 +149,16 @@ class EcrRepository(Construct):
         props = props if props is not None else RepositoryProps()
         super().__init__(scope, id)
         self.props = props
+        self.key: kms.IKey | None = props.encryption_key
+        if self.key is None and not props.aws_managed_key:
+            self.key = kms.Key(
+                self,
+                "Key",
+                description="ecs-patterns: ECR repository images",
+                enable_key_rotation=True,
+                # Retained images stay readable only while their key exists.
+                removal_policy=props.removal_policy,
+            )
         self.repository = ecr.Repository(
             self,
             "Repository",
@@ -134,7 +166,7 @@ class EcrRepository(Construct):
             image_scan_on_push=True,
             image_tag_mutability=ecr.TagMutability.IMMUTABLE,
             encryption=ecr.RepositoryEncryption.KMS,
-            encryption_key=props.encryption_key,
+            encryption_key=self.key,
             removal_policy=props.removal_policy,
             empty_on_delete=props.empty_on_delete or None,
             lifecycle_rules=[
@@ -193,8 +225,9 @@ class EcrRepository(Construct):
     def grant_push(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a CI role push (and pull) images: ECR auth token plus layer upload on this repo."""
         grant = self.repository.grant_pull_push(grantee)
-        if self.props.encryption_key is not None:
-            self.props.encryption_key.grant_encrypt_decrypt(grantee)
+        if self.key is not None:
+            # Named actions, not grant_encrypt_decrypt's ReEncrypt*/GenerateDataKey* wildcards.
+            self.key.grant(grantee, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
         return grant
 
     def grant_pull_push(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -205,6 +238,6 @@ class EcrRepository(Construct):
     def grant_pull(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a task execution role pull images from this repository only."""
         grant = self.repository.grant_pull(grantee)
-        if self.props.encryption_key is not None:
-            self.props.encryption_key.grant_decrypt(grantee)
+        if self.key is not None:
+            self.key.grant_decrypt(grantee)
         return grant

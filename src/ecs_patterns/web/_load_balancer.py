@@ -18,10 +18,10 @@ from ..core._limits import MAX_DEREGISTRATION_DELAY_S
 from ..core._validation import seconds
 from . import _exemptions as exemptions
 from ._props import WebServiceProps
+from ._waf import DEFAULT_WAF_RULE_OVERRIDES, WAF_MANAGED_RULE_GROUPS, WafRuleAction
 
 __all__ = ["WebLoadBalancer"]
 
-_MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
 # Deleted access-log versions stay recoverable this long before they expire for good.
 _NONCURRENT_LOG_DAYS = 30
 
@@ -160,14 +160,17 @@ class WebLoadBalancer(Construct):
             id,
             vpc=vpc,
             port=props.container_port,
-            protocol=elbv2.ApplicationProtocol.HTTP,
+            # HTTPS to the tasks (Security Hub ELB.21/ELB.22) only when the app serves TLS.
+            protocol=props.target_protocol,
             target_type=elbv2.TargetType.IP,
             deregistration_delay=props.deregistration_delay,
             slow_start=slow_start,
             health_check=elbv2.HealthCheck(
                 enabled=True,
                 path=props.health_check_path,
-                protocol=elbv2.Protocol.HTTP,
+                protocol=elbv2.Protocol.HTTPS
+                if props.target_protocol == elbv2.ApplicationProtocol.HTTPS
+                else elbv2.Protocol.HTTP,
                 interval=props.target_health_check_interval,
                 timeout=props.target_health_check_timeout,
                 healthy_threshold_count=props.target_healthy_threshold,
@@ -319,7 +322,7 @@ class WebLoadBalancer(Construct):
             return
         web_acl_arn = props.web_acl_arn
         if web_acl_arn is None:
-            self.web_acl = self._web_acl()
+            self.web_acl = self._web_acl(props)
             self.waf_log_group = self._waf_logging(props, self.web_acl, key)
             web_acl_arn = self.web_acl.attr_arn
         wafv2.CfnWebACLAssociation(
@@ -329,8 +332,20 @@ class WebLoadBalancer(Construct):
             web_acl_arn=web_acl_arn,
         )
 
-    def _web_acl(self) -> wafv2.CfnWebACL:
+    def _web_acl(self, props: WebServiceProps) -> wafv2.CfnWebACL:
+        """AWS managed Common and KnownBadInputs rule groups, with rule actions overridden.
+
+        By default the common rule set's SizeRestrictions_BODY (blocks bodies over 8 KB)
+        counts instead of blocking; ``waf_rule_overrides`` sets any rule by name.
+        """
         metric = Names.unique_id(self)[-100:]
+        overrides: dict[str, dict[str, WafRuleAction]] = {
+            group: {
+                **DEFAULT_WAF_RULE_OVERRIDES.get(group, {}),
+                **props.waf_rule_overrides.get(group, {}),
+            }
+            for group in WAF_MANAGED_RULE_GROUPS
+        }
 
         def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
             return wafv2.CfnWebACL.VisibilityConfigProperty(
@@ -353,12 +368,23 @@ class WebLoadBalancer(Construct):
                     override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
                     statement=wafv2.CfnWebACL.StatementProperty(
                         managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                            vendor_name="AWS", name=group
+                            vendor_name="AWS",
+                            name=group,
+                            rule_action_overrides=[
+                                wafv2.CfnWebACL.RuleActionOverrideProperty(
+                                    name=rule,
+                                    action_to_use=wafv2.CfnWebACL.RuleActionProperty(
+                                        **{action: {}}
+                                    ),
+                                )
+                                for rule, action in sorted(overrides[group].items())
+                            ]
+                            or None,
                         )
                     ),
                     visibility_config=visibility(f"{metric}-{group}"),
                 )
-                for priority, group in enumerate(_MANAGED_RULE_GROUPS)
+                for priority, group in enumerate(WAF_MANAGED_RULE_GROUPS)
             ],
         )
 

@@ -30,16 +30,19 @@ from ..core._deployment import (
 from ..core._fargate import check_task_size
 from ..core._limits import ECS_NAME_RE, looks_secret
 from ..core._typecheck import require_types
-from ..core._validation import Checks, is_token, seconds
+from ..core._validation import Checks, check_tags, is_token, seconds
 from ..repository import EcrRepository
+from ._waf import WAF_MANAGED_RULE_GROUPS, WAF_RULE_ACTIONS, WafRuleAction
 
 __all__ = [
+    "DEFAULT_LOG_BUFFER_SIZE",
     "OTEL_COLLECTOR_CPU",
     "OTEL_COLLECTOR_IMAGE",
     "OTEL_COLLECTOR_MEMORY_MIB",
     "ScheduledCapacity",
     "ServiceConnectOptions",
     "WebServiceProps",
+    "buffer_size_bytes",
 ]
 
 OTEL_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1"
@@ -48,6 +51,17 @@ OTEL_COLLECTOR_CPU = 256
 """Hard cpu limit of the tracing sidecar, in CPU units, so that it cannot starve the app."""
 OTEL_COLLECTOR_MEMORY_MIB = 512
 """Hard memory limit of the tracing sidecar, in MiB (so it cannot starve the app)."""
+
+DEFAULT_LOG_BUFFER_SIZE = "25m"
+"""awslogs non-blocking buffer: enough for up to 5 MB/s of logs (AWS containers blog)."""
+_BUFFER_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def buffer_size_bytes(size: str) -> int | None:
+    """``"25m"`` -> 26214400; None for anything that is not a whole number above 0 and k/m/g."""
+    match = re.fullmatch(r"([1-9][0-9]{0,6})([kmg])", size)
+    return int(match[1]) * _BUFFER_UNITS[match[2]] if match else None
+
 
 # Without a memory_reservation_mib, this much task memory must remain for the app beside the
 # tracing sidecar, so the app is never squeezed to nothing by a sidecar it did not size.
@@ -180,10 +194,14 @@ class WebServiceProps:
             (the compliance packs cannot judge security-group rules on a deploy-time port).
         health_check_path: Path answered with 2xx when the app is healthy, used by the container
             health check and the target group. Default ``"/health"``.
-        health_check_command: Container health check command. Default
-            ``["CMD-SHELL", "curl -f http://localhost:PORT/health || exit 1"]``;
-            images without a shell or curl (distroless) need their own, e.g.
-            ``["CMD", "/app/healthcheck"]``. The check is always on.
+        health_check_command: Container health check command. Default: a ``CMD-SHELL``
+            command that GETs ``http://localhost:PORT/health`` (``https://`` with
+            ``target_protocol=HTTPS``) with the first of curl, wget and python3 the image has,
+            so Amazon Linux, Debian/Ubuntu with curl, Alpine (BusyBox wget) and Python images
+            (slim included) work unchanged. Images without a shell (distroless, scratch) or
+            without any of the three (e.g. ``node:*-slim``) need their own, e.g.
+            ``["CMD", "/app/healthcheck"]`` or ``["CMD", "node", "healthcheck.js"]``; README
+            "User and health check for common base images". The check is always on.
         health_check_interval: Default 30 s. ECS accepts 5 to 300 s.
         health_check_timeout: Default 5 s. 2 to 120 s and below the interval. Both must be
             literals, not deploy-time tokens: aws-cdk-lib checks them when it renders the
@@ -194,10 +212,14 @@ class WebServiceProps:
         readonly_root_filesystem: Default True: a compromised process cannot alter the image's
             files; a writable scratch volume is mounted at ``/tmp``. False raises the warning
             ``ecs-patterns:WritableRootFilesystem``.
-        user: User (``uid[:gid]`` or name) the app runs as. Default ``"1000"``: a numeric
-            non-root uid works without an ``/etc/passwd`` entry in the image. None keeps the
+        user: User (``uid[:gid]`` or name) the app runs as. Default ``"1000:1000"``: a
+            numeric non-root uid works without an ``/etc/passwd`` entry in the image, and the
+            explicit gid keeps the process out of group 0 (a uid alone, unknown to the image,
+            runs with gid 0, the root group). Files the app reads must be readable by that
+            uid/gid (or world-readable); the sample Dockerfile creates user ``app`` as
+            1000:1000. Distroless images: ``"65532:65532"`` (their ``nonroot``). None keeps the
             image's own USER; the EcsPatterns-NonRootUser rule cannot see that USER and flags
-            the task, so prefer naming the image's uid here (e.g. ``"65532"`` for distroless).
+            the task, so prefer naming the image's uid here.
         memory_reservation_mib: Soft memory limit of the app. Default: no soft
             limit, so the app may use all task memory not held by a sidecar. 6 to
             ``memory_mib``.
@@ -301,6 +323,49 @@ class WebServiceProps:
         scale_in_cooldown: Default 60 s. 0 to 3600 s.
         scheduled_capacity: :class:`ScheduledCapacity` entries for known peaks. Default: no
             schedules.
+
+    Real-account options (choices a first deploy to a real account depends on):
+        waf_rule_overrides: Actions for rules of the managed rule groups in the created web
+            ACL, by group name then rule name: ``{"AWSManagedRulesCommonRuleSet":
+            {"SizeRestrictions_BODY": "block"}}``. Groups: ``AWSManagedRulesCommonRuleSet``
+            and ``AWSManagedRulesKnownBadInputsRuleSet`` (others are refused); rule names are
+            AWS's (not checked, AWS adds rules to its groups); actions ``"count"`` (log only),
+            ``"allow"`` (also ends the web ACL's evaluation: later rule groups do not see the
+            request) or ``"block"``. Merged over the default, which counts
+            ``SizeRestrictions_BODY`` of the common rule set instead of blocking it: that rule
+            blocks every request body over 8 KB, so uploads and larger JSON would get 403 on
+            every service (AWS Knowledge Center "waf-http-request-body-inspection"). What it
+            costs: a body over 8 KB is allowed (and logged as a count match), and an ALB passes
+            only the first 8 KB of a body to AWS WAF, so the body rules (cross-site scripting,
+            LFI/RFI, SSRF) do not see anything after the first 8 KB. Services that never take
+            large bodies restore the block with ``{"SizeRestrictions_BODY": "block"}``. Only
+            with a web ACL the library creates (``waf=True``, no ``web_acl_arn``).
+        log_driver_mode: awslogs delivery mode of the app container, the tracing sidecar and
+            Service Connect's proxy. Default NON_BLOCKING (ECS's own default since 25 June
+            2025, chosen here explicitly): a CloudWatch Logs slowdown never stalls the app's
+            stdout writes, which in BLOCKING mode can block request threads until health
+            checks fail. The price: when the buffer is full, new log lines are dropped
+            silently. BLOCKING for logs that must never be lost (audit trails), accepting that
+            risk.
+        log_max_buffer_size: Size of the in-memory buffer of NON_BLOCKING mode, as ``"25m"``
+            (a whole number and ``k``, ``m`` or ``g``). Default ``"25m"``: the AWS containers
+            blog "Preventing log loss with non-blocking mode" measured that up to 2 MB/s of
+            logs needs at least 4 MiB and up to 5 MB/s 25 MiB (ECS's default is 10 MiB); the
+            buffer counts against the task's memory only while it fills. Only with
+            NON_BLOCKING.
+        target_protocol: Protocol from the load balancer to the tasks, for traffic and
+            target health checks. Default HTTP: TLS ends at the load balancer, and traffic to
+            the tasks stays inside the VPC, between two security groups. HTTPS encrypts that
+            hop as well (Security Hub ELB.21 and ELB.22): the app must then serve TLS on
+            ``container_port`` itself, with any certificate (the load balancer does not
+            verify target certificates, so a self-signed one generated at start is enough),
+            and the default container health check calls ``https://`` without verifying the
+            certificate either.
+        tags: Tags for every taggable resource of the service (the ECS service and task
+            definition, the load balancer, target groups, log groups, roles...; tasks get the
+            service's tags through ``propagate_tags=SERVICE``). Default: no tags; Security Hub
+            ECS.13 (services) and ECS.15 (task definitions) in the resource tagging standard
+            expect some. Keys 1-128 characters, not starting with ``aws:``; values at most 256.
     """
 
     # image
@@ -323,7 +388,7 @@ class WebServiceProps:
     health_check_retries: int = 3
     health_check_start_period: Duration = _SECONDS_60
     readonly_root_filesystem: bool = True
-    user: str | None = "1000"
+    user: str | None = "1000:1000"
     memory_reservation_mib: int | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, ecs.Secret] = field(default_factory=dict)
@@ -368,6 +433,12 @@ class WebServiceProps:
     scale_out_cooldown: Duration = _SECONDS_60
     scale_in_cooldown: Duration = _SECONDS_60
     scheduled_capacity: Sequence[ScheduledCapacity] = ()
+    # --- real-account options ---
+    waf_rule_overrides: Mapping[str, Mapping[str, WafRuleAction]] = field(default_factory=dict)
+    log_driver_mode: ecs.AwsLogDriverMode = ecs.AwsLogDriverMode.NON_BLOCKING
+    log_max_buffer_size: str | None = None
+    target_protocol: elbv2.ApplicationProtocol = elbv2.ApplicationProtocol.HTTP
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         require_types(self)
@@ -379,6 +450,7 @@ class WebServiceProps:
         self._check_target_group(checks)
         self._check_service(checks)
         self._check_deployment(checks)
+        self._check_real_account_options(checks)
         checks.done()
 
     @property
@@ -458,6 +530,55 @@ class WebServiceProps:
                 "Shorten traffic_shift, termination_wait or deployment_ready_wait, or raise "
                 "release_timeout.",
             )
+
+    def _check_real_account_options(self, checks: Checks) -> None:
+        for group, rules in self.waf_rule_overrides.items():
+            checks.check(
+                group in WAF_MANAGED_RULE_GROUPS,
+                "waf_rule_overrides",
+                group,
+                "a managed rule group of the created web ACL: "
+                + ", ".join(WAF_MANAGED_RULE_GROUPS),
+                "Override rules of those groups only; for other rule groups, manage your own web "
+                "ACL and pass web_acl_arn.",
+            )
+            for rule, action in rules.items():
+                checks.check(
+                    bool(rule) and action in WAF_RULE_ACTIONS,
+                    "waf_rule_overrides",
+                    f"{group}: {rule!r}: {action!r}",
+                    "a rule name and an action: " + ", ".join(repr(a) for a in WAF_RULE_ACTIONS),
+                    f"Write e.g. {{{group!r}: {{'SizeRestrictions_BODY': 'count'}}}}.",
+                )
+        if self.waf_rule_overrides:
+            checks.check(
+                self.waf and self.web_acl_arn is None,
+                "waf_rule_overrides",
+                sorted(self.waf_rule_overrides),
+                "only with a web ACL the library creates (waf=True, no web_acl_arn)",
+                "Drop waf_rule_overrides, or change the rules in the web ACL you pass.",
+            )
+        size = self.log_max_buffer_size
+        checks.known(
+            "log_max_buffer_size", size, "aws-cdk-lib renders the buffer size as a number of bytes"
+        )
+        if size is not None and not is_token(size):
+            checks.check(
+                buffer_size_bytes(size) is not None,
+                "log_max_buffer_size",
+                size,
+                "a whole number above 0 followed by k, m or g, e.g. '25m'",
+                "Write the size like '4m' or '25m'.",
+            )
+        if size is not None:
+            checks.check(
+                self.log_driver_mode == ecs.AwsLogDriverMode.NON_BLOCKING,
+                "log_max_buffer_size",
+                size,
+                "only with log_driver_mode=NON_BLOCKING (a BLOCKING driver has no buffer)",
+                "Drop log_max_buffer_size, or set log_driver_mode=AwsLogDriverMode.NON_BLOCKING.",
+            )
+        check_tags(checks, "tags", self.tags)
 
     @property
     def effective_desired_count(self) -> int:
@@ -598,7 +719,7 @@ class WebServiceProps:
                 "user",
                 self.user,
                 "a user name or uid[:gid], or None for the image's USER",
-                "Set user='1000' (or the uid your image declares).",
+                "Set user='1000:1000' (or the uid:gid your image declares).",
             )
         if self.memory_reservation_mib is not None:
             high = self.memory_mib if not is_token(self.memory_mib) else 122880

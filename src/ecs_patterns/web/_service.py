@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, Stack
+from aws_cdk import Annotations, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -36,7 +36,7 @@ from ..core._validation import seconds
 from . import _exemptions as exemptions
 from ._load_balancer import WebLoadBalancer
 from ._props import ScheduledCapacity, ServiceConnectOptions, WebServiceProps
-from ._task import WebTask
+from ._task import WebTask, aws_logs_driver
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
@@ -197,6 +197,10 @@ class FargateWebService(Construct):
         if (policy := task.task_role.policy) is not None:
             exec_grants = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, *self._exec_session_logs()]
             exempt(policy, *wildcard_exemptions(policy, exec_grants))
+        # Security Hub ECS.13/ECS.15: the service and task definition carry the team's tags;
+        # tasks get the service's through propagate_tags=SERVICE.
+        for key, value in props.tags.items():
+            Tags.of(self).add(key, value)
 
     def estimated_deployment_time(self) -> DeploymentTimeEstimate:
         """Estimated phases and total of one successful deployment of a new image.
@@ -451,9 +455,7 @@ class FargateWebService(Construct):
                     port=options.port,
                 )
             ],
-            log_driver=ecs.LogDriver.aws_logs(
-                stream_prefix="service-connect", log_group=task.log_group
-            ),
+            log_driver=aws_logs_driver(self.props, "service-connect", task.log_group),
         )
 
     def _autoscaling(self, props: WebServiceProps) -> ecs.ScalableTaskCount:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from aws_cdk import Annotations
+from aws_cdk import Annotations, Size
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -17,19 +18,82 @@ from ..core._iam import XRAY_WRITE_ACTIONS, ManagedPolicyRole
 from ..core._jsii import shared
 from ..core._logs import encrypted_log_group
 from ._props import (
+    DEFAULT_LOG_BUFFER_SIZE,
     OTEL_COLLECTOR_CPU,
     OTEL_COLLECTOR_IMAGE,
     OTEL_COLLECTOR_MEMORY_MIB,
     WebServiceProps,
+    buffer_size_bytes,
 )
 
-__all__ = ["WebTask"]
+__all__ = ["WebTask", "aws_logs_driver", "default_health_check_command"]
 
 _SCRATCH_VOLUME = "tmp"
 _OTEL_SCRATCH_VOLUME = "otel-tmp"
 OTEL_CONTAINER_NAME = "aws-otel-collector"
 OTEL_COLLECTOR_USER = "10001"
 _TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
+
+
+def aws_logs_driver(
+    props: WebServiceProps, stream_prefix: str, log_group: logs.ILogGroup
+) -> ecs.LogDriver:
+    """The awslogs driver with the delivery mode and buffer chosen explicitly.
+
+    ECS made ``non-blocking`` the default on 25 June 2025 (with a 10 MiB buffer); the library
+    states the mode either way so an account setting (``defaultLogDriverMode``) cannot change
+    it, and sizes the buffer (``log_max_buffer_size``, see :class:`WebServiceProps`).
+    """
+    non_blocking = props.log_driver_mode == ecs.AwsLogDriverMode.NON_BLOCKING
+    size = (
+        props.log_max_buffer_size
+        if props.log_max_buffer_size is not None
+        else (DEFAULT_LOG_BUFFER_SIZE)
+    )
+    size_bytes = buffer_size_bytes(size) if non_blocking else None
+    return ecs.LogDriver.aws_logs(
+        stream_prefix=stream_prefix,
+        log_group=log_group,
+        mode=props.log_driver_mode,
+        # Size is immutable: one shared instance per value saves a jsii round trip per use.
+        max_buffer_size=shared(("Size.bytes", size_bytes), lambda: Size.bytes(size_bytes))
+        if size_bytes is not None
+        else None,
+    )
+
+
+def default_health_check_command(
+    port: int, path: str, protocol: elbv2.ApplicationProtocol = elbv2.ApplicationProtocol.HTTP
+) -> list[str]:
+    """The container health check used unless ``health_check_command`` is given.
+
+    Images differ in what they carry: curl (Amazon Linux, most full images), BusyBox wget
+    (Alpine), python3 (Python images, including slim ones that have neither). The shell tries
+    each in turn; the first that answers 2xx makes the check pass, and a missing program just
+    falls through to the next. Images without a shell (distroless, scratch) need their own
+    ``["CMD", ...]`` command. With HTTPS to the targets the app's certificate is not verified,
+    as the load balancer does not verify it either.
+    """
+    tls = protocol == elbv2.ApplicationProtocol.HTTPS
+    url = f"{'https' if tls else 'http'}://localhost:{port}{path}"
+    context = ", context=ssl._create_unverified_context()" if tls else ""
+    python = (
+        f"python3 -c \"import ssl, urllib.request; urllib.request.urlopen('{url}', "
+        f'timeout=4{context})"'
+        if tls
+        else f"python3 -c \"import urllib.request; urllib.request.urlopen('{url}', timeout=4)\""
+    )
+    return [
+        "CMD-SHELL",
+        " || ".join(
+            (
+                f"curl -fsS{'k' if tls else ''} -o /dev/null {url}",
+                f"wget -q{' --no-check-certificate' if tls else ''} -O /dev/null {url}",
+                python,
+                "exit 1",
+            )
+        ),
+    ]
 
 
 class WebTask(Construct):
@@ -82,7 +146,7 @@ class WebTask(Construct):
         self.container = self._app_container(props)
         self.sidecar: ecs.ContainerDefinition | None = None
         if props.tracing:
-            self.sidecar = self._otel_sidecar()
+            self.sidecar = self._otel_sidecar(props)
             self.container.add_container_dependencies(
                 ecs.ContainerDependency(
                     container=self.sidecar, condition=ecs.ContainerDependencyCondition.START
@@ -118,10 +182,7 @@ class WebTask(Construct):
         command = (
             list(props.health_check_command)
             if props.health_check_command is not None
-            else [
-                "CMD-SHELL",
-                f"curl -f http://localhost:{port}{props.health_check_path} || exit 1",
-            ]
+            else default_health_check_command(port, props.health_check_path, props.target_protocol)
         )
         container = self.task_definition.add_container(
             "App",
@@ -150,7 +211,7 @@ class WebTask(Construct):
             memory_reservation_mib=props.memory_reservation_mib,
             environment=dict(props.environment) or None,
             secrets=dict(props.secrets) or None,
-            logging=ecs.LogDriver.aws_logs(stream_prefix="ecs", log_group=self.log_group),
+            logging=aws_logs_driver(props, "ecs", self.log_group),
             stop_timeout=props.stop_timeout,
         )
         self._scratch(container, _SCRATCH_VOLUME)
@@ -158,7 +219,7 @@ class WebTask(Construct):
         # ManagedPolicyRole puts those statements in its managed policy (exactly these secrets).
         return container
 
-    def _otel_sidecar(self) -> ecs.ContainerDefinition:
+    def _otel_sidecar(self, props: WebServiceProps) -> ecs.ContainerDefinition:
         sidecar = self.task_definition.add_container(
             "OtelCollector",
             container_name=OTEL_CONTAINER_NAME,
@@ -173,7 +234,7 @@ class WebTask(Construct):
             # Traces only (OTLP in, X-Ray out): the permissions below match exactly this config.
             command=["--config=/etc/ecs/ecs-xray.yaml"],
             health_check=ecs.HealthCheck(command=["CMD", "/healthcheck"]),
-            logging=ecs.LogDriver.aws_logs(stream_prefix="otel", log_group=self.log_group),
+            logging=aws_logs_driver(props, "otel", self.log_group),
         )
         self._scratch(sidecar, _OTEL_SCRATCH_VOLUME)
         # A child of the task role, so the service waits for it like for the role's own policy.

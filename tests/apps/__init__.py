@@ -1,0 +1,1 @@
+"""Small CDK apps that tests run through the real CDK CLI."""
