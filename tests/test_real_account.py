@@ -334,6 +334,54 @@ def test_opening_the_test_listener_to_the_internet_is_explicit_and_warned(strate
     assert nag_findings(stack) == []
 
 
+def _load_balancer_group(stack: Stack) -> dict[str, Any]:
+    groups = _resources(stack, "AWS::EC2::SecurityGroup")
+    (group,) = (g for k, g in groups.items() if k.startswith("WebLoadBalancerSecurityGroup"))
+    return group
+
+
+def _checkov_skips(group: dict[str, Any]) -> list[str]:
+    return [skip["id"] for skip in group.get("Metadata", {}).get("checkov", {}).get("skip", [])]
+
+
+def _acknowledgement_reasons(web: ep.FargateWebService) -> list[str]:
+    """The cdk-nag acknowledgement reasons on the load balancer's security group."""
+    group = web.node.find_child("LoadBalancer").node.find_child("SecurityGroup")
+    cfn = group.node.default_child
+    assert cfn is not None
+    return [
+        str(reason)
+        for entry in cfn.node.metadata
+        if entry.type == "aws:cdk:acknowledged-rules"
+        for reason in dict(entry.data).values()
+    ]
+
+
+@pytest.mark.parametrize("strategy", BLUE_GREEN)
+def test_only_the_test_listener_open_to_anyone_exempts_just_its_port(strategy: Any) -> None:
+    stack = new_stack()
+    web = _web(
+        stack,
+        ingress_cidrs=["203.0.113.0/24"],
+        deployment=strategy(test_listener_cidrs=["0.0.0.0/0"]),
+    )
+    # EC23 is exempted naming the test port only; port 80 is not open, so no CKV_AWS_260 skip.
+    reasons = _acknowledgement_reasons(web)
+    assert len(reasons) == 1
+    assert "listener ports (8443) only" in reasons[0]
+    assert _checkov_skips(_load_balancer_group(stack)) == []
+    assert nag_findings(stack) == []
+
+
+def test_production_open_to_anyone_skips_the_port_80_check_and_names_its_ports() -> None:
+    stack = new_stack()
+    web = _web(stack, deployment=ep.CodeDeployBlueGreen())
+    reasons = _acknowledgement_reasons(web)
+    assert len(reasons) == 1
+    assert "listener ports (443, 80) only" in reasons[0]
+    assert _checkov_skips(_load_balancer_group(stack)) == ["CKV_AWS_260"]
+
+
 @pytest.mark.parametrize("strategy", BLUE_GREEN)
 def test_fails_on_an_invalid_test_listener_cidr(strategy: Any) -> None:
     with pytest.raises(ep.ConfigurationError, match="test_listener_cidrs"):

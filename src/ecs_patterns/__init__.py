@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .core._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .cluster import ClusterProps, FargateCluster
+    from .cluster import ClusterHandle, ClusterProps, FargateCluster, ImportedCluster
     from .core import (
         FARGATE_CPU_UNITS,
         RELEASE_JOB_SETUP,
@@ -28,11 +28,13 @@ if TYPE_CHECKING:
         DeploymentStrategy,
         DeploymentTimeEstimate,
         EcsNativeBlueGreen,
+        Exemption,
         HealthTiming,
         Problem,
         Rolling,
         ShiftKind,
         estimate_deployment_time,
+        exempt,
         fargate_memory_options,
         longest_stack_wait,
         release_job_timeout_minutes,
@@ -63,6 +65,7 @@ __all__ = [
     "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "CapacityStrategy",
+    "ClusterHandle",
     "ClusterProps",
     "CodeDeployBlueGreen",
     "CodeDeployRelease",
@@ -73,12 +76,14 @@ __all__ = [
     "EcrRepository",
     "EcsHardeningChecks",
     "EcsNativeBlueGreen",
+    "Exemption",
     "FargateCluster",
     "FargateWebService",
     "GitHubDeployRole",
     "GitHubDeployRoleProps",
     "GitHubRepo",
     "HealthTiming",
+    "ImportedCluster",
     "MonitoringProps",
     "Problem",
     "RepositoryProps",
@@ -89,6 +94,7 @@ __all__ = [
     "ShiftKind",
     "WebServiceProps",
     "estimate_deployment_time",
+    "exempt",
     "fargate_memory_options",
     "longest_stack_wait",
     "release_job_timeout_minutes",
@@ -98,6 +104,7 @@ __all__ = [
 # Public name -> the package that exports it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "CapacityStrategy": ".core",
+    "ClusterHandle": ".cluster",
     "ClusterProps": ".cluster",
     "CodeDeployBlueGreen": ".core",
     "CodeDeployRelease": ".release",
@@ -108,6 +115,7 @@ _MODULE_OF: dict[str, str] = {
     "EcrRepository": ".repository",
     "EcsHardeningChecks": ".rules",
     "EcsNativeBlueGreen": ".core",
+    "Exemption": ".core",
     "FARGATE_CPU_UNITS": ".core",
     "FargateCluster": ".cluster",
     "FargateWebService": ".web",
@@ -117,6 +125,7 @@ _MODULE_OF: dict[str, str] = {
     "GitHubDeployRoleProps": ".github",
     "GitHubRepo": ".github",
     "HealthTiming": ".core",
+    "ImportedCluster": ".cluster",
     "MonitoringProps": ".monitoring",
     "RELEASE_JOB_SETUP": ".core",
     "Problem": ".core",
@@ -129,6 +138,7 @@ _MODULE_OF: dict[str, str] = {
     "TASK_START_ESTIMATE": ".core",
     "WebServiceProps": ".web",
     "estimate_deployment_time": ".core",
+    "exempt": ".core",
     "fargate_memory_options": ".core",
     "longest_stack_wait": ".core",
     "release_job_timeout_minutes": ".core",

@@ -12,6 +12,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._capacity import CapacityStrategy
+    from ._compliance import Exemption, exempt
     from ._errors import ConfigurationError, Problem
     from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
     from .deployment import (
@@ -42,11 +43,13 @@ __all__ = [
     "DeploymentStrategy",
     "DeploymentTimeEstimate",
     "EcsNativeBlueGreen",
+    "Exemption",
     "HealthTiming",
     "Problem",
     "Rolling",
     "ShiftKind",
     "estimate_deployment_time",
+    "exempt",
     "fargate_memory_options",
     "longest_stack_wait",
     "release_job_timeout_minutes",
@@ -62,6 +65,7 @@ _MODULE_OF: dict[str, str] = {
     "DeploymentStrategy": ".deployment",
     "DeploymentTimeEstimate": ".deployment",
     "EcsNativeBlueGreen": ".deployment",
+    "Exemption": "._compliance",
     "FARGATE_CPU_UNITS": "._fargate",
     "HealthTiming": ".deployment",
     "Problem": "._errors",
@@ -70,6 +74,7 @@ _MODULE_OF: dict[str, str] = {
     "ShiftKind": ".deployment",
     "TASK_START_ESTIMATE": ".deployment",
     "estimate_deployment_time": ".deployment",
+    "exempt": "._compliance",
     "fargate_memory_options": "._fargate",
     "longest_stack_wait": ".deployment",
     "release_job_timeout_minutes": ".deployment",

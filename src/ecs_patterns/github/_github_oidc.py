@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct
 
-from ..core._compliance import acknowledge
+from ..core._compliance import exempt
 from ..core._errors import ConfigurationError, Problem
 from ..core._iam import ManagedPolicyRole
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 from ..repository import EcrRepository
+from . import _exemptions as exemptions
 
 __all__ = [
     "GITHUB_OIDC_AUDIENCE",
@@ -191,7 +193,11 @@ class GitHubDeployRoleProps:
             its stack, so keep it in a long-lived stack when several roles trust it.
         ecr_repositories: Repositories the pipeline pushes images to (push and pull on exactly
             these, plus the account-wide ``ecr:GetAuthorizationToken`` that ``docker login``
-            needs). Default none.
+            needs): :class:`EcrRepository` objects, or ``ecr.IRepository`` ones made elsewhere
+            (``ecr.Repository.from_repository_name(scope, id, "team/web")``). An
+            EcrRepository's customer-managed key is granted too; an imported repository's key
+            is unknown to the library, so grant it yourself
+            (``key.grant_encrypt_decrypt(deploy.role)``). Default none.
         ecs_services: Services the pipeline rolls itself (``ecs:UpdateService`` and
             ``ecs:DescribeServices`` on exactly these; ``ecs:RegisterTaskDefinition`` and
             ``ecs:DescribeTaskDefinition``, which IAM only grants on ``*``; ``iam:PassRole`` of
@@ -223,7 +229,7 @@ class GitHubDeployRoleProps:
 
     repositories: Sequence[GitHubRepo]
     provider: iam.IOpenIdConnectProvider | iam.IOidcProvider | None = None
-    ecr_repositories: Sequence[EcrRepository] = ()
+    ecr_repositories: Sequence[EcrRepository | ecr.IRepository] = ()
     ecs_services: Sequence[ecs.IBaseService] = ()
     pass_roles: Sequence[iam.IRole] = ()
     codedeploy_deployment_groups: Sequence[codedeploy.IEcsDeploymentGroup] = ()
@@ -407,13 +413,7 @@ class GitHubDeployRole(Construct):
         if props.assume_cdk_bootstrap_roles:
             self._grant_bootstrap_roles(props.cdk_bootstrap_qualifier)
         if self.unscoped_policy is not None:
-            acknowledge(
-                self.unscoped_policy,
-                ["AwsSolutions-IAM5[Resource::*]"],
-                "Holds only actions that IAM cannot scope to a resource: "
-                + ", ".join(unscoped_actions)
-                + ". Every other grant of the deploy role is in its scoped policy.",
-            )
+            exempt(self.unscoped_policy, exemptions.unscoped_policy(unscoped_actions))
 
     @property
     def role_arn(self) -> str:
@@ -430,10 +430,11 @@ class GitHubDeployRole(Construct):
             )
         return self.unscoped_policy
 
-    def _grant_ecr(self, repositories: Sequence[EcrRepository]) -> None:
+    def _grant_ecr(self, repositories: Sequence[EcrRepository | ecr.IRepository]) -> None:
         with self._managed_role.routing_unscoped(self._unscoped()):
             for repository in repositories:
-                repository.grant_push(self.role)
+                # EcrRepository also grants its customer-managed key, if it has one.
+                repository.grant_pull_push(self.role)
 
     def _grant_ecs(self, services: Sequence[ecs.IBaseService], extra: Sequence[iam.IRole]) -> None:
         self.policy.add_statements(

@@ -30,11 +30,12 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
-from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
+from ..core._compliance import Exemption, exempt
 from ..core._iam import XRAY_WRITE_ACTIONS, flatten_reference
 from ..core._logs import encrypted_log_group, logs_kms_key
 from ..core._validation import Checks, is_token
 from ..core.deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX, deployment_controller
+from . import _exemptions as exemptions
 from ._appspec import AppSpecCapacityItem, ecs_appspec
 
 __all__ = [
@@ -56,11 +57,6 @@ MIN_RELEASE_TIMEOUT = Duration.minutes(5)
 
 _HANDLER_TIMEOUT = Duration.minutes(1)
 _RUNTIME = lambda_.Runtime.PYTHON_3_14
-_NAG_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
-
-
-def _in_packs(rule: str, packs: Sequence[str] = _NAG_PACKS) -> list[str]:
-    return [f"{pack}-{rule}" for pack in packs]
 
 
 class CodeDeployRelease(Construct):
@@ -392,25 +388,10 @@ class CodeDeployRelease(Construct):
                 ),
             ],
         )
-        acknowledge(
+        exempt(
             policy,
-            [f"AwsSolutions-IAM5[Resource::{flatten_reference(Stack.of(self).resolve(alarms))}]"],
-            "Application Auto Scaling checks that the caller of RegisterScalableTarget may "
-            "describe, put and delete CloudWatch alarms (permissions validation on target "
-            "resources) with alarm names of its own that the template cannot know; the grant "
-            "is limited to alarms of this account and Region, and the handlers never call "
-            "these actions themselves.",
+            *exemptions.scale_in_policy(flatten_reference(Stack.of(self).resolve(alarms))),
         )
-        reason = (
-            "Application Auto Scaling: DescribeScalableTargets supports no resource-level "
-            "permissions, and the ARN of a scalable target ends in an id assigned at "
-            "registration that the template cannot reference (Ref and GetAtt give the "
-            "resource id, not the ARN). The handlers call RegisterScalableTarget only with "
-            "SuspendedState, on the service's own resource id from the resource properties, to "
-            "suspend dynamic scale-in during a CodeDeploy deployment and resume it afterwards."
-        )
-        acknowledge(policy, ["AwsSolutions-IAM5[Resource::*]"], reason)
-        checkov_skip(policy, "CKV_AWS_111", reason)
         return policy
 
     def _role(
@@ -460,7 +441,7 @@ class CodeDeployRelease(Construct):
         role, policy = self._role(id, statements)
         self._handler_roles.append(role)
         if vpc is not None:
-            self._acknowledge_vpc_wildcards(policy)
+            exempt(policy, exemptions.VPC_NETWORK_INTERFACES)
         fn = lambda_.Function(
             self,
             id,
@@ -480,8 +461,7 @@ class CodeDeployRelease(Construct):
             **self._placement(vpc),
         )
         fn.node.add_dependency(policy)
-        _ignore_role_depends_on(fn)
-        self._lambda_acknowledgements(fn, vpc)
+        exempt(fn, *self._function_exemptions(vpc))
         return fn
 
     def _placement(self, vpc: ec2.IVpc | None) -> dict[str, Any]:
@@ -496,39 +476,10 @@ class CodeDeployRelease(Construct):
             "security_groups": ([self.security_group] if self.security_group is not None else None),
         }
 
-    def _lambda_acknowledgements(self, fn: lambda_.Function, vpc: ec2.IVpc | None) -> None:
-        no_dlq = (
-            "Invoked synchronously (by the provider framework or its Step Functions waiter) or, "
-            "for the framework's entry point, by CloudFormation, which the framework answers "
-            "with SUCCESS or FAILED itself; a failed event in a dead-letter queue would have "
-            "nobody to act on it, and CloudFormation already reports the failure on the stack."
+    def _function_exemptions(self, vpc: ec2.IVpc | None) -> tuple[Exemption, ...]:
+        return exemptions.function(
+            reserved_concurrency=self._reserved_concurrency is not None, in_vpc=vpc is not None
         )
-        # PCI DSS 3.2.1 has no LambdaDLQ rule.
-        acknowledge(fn, _in_packs("LambdaDLQ", ("NIST.800.53.R5", "HIPAA.Security")), no_dlq)
-        checkov_skip(fn, "CKV_AWS_116", no_dlq)
-        if self._reserved_concurrency is None:
-            unreserved = (
-                "No reserved concurrency (CodeDeployRelease's default, reserved_concurrency="
-                "None): Lambda keeps 100 units of the account's concurrency unreserved, so in "
-                "an account with a quota of 100 or less (new accounts often have 10 or 50) any "
-                "reservation fails the deploy. A release invokes this function one request at "
-                "a time (CloudFormation sends one request per resource, the waiter polls "
-                "sequentially), so it neither needs a reservation nor can it starve others; "
-                "pass reserved_concurrency=1 where the quota allows."
-            )
-            # PCI DSS 3.2.1 has no LambdaConcurrency rule.
-            acknowledge(
-                fn, _in_packs("LambdaConcurrency", ("NIST.800.53.R5", "HIPAA.Security")), unreserved
-            )
-            checkov_skip(fn, "CKV_AWS_115", unreserved)
-        if vpc is None:
-            outside_vpc = (
-                "No vpc was given to CodeDeployRelease: the function only calls the CodeDeploy, "
-                "ECS, Step Functions and Lambda APIs and reaches no private resource. Pass vpc= "
-                "to run it in private subnets."
-            )
-            acknowledge(fn, _in_packs("LambdaInsideVPC"), outside_vpc)
-            checkov_skip(fn, "CKV_AWS_117", outside_vpc)
 
     def _waiter_log_group(self) -> logs.LogGroup:
         """The waiter's log group, under ``/aws/vendedlogs/states/`` as aws-cdk-lib names it.
@@ -627,25 +578,17 @@ class CodeDeployRelease(Construct):
             assert isinstance(cfn_fn, lambda_.CfnFunction)
             cfn_fn.reserved_concurrent_executions = self._reserved_concurrency
             fn.node.add_dependency(on_event_policy if name == "onEvent" else waiter_policy)
-            _ignore_role_depends_on(fn)
-            self._lambda_acknowledgements(fn, vpc)
-            checkov_skip(
-                fn,
-                "CKV_AWS_173",
-                "aws-cdk-lib's provider framework sets only the ARNs of the handler functions "
-                "and of the waiter state machine as environment variables, no secret; Lambda "
-                "encrypts them at rest with its AWS-managed key.",
-            )
+            exempt(fn, *self._function_exemptions(vpc), exemptions.PROVIDER_ENVIRONMENT)
         self._harden_waiter(provider, waiter, state_machine)
         if vpc is not None:
-            self._acknowledge_vpc_wildcards(on_event_policy)
-            self._acknowledge_vpc_wildcards(waiter_policy)
+            exempt(on_event_policy, exemptions.VPC_NETWORK_INTERFACES)
+            exempt(waiter_policy, exemptions.VPC_NETWORK_INTERFACES)
         return provider
 
     def _harden_waiter(
         self, provider: cr.Provider, waiter: IConstruct, state_machine: sfn.CfnStateMachine
     ) -> None:
-        """X-Ray tracing on the waiter state machine; acknowledge what its role must keep."""
+        """X-Ray tracing on the waiter state machine; exempt what its role must keep."""
         state_machine.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(
             enabled=True
         )
@@ -663,53 +606,18 @@ class CodeDeployRelease(Construct):
             ],
         )
         state_machine.node.add_dependency(tracing)
-        # aws-cdk-lib declares DependsOn the waiter's role next to the GetAtt of its ARN.
-        cfn_lint_ignore(state_machine, ["W3005"])
-        acknowledge(
-            tracing,
-            ["AwsSolutions-IAM5[Resource::*]"],
-            "X-Ray's PutTraceSegments, PutTelemetryRecords, GetSamplingRules and "
-            "GetSamplingTargets support no resource-level permissions (Service Authorization "
-            "Reference), so Step Functions tracing needs Resource '*'.",
-        )
+        exempt(state_machine, exemptions.WAITER_STATE_MACHINE)
+        exempt(tracing, exemptions.WAITER_TRACING_POLICY)
         default_policy = role.node.try_find_child("DefaultPolicy")
         if default_policy is not None:
             stack = Stack.of(self)
+            logical_ids = []
             for name in ("isComplete", "onTimeout"):
                 fn = provider.node.find_child(f"framework-{name}")
                 cfn_fn = fn.node.default_child
                 assert isinstance(cfn_fn, lambda_.CfnFunction)
-                acknowledge(
-                    default_policy,
-                    [f"AwsSolutions-IAM5[Resource::<{stack.get_logical_id(cfn_fn)}.Arn>:*]"],
-                    "aws-cdk-lib's grantInvoke adds the function's qualified ARNs ('ARN:*') "
-                    "next to the function ARN; the wildcard covers only versions and aliases of "
-                    "this one framework function, which the state machine must invoke.",
-                )
-            acknowledge(
-                default_policy,
-                _in_packs("IAMNoInlinePolicy"),
-                "Created by aws-cdk-lib's provider framework inside its waiter state machine "
-                "(no role can be passed in): it allows invoking the framework's isComplete and "
-                "onTimeout functions and delivering the state machine's logs, nothing else.",
-            )
-            log_delivery = (
-                "Step Functions log delivery (logs:CreateLogDelivery, GetLogDelivery, "
-                "UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, "
-                "DescribeResourcePolicies, DescribeLogGroups) supports no resource-level "
-                "permissions; aws-cdk-lib's provider framework grants it with Resource '*'."
-            )
-            acknowledge(default_policy, ["AwsSolutions-IAM5[Resource::*]"], log_delivery)
-            checkov_skip(default_policy, "CKV_AWS_111", log_delivery)
-
-    def _acknowledge_vpc_wildcards(self, policy: iam.ManagedPolicy) -> None:
-        reason = (
-            "Only the EC2 network-interface actions a Lambda function needs to run in a VPC "
-            "(the statements of AWSLambdaVPCAccessExecutionRole) have Resource '*': they take "
-            "no resource ARN at creation time."
-        )
-        acknowledge(policy, ["AwsSolutions-IAM5[Resource::*]"], reason)
-        checkov_skip(policy, "CKV_AWS_111", reason)
+                logical_ids.append(stack.get_logical_id(cfn_fn))
+            exempt(default_policy, *exemptions.waiter_default_policy(logical_ids))
 
     def _allow_hooks(
         self,
@@ -729,13 +637,6 @@ class CodeDeployRelease(Construct):
                 )
             ],
         )
-
-
-def _ignore_role_depends_on(fn: lambda_.Function) -> None:
-    """aws-cdk-lib declares a DependsOn the role that the function's GetAtt already implies."""
-    cfn_fn = fn.node.default_child
-    assert isinstance(cfn_fn, lambda_.CfnFunction)
-    cfn_lint_ignore(cfn_fn, ["W3005"])
 
 
 def _whole_intervals(timeout: Duration) -> Duration:

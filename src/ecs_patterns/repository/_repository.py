@@ -137,6 +137,13 @@ class EcrRepository(Construct):
     means the same image (deployments and rollbacks are reproducible); the repository is
     retained on ``cdk destroy``.
 
+    Wherever the library takes an ``EcrRepository`` it also takes an ``ecr.IRepository`` (for
+    example ``ecr.Repository.from_repository_name(scope, id, "team/web")``, a repository made
+    elsewhere); ``repository`` is the ``ecr.IRepository`` of this one for APIs that want it.
+    For an imported repository the library grants on the repository only: it cannot know its
+    KMS key, so a repository encrypted with a customer-managed key needs that key granted by
+    its owner (``key.grant_decrypt`` for pulls, ``key.grant_encrypt_decrypt`` for pushes).
+
     Attributes:
         repository: the underlying ``aws_ecr.Repository`` (escape hatch).
         key: the customer-managed KMS key the images are encrypted with (created or given), or
@@ -220,6 +227,16 @@ class EcrRepository(Construct):
         """The repository URI (``ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME``)."""
         return self.repository.repository_uri
 
+    @property
+    def repository_name(self) -> str:
+        """The repository name."""
+        return self.repository.repository_name
+
+    @property
+    def repository_arn(self) -> str:
+        """The repository ARN."""
+        return self.repository.repository_arn
+
     def grant_push(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a CI role push (and pull) images: ECR auth token plus layer upload on this repo."""
         grant = self.repository.grant_pull_push(grantee)
@@ -227,6 +244,11 @@ class EcrRepository(Construct):
             # Named actions, not grant_encrypt_decrypt's ReEncrypt*/GenerateDataKey* wildcards.
             self.key.grant(grantee, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
         return grant
+
+    def grant_pull_push(self, grantee: iam.IGrantable) -> iam.Grant:
+        """The same as :meth:`grant_push`, under the name ``ecr.IRepository`` uses, so code
+        written for an imported ``ecr.IRepository`` grants the same on an EcrRepository."""
+        return self.grant_push(grantee)
 
     def grant_pull(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a task execution role pull images from this repository only."""

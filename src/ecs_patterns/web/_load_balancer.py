@@ -11,10 +11,11 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
+from ..core._compliance import exempt
 from ..core._jsii import shared
 from ..core._limits import MAX_DEREGISTRATION_DELAY_S
 from ..core._validation import seconds
+from . import _exemptions as exemptions
 from ._props import WebServiceProps
 from ._waf import DEFAULT_WAF_RULE_OVERRIDES, WAF_MANAGED_RULE_GROUPS, WafRuleAction
 
@@ -22,12 +23,6 @@ __all__ = ["WebLoadBalancer"]
 
 # Deleted access-log versions stay recoverable this long before they expire for good.
 _NONCURRENT_LOG_DAYS = 30
-# The compliance rules a plain-HTTP listener fails (no ACM certificate, no redirect to HTTPS).
-_PLAIN_HTTP_LISTENER_RULES = tuple(
-    f"{pack}-{rule}"
-    for rule in ("ELBv2ACMCertificateRequired", "ALBHttpToHttpsRedirection")
-    for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
-)
 
 
 def _days(days: int) -> Duration:
@@ -113,6 +108,10 @@ class WebLoadBalancer(Construct):
         self.waf_log_group: logs.LogGroup | None = None
         self._waf(props, key)
         self._deletion_protection(props)
+        exempt(
+            self.load_balancer,
+            *exemptions.load_balancer(waf=props.waf, deletion_protection=props.deletion_protection),
+        )
 
     def _deletion_protection(self, props: WebServiceProps) -> None:
         """Off at create unless asked for: a failed first create must be able to roll back.
@@ -140,21 +139,6 @@ class WebLoadBalancer(Construct):
                 "protected load balancer). Set deletion_protection=True in a later deploy, once "
                 "the stack exists."
             )
-        acknowledge(
-            self.load_balancer,
-            [
-                "NIST.800.53.R5-ELBDeletionProtectionEnabled",
-                "HIPAA.Security-ELBDeletionProtectionEnabled",
-            ],
-            "Deletion protection was turned off explicitly with deletion_protection=False "
-            "(announced by the ecs-patterns:NoDeletionProtection warning), e.g. for a "
-            "short-lived environment."
-            if explicit
-            else "Deletion protection is off until a later deploy sets deletion_protection=True "
-            "(announced at synthesis): CloudFormation cannot delete a protected load balancer, "
-            "so with protection at create a failed first create would end in ROLLBACK_FAILED "
-            "and need manual cleanup before a retry.",
-        )
 
     def _access_log_bucket(self, props: WebServiceProps) -> s3.Bucket:
         bucket = s3.Bucket(
@@ -179,52 +163,11 @@ class WebLoadBalancer(Construct):
                 )
             ],
         )
-        acknowledge_many(
+        exempt(
             bucket,
-            [
-                (
-                    [
-                        "AwsSolutions-S1",
-                        "NIST.800.53.R5-S3BucketLoggingEnabled",
-                        "HIPAA.Security-S3BucketLoggingEnabled",
-                        "PCI.DSS.321-S3BucketLoggingEnabled",
-                    ],
-                    "This bucket only receives ALB access logs from the ELB log delivery "
-                    "service; logging it to another bucket would need that bucket logged in "
-                    "turn. Public access is blocked, TLS is enforced, versioning keeps deleted "
-                    f"logs for {_NONCURRENT_LOG_DAYS} days, and object-level access can be "
-                    "audited with CloudTrail data events.",
-                ),
-                (
-                    [
-                        "NIST.800.53.R5-S3DefaultEncryptionKMS",
-                        "HIPAA.Security-S3DefaultEncryptionKMS",
-                        "PCI.DSS.321-S3DefaultEncryptionKMS",
-                    ],
-                    "ALB access log delivery supports only SSE-S3 (Amazon S3 managed keys) on the "
-                    "destination bucket; SSE-KMS is not supported, so the bucket is encrypted with "
-                    "SSE-S3.",
-                ),
-                (
-                    [
-                        "NIST.800.53.R5-S3BucketReplicationEnabled",
-                        "HIPAA.Security-S3BucketReplicationEnabled",
-                        "PCI.DSS.321-S3BucketReplicationEnabled",
-                    ],
-                    "Access logs are operational records of one regional load balancer, kept for "
-                    f"{props.access_log_expiry_days} days with versioning and a retain-on-delete "
-                    "policy; cross-region replication would need a second bucket in another "
-                    "region, which belongs to the account's log archive, not to one service.",
-                ),
-            ],
-        )
-        checkov_skip(
-            bucket,
-            "CKV_AWS_18",
-            "This bucket only receives ALB access logs from the ELB log delivery service; "
-            "server access logging on it would need another bucket, itself logged in turn. "
-            "Public access is blocked, TLS is enforced and versions are kept; object-level "
-            "access can be audited with CloudTrail data events.",
+            *exemptions.access_log_bucket(
+                expiry_days=props.access_log_expiry_days, noncurrent_days=_NONCURRENT_LOG_DAYS
+            ),
         )
         return bucket
 
@@ -263,13 +206,7 @@ class WebLoadBalancer(Construct):
                 f"deregistration_delay={delay:g}s: every deployment and scale-in waits this long "
                 f"per task; the library's target is {MAX_DEREGISTRATION_DELAY_S} s.",
             )
-            acknowledge(
-                target_group,
-                ["EcsPatterns-DeregistrationDelay"],
-                f"The deregistration delay was raised explicitly to {delay:g} s with "
-                "deregistration_delay (announced by the ecs-patterns:LongDeregistrationDelay "
-                "warning), for requests or connections that take longer to drain.",
-            )
+            exempt(target_group, exemptions.long_deregistration_delay(delay))
         return target_group
 
     def _listeners(
@@ -294,16 +231,7 @@ class WebLoadBalancer(Construct):
                 target_protocol=elbv2.ApplicationProtocol.HTTPS,
                 open=False,
             )
-            acknowledge(
-                redirect,
-                [
-                    "NIST.800.53.R5-ELBv2ACMCertificateRequired",
-                    "HIPAA.Security-ELBv2ACMCertificateRequired",
-                    "PCI.DSS.321-ELBv2ACMCertificateRequired",
-                ],
-                "This port-80 listener only answers with a permanent redirect to HTTPS on 443 "
-                "(which uses the ACM certificate); it forwards nothing to the targets.",
-            )
+            exempt(redirect, exemptions.REDIRECT_LISTENER)
             return listener, redirect
         Annotations.of(self).add_warning_v2(
             "ecs-patterns:PlainHttp",
@@ -317,20 +245,7 @@ class WebLoadBalancer(Construct):
             open=False,
             default_target_groups=[self.target_group],
         )
-        acknowledge(
-            listener,
-            list(_PLAIN_HTTP_LISTENER_RULES),
-            "Plain HTTP was chosen explicitly with allow_plain_http=True (announced by the "
-            "ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this load "
-            "balancer or for a non-production environment without real data.",
-        )
-        plain_http = (
-            "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True (announced "
-            "by the ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this "
-            "load balancer or for a non-production environment without real data."
-        )
-        checkov_skip(listener, "CKV_AWS_2", plain_http)
-        checkov_skip(listener, "CKV_AWS_103", plain_http)
+        exempt(listener, *exemptions.PLAIN_HTTP_LISTENER)
         return listener, None
 
     def _ingress(self, props: WebServiceProps, cidrs: list[str]) -> None:
@@ -360,27 +275,12 @@ class WebLoadBalancer(Construct):
                     "it. Admit only the testers' networks unless the release is public anyway.",
                 )
         if public_ports:
-            acknowledge(
+            exempt(
                 self.security_group,
-                ["AwsSolutions-EC23"],
-                "This is the security group of an internet-facing load balancer: it admits "
-                f"any IPv4 client on the listener ports ({', '.join(map(str, public_ports))}) "
-                "only, and the load balancer reaches nothing but the tasks' port.",
-            )
-        if "0.0.0.0/0" in cidrs:
-            checkov_skip(
-                self.security_group,
-                "CKV_AWS_260",
-                (
-                    "Port 80 is open to any IPv4 client only for the listener that answers "
-                    "with a permanent redirect to HTTPS on 443; it forwards nothing to the "
-                    "tasks."
-                )
-                if props.certificate is not None
-                else (
-                    "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True "
-                    "(announced by the ecs-patterns:PlainHttp warning) for this internet-facing "
-                    "load balancer."
+                *exemptions.open_security_group(
+                    ports=public_ports,
+                    port_80="0.0.0.0/0" in cidrs,
+                    https=props.certificate is not None,
                 ),
             )
 
@@ -426,21 +326,7 @@ class WebLoadBalancer(Construct):
                 open=False,
                 default_target_groups=[default_group],
             )
-            acknowledge(
-                self.test_listener,
-                list(_PLAIN_HTTP_LISTENER_RULES),
-                "The blue/green test listener follows the production listener, which serves "
-                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
-                "the ecs-patterns:PlainHttp warning).",
-            )
-            test_plain_http = (
-                "The blue/green test listener follows the production listener, which serves "
-                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
-                "the ecs-patterns:PlainHttp warning); it admits only the production listener's "
-                "clients."
-            )
-            checkov_skip(self.test_listener, "CKV_AWS_2", test_plain_http)
-            checkov_skip(self.test_listener, "CKV_AWS_103", test_plain_http)
+            exempt(self.test_listener, *exemptions.TEST_LISTENER_PLAIN_HTTP)
         if native:
             self.production_rule = self._weighted_rule("ProductionRule", self.listener, green)
             self.test_rule = self._weighted_rule("TestRule", self.test_listener, green)
@@ -471,13 +357,6 @@ class WebLoadBalancer(Construct):
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:NoWaf",
                 "waf=False: no AWS WAF web ACL filters requests to this load balancer.",
-            )
-            acknowledge(
-                self.load_balancer,
-                ["NIST.800.53.R5-ALBWAFEnabled", "PCI.DSS.321-ALBWAFEnabled"],
-                "The web ACL was turned off explicitly with waf=False (announced by the "
-                "ecs-patterns:NoWaf warning), for a load balancer filtered upstream (e.g. by "
-                "CloudFront with WAF) or reachable only from trusted networks.",
             )
             return
         web_acl_arn = props.web_acl_arn

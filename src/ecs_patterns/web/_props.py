@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from aws_cdk import Duration, RemovalPolicy, TimeZone
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
 
-from ..cluster import FargateCluster
+from ..cluster import FargateCluster, ImportedCluster
 from ..core._capacity import CapacityStrategy
 from ..core._fargate import check_task_size
 from ..core._limits import ECS_NAME_RE, looks_secret
@@ -165,15 +166,20 @@ class WebServiceProps:
     Image (exactly one of ``image`` and ``repository`` + ``image_tag``):
         image: The app image, e.g. ``ecs.ContainerImage.from_registry(...)``. Default: not
             set, and ``repository`` + ``image_tag`` name the image instead.
-        repository: An :class:`EcrRepository` to run from; the execution role may pull from this
-            repository only. Default: not set, and ``image`` names the image instead.
+        repository: An :class:`EcrRepository` to run from, or an ``ecr.IRepository`` made
+            elsewhere (``ecr.Repository.from_repository_name(scope, id, "team/web")``; grant
+            its customer-managed KMS key, if any, to ``execution_role`` yourself); the execution
+            role may pull from this repository only. Default: not set, and ``image`` names the
+            image instead.
         image_tag: Tag in ``repository``, e.g. ``prod-<git sha>``, usually from context or a
             parameter because the pipeline rolls it. ``latest`` is rejected: it does
             not say which image runs, so rollbacks and audits are not reproducible.
 
     Cluster:
-        cluster: A :class:`FargateCluster` to share. Default: a new FargateCluster (and VPC)
-            with its defaults, so the minimal use is one statement.
+        cluster: A :class:`FargateCluster` to share, or a cluster made elsewhere
+            (``FargateCluster.from_existing(...)``, see :class:`ImportedCluster` for what the
+            library cannot know about it). Default: a new FargateCluster (and VPC) with its
+            defaults, so the minimal use is one statement.
 
     Task and app container:
         cpu: Task cpu units. Default 256 (small and cheap; raise it as load needs). Must be
@@ -369,10 +375,10 @@ class WebServiceProps:
 
     # image
     image: ecs.ContainerImage | None = None
-    repository: EcrRepository | None = None
+    repository: EcrRepository | ecr.IRepository | None = None
     image_tag: str | None = None
     # cluster
-    cluster: FargateCluster | None = None
+    cluster: FargateCluster | ImportedCluster | None = None
     # task and app container
     cpu: int = 256
     memory_mib: int = 512

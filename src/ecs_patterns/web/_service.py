@@ -14,21 +14,20 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ..cluster import FargateCluster
+from ..cluster import ClusterHandle, FargateCluster
 from ..core._capacity import announce_spot_without_base
-from ..core._compliance import cfn_lint_ignore
+from ..core._compliance import exempt
 from ..core._errors import ConfigurationError, Problem
+from ..core._exemptions import ECR_LOGIN, EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
 from ..core._iam import (
-    ECR_LOGIN,
-    EXEC_CHANNELS,
-    EXEC_DESCRIBE_LOG_GROUPS,
     ManagedPolicyRole,
     WildcardAllowance,
-    acknowledge_wildcard_resources,
     flatten_reference,
+    wildcard_exemptions,
 )
 from ..core._validation import is_token
 from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
+from . import _exemptions as exemptions
 from ._load_balancer import WebLoadBalancer
 from ._props import (
     ScheduledCapacity,
@@ -40,7 +39,7 @@ from ._task import WebTask, aws_logs_driver
 
 # Service names taken on each cluster of the app: ECS refuses a second service of the same
 # name on a cluster ("Creation of service was not idempotent"), so it is refused here first.
-_SERVICE_NAMES: weakref.WeakKeyDictionary[FargateCluster, dict[str, str]] = (
+_SERVICE_NAMES: weakref.WeakKeyDictionary[ClusterHandle, dict[str, str]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -109,7 +108,8 @@ class FargateWebService(Construct):
 
     Attributes:
         props: the props as given.
-        cluster: the :class:`FargateCluster` (created or given).
+        cluster: the :class:`ClusterHandle`: a created :class:`FargateCluster`, or the one
+            given (also an :class:`ImportedCluster`).
         service: the ``ecs.FargateService``.
         task_definition: the ``ecs.FargateTaskDefinition``.
         container: the app ``ecs.ContainerDefinition``.
@@ -137,9 +137,23 @@ class FargateWebService(Construct):
             _claim_service_name(props.cluster, props.service_name, f"{scope.node.path}/{id}")
         super().__init__(scope, id)
         self.props = props
-        self.cluster = (
+        self.cluster: ClusterHandle = (
             props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
         )
+        if props.enable_execute_command and self.cluster.exec_log_group is None:
+            raise ConfigurationError(
+                "WebServiceProps",
+                [
+                    Problem(
+                        prop="enable_execute_command",
+                        value=True,
+                        allowed="False on an imported cluster whose ECS Exec log group is unknown",
+                        fix="Pass exec_log_group= (and import the cluster with its "
+                        "execute_command_configuration) to FargateCluster.from_existing, or set "
+                        "enable_execute_command=False.",
+                    )
+                ],
+            )
         vpc = self.cluster.vpc
         ingress_cidrs = self._ingress_cidrs(props)
 
@@ -215,11 +229,11 @@ class FargateWebService(Construct):
         self.release: CodeDeployRelease | None = cast("CodeDeployRelease | None", deployed.release)
 
         self._order_service_creation(task)
-        acknowledge_wildcard_resources(task.execution_role.policy, [ECR_LOGIN])
-        acknowledge_wildcard_resources(
-            task.task_role.policy,
-            [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
-        )
+        if (policy := task.execution_role.policy) is not None:
+            exempt(policy, *wildcard_exemptions(policy, [ECR_LOGIN]))
+        if (policy := task.task_role.policy) is not None:
+            exec_grants = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, *self._exec_session_logs()]
+            exempt(policy, *wildcard_exemptions(policy, exec_grants))
         # Security Hub ECS.13/ECS.15: the service and task definition carry the team's tags;
         # tasks get the service's through propagate_tags=SERVICE.
         for key, value in props.tags.items():
@@ -251,11 +265,9 @@ class FargateWebService(Construct):
         # Both roles hold their permissions (the managed policies are children of the roles):
         # no failed image pulls or secret reads that the circuit breaker would count.
         # FARGATE_SPOT must be associated with the cluster before a service names it
-        # (aws/containers-roadmap#631). aws-cdk-lib creates that association under the
-        # ecs.Cluster only at synthesis, so the dependency is on the whole ecs.Cluster; its
-        # CfnCluster part duplicates the service's Ref, which cfn-lint reports as W3005.
+        # (aws/containers-roadmap#631): see exemptions.SERVICE_DEPENDS_ON_CLUSTER.
         cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        cfn_lint_ignore(cfn_service, ["W3005"])
+        exempt(cfn_service, exemptions.SERVICE_DEPENDS_ON_CLUSTER)
 
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
@@ -265,8 +277,8 @@ class FargateWebService(Construct):
             return ["0.0.0.0/0"]
         # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
         # literal so reviewers and rules see the real range.
-        if self.cluster.props.vpc is None:
-            return [self.cluster.props.vpc_cidr]
+        if self.cluster.known_vpc_cidr is not None:
+            return [self.cluster.known_vpc_cidr]
         try:
             return [self.cluster.vpc.vpc_cidr_block]
         except Exception:  # jsii: a VPC imported without vpc_cidr_block raises on access
@@ -362,23 +374,17 @@ class FargateWebService(Construct):
             )
         return scaling
 
-    def _exec_session_logs(self) -> WildcardAllowance:
+    def _exec_session_logs(self) -> list[WildcardAllowance]:
         """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+        if self.cluster.exec_log_group is None:
+            return []
         stack = Stack.of(self)
         group = self.cluster.exec_log_group.log_group_name
         arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return WildcardAllowance(
-            actions=frozenset(
-                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
-            ),
-            resource=flatten_reference(stack.resolve(arn)),
-            reason="the ECS Exec agent writes each session to a new log stream of the "
-            "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
-            "that group only",
-        )
+        return [exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))]
 
 
-def _claim_service_name(cluster: FargateCluster, name: str | None, path: str) -> None:
+def _claim_service_name(cluster: ClusterHandle, name: str | None, path: str) -> None:
     """Refuse a ``service_name`` that another FargateWebService already has on ``cluster``."""
     if name is None or is_token(name):
         return

@@ -12,7 +12,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ..core._compliance import acknowledge
+from ..core import _exemptions as core_exemptions
+from ..core._compliance import exempt
 from ..core._iam import XRAY_WRITE_ACTIONS, ManagedPolicyRole
 from ..core._jsii import shared
 from ..core._logs import encrypted_log_group
@@ -157,22 +158,13 @@ class WebTask(Construct):
                 "readonly_root_filesystem=False: the app can modify its own image files. Keep "
                 "it True in production unless ECS Exec is needed.",
             )
-            acknowledge(
-                self.task_definition,
-                ["EcsPatterns-ReadonlyRootFilesystem"],
-                "The app's root filesystem was made writable explicitly with "
-                "readonly_root_filesystem=False (announced by the "
-                "ecs-patterns:WritableRootFilesystem warning), which ECS Exec requires; the "
-                "tracing sidecar, if any, stays read-only.",
-            )
-        if props.environment:
-            acknowledge(
-                self.task_definition,
-                ["AwsSolutions-ECS2"],
-                "The environment holds only non-secret configuration "
-                f"({', '.join(sorted(props.environment))}); secrets are injected from SSM "
-                "Parameter Store or Secrets Manager through the task's secrets section.",
-            )
+        exempt(
+            self.task_definition,
+            *core_exemptions.task_definition(
+                readonly_root_filesystem=props.readonly_root_filesystem,
+                environment=props.environment,
+            ),
+        )
 
     def _image(self, props: WebServiceProps) -> ecs.ContainerImage:
         if props.repository is not None and props.image_tag is not None:
@@ -261,13 +253,7 @@ class WebTask(Construct):
                 )
             ],
         )
-        acknowledge(
-            tracing_policy,
-            ["AwsSolutions-IAM5[Resource::*]"],
-            "The X-Ray write and sampling actions have no resource-level permissions, so "
-            "AWS's own AWSXrayWriteOnlyAccess grants them on '*'; this policy holds nothing "
-            "else.",
-        )
+        exempt(tracing_policy, core_exemptions.TRACING_POLICY)
         return sidecar
 
     def _scratch(self, container: ecs.ContainerDefinition, volume: str) -> None:

@@ -13,8 +13,9 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .._compliance import acknowledge
+from .._compliance import exempt
 from .._errors import ConfigurationError, Problem
+from .._exemptions import CODEDEPLOY_ROLE
 from .._typecheck import require_types
 from .._validation import Checks, seconds
 from ._base import (
@@ -74,15 +75,6 @@ _PREDEFINED: dict[tuple[str, int, int], str] = {
     ("CANARY", 10, 5): "CANARY_10_PERCENT_5_MINUTES",
     ("CANARY", 10, 15): "CANARY_10_PERCENT_15_MINUTES",
 }
-_CODEDEPLOY_ROLE_POLICY = (
-    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS]"
-)
-_CODEDEPLOY_ROLE_REASON = (
-    "The CodeDeploy service role uses the AWS managed policy AWSCodeDeployRoleForECS, "
-    "the documented policy for ECS blue/green deployments: CodeDeploy needs to "
-    "create and delete task sets, modify the two listeners and read alarms, and "
-    "AWS keeps the action list current as ECS adds features."
-)
 
 
 class ShiftKind(enum.Enum):
@@ -441,7 +433,7 @@ class CodeDeployBlueGreen(DeploymentStrategy):
                 failed_deployment=True, stopped_deployment=True
             ),
         )
-        acknowledge(group.role, [_CODEDEPLOY_ROLE_POLICY], _CODEDEPLOY_ROLE_REASON)
+        exempt(group.role, CODEDEPLOY_ROLE)
         # The AppSpec carries the service's network settings and capacity provider strategy
         # (CodeDeploy drops a strategy the AppSpec omits, so Fargate Spot survives).
         release = targets.release()(

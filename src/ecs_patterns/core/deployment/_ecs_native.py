@@ -11,7 +11,8 @@ from aws_cdk import Duration
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
-from .._compliance import acknowledge
+from .._compliance import exempt
+from .._exemptions import ALTERNATE_TARGET_ROLE
 from .._typecheck import require_types
 from .._validation import Checks, is_token, seconds
 from ._base import (
@@ -33,16 +34,6 @@ __all__ = ["EcsNativeBlueGreen"]
 
 _MINUTES_5 = Duration.minutes(5)
 _MAX_BAKE_MIN = 1440  # ECS: bake times 0 to 1440 minutes
-_INFRASTRUCTURE_ROLE_POLICY = (
-    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-    "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
-)
-_INFRASTRUCTURE_ROLE_REASON = (
-    "The infrastructure role ECS assumes to rewrite the listener rules and register "
-    "green tasks uses the AWS managed "
-    "AmazonECSInfrastructureRolePolicyForLoadBalancers policy, the one the ECS "
-    "blue/green documentation prescribes; aws-cdk-lib's AlternateTarget creates it."
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,7 +230,7 @@ class EcsNativeBlueGreen(DeploymentStrategy):
         target.attach_to_application_target_group(targets.target_group)
         role = service.node.try_find_child("AlternateTargetRole")
         if role is not None:
-            acknowledge(role, [_INFRASTRUCTURE_ROLE_POLICY], _INFRASTRUCTURE_ROLE_REASON)
+            exempt(role, ALTERNATE_TARGET_ROLE)
         # The green target group is only in the listener rules' weighted forward: ECS starts
         # the green tasks only once it is attached, like the blue one.
         cfn_service = service.node.default_child
