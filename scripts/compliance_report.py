@@ -723,8 +723,9 @@ SECURITY_HUB_CONTROLS: tuple[SecurityHubControl, ...] = (
     SecurityHubControl(
         "ELB.6",
         "deletion protection is on",
-        _DEFAULTS,
-        "`deletion_protection=True`; False fails (announced)",
+        _OPTION,
+        "`deletion_protection=True` in a deploy after the first create (off at create by "
+        "default, so that a failed create can roll back; announced); False fails (announced)",
         "NIST.800.53.R5-ELBDeletionProtectionEnabled",
     ),
     SecurityHubControl(

@@ -236,3 +236,27 @@ def test_service_runs_from_an_imported_repository() -> None:
     assert "team/web:prod-0123abc" in str(image)
     assert service.execution_role.policy is not None
     assert nag_findings(stack) == []
+
+
+def test_fails_on_two_services_with_the_same_name_on_one_imported_cluster() -> None:
+    stack = new_stack()
+    cluster, _ = _imported(stack)
+    certificate = acm.Certificate.from_certificate_arn(stack, "Cert", CERT_ARN)
+
+    def service(id: str, name: str) -> ep.FargateWebService:
+        return ep.FargateWebService(
+            stack,
+            id,
+            ep.WebServiceProps(
+                image=ecs.ContainerImage.from_registry(IMAGE),
+                certificate=certificate,
+                cluster=cluster,
+                service_name=name,
+                enable_execute_command=False,
+            ),
+        )
+
+    service("Web", "web")
+    with pytest.raises(ep.ConfigurationError, match="service_name") as err:
+        service("Web2", "web")
+    assert "Web" in str(err.value)
