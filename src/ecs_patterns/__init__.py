@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from .core._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .cluster import ClusterProps, FargateCluster
+    from .cluster import ClusterHandle, ClusterProps, FargateCluster, ImportedCluster
     from .core import (
         FARGATE_CPU_UNITS,
+        RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         CapacityStrategy,
         CodeDeployBlueGreen,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         DeploymentStrategy,
         DeploymentTimeEstimate,
         EcsNativeBlueGreen,
+        Exemption,
         HardenedTask,
         HealthCheck,
         HealthTiming,
@@ -43,7 +45,11 @@ if TYPE_CHECKING:
         TaskOptions,
         encrypted_log_group,
         estimate_deployment_time,
+        exempt,
         fargate_memory_options,
+        longest_stack_wait,
+        release_job_timeout_minutes,
+        release_timeout,
     )
     from .github import (
         GITHUB_OIDC_AUDIENCE,
@@ -76,10 +82,12 @@ __all__ = [
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
+    "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "WORKER_CAPACITY",
     "BacklogScalingOptions",
     "CapacityStrategy",
+    "ClusterHandle",
     "ClusterProps",
     "CodeDeployBlueGreen",
     "CodeDeployRelease",
@@ -91,6 +99,7 @@ __all__ = [
     "EcrRepository",
     "EcsHardeningChecks",
     "EcsNativeBlueGreen",
+    "Exemption",
     "FargateCluster",
     "FargateWebService",
     "GitHubDeployRole",
@@ -100,6 +109,7 @@ __all__ = [
     "HealthCheck",
     "HealthTiming",
     "ImageRepository",
+    "ImportedCluster",
     "LoadBalancerOptions",
     "LoggingOptions",
     "ManagedPolicyRole",
@@ -122,13 +132,18 @@ __all__ = [
     "WorkerAlarmOptions",
     "encrypted_log_group",
     "estimate_deployment_time",
+    "exempt",
     "fargate_memory_options",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
 ]
 
 # Public name -> the package that exports it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "BacklogScalingOptions": ".worker",
     "CapacityStrategy": ".core",
+    "ClusterHandle": ".cluster",
     "ClusterProps": ".cluster",
     "CodeDeployBlueGreen": ".core",
     "CodeDeployRelease": ".release",
@@ -140,6 +155,7 @@ _MODULE_OF: dict[str, str] = {
     "EcrRepository": ".repository",
     "EcsHardeningChecks": ".rules",
     "EcsNativeBlueGreen": ".core",
+    "Exemption": ".core",
     "FARGATE_CPU_UNITS": ".core",
     "FargateCluster": ".cluster",
     "FargateWebService": ".web",
@@ -152,6 +168,7 @@ _MODULE_OF: dict[str, str] = {
     "HealthCheck": ".core",
     "HealthTiming": ".core",
     "ImageRepository": ".core",
+    "ImportedCluster": ".cluster",
     "LoadBalancerOptions": ".web",
     "LoggingOptions": ".core",
     "ManagedPolicyRole": ".core",
@@ -161,6 +178,7 @@ _MODULE_OF: dict[str, str] = {
     "QueueOptions": ".worker",
     "QueueWorkerProps": ".worker",
     "QueueWorkerService": ".worker",
+    "RELEASE_JOB_SETUP": ".core",
     "RepositoryProps": ".repository",
     "Rolling": ".core",
     "ScalingOptions": ".core",
@@ -176,7 +194,11 @@ _MODULE_OF: dict[str, str] = {
     "WorkerAlarmOptions": ".worker",
     "encrypted_log_group": ".core",
     "estimate_deployment_time": ".core",
+    "exempt": ".core",
     "fargate_memory_options": ".core",
+    "longest_stack_wait": ".core",
+    "release_job_timeout_minutes": ".core",
+    "release_timeout": ".core",
 }
 
 __version__ = "0.1.0"
