@@ -521,7 +521,7 @@ LAMBDA_CHECKS: tuple[tuple[str, str, str], ...] = (
         "CKV_AWS_115",
         "reserved concurrency",
         "runs a few times per deployment; reserved concurrency would take capacity from the "
-        "account pool for nothing: skip with `checkov_skip`",
+        "account pool for nothing: skip with `exempt`",
     ),
     (
         "CKV_AWS_116",
@@ -555,8 +555,8 @@ LAMBDA_NOTE = (
     "do not apply to it at synthesis); `FargateCluster`, whose VPC makes aws-cdk-lib create it, "
     "skips CKV_AWS_115, CKV_AWS_116 and CKV_AWS_117 on it with the comments above. New "
     "constructs that add functions use "
-    '`ecs_patterns.core._compliance.checkov_skip(function, "CKV_AWS_116", comment)` the '
-    "same way: one resource, one check, one comment."
+    '`ecs_patterns.exempt(function, Exemption(checkov=["CKV_AWS_116"], reason=comment))` the '
+    "same way: one call per resource, each check with the comment that explains it."
 )
 
 
@@ -723,8 +723,9 @@ SECURITY_HUB_CONTROLS: tuple[SecurityHubControl, ...] = (
     SecurityHubControl(
         "ELB.6",
         "deletion protection is on",
-        _DEFAULTS,
-        "`deletion_protection=True`; False fails (announced)",
+        _OPTION,
+        "`deletion_protection=True` in a deploy after the first create (off at create by "
+        "default, so that a failed create can roll back; announced); False fails (announced)",
         "NIST.800.53.R5-ELBDeletionProtectionEnabled",
     ),
     SecurityHubControl(
@@ -864,7 +865,8 @@ def render(outcomes: Sequence[Outcome], assembly: Assembly, checkov: CheckovRun)
         "",
         "*Satisfied*: the rule returned compliant on every resource it applied to. "
         "*Acknowledged*: on the resources named, the rule's finding is acknowledged by the "
-        "library with `Validations.of(resource).acknowledge(...)` (one resource, one rule) for the "
+        "library with `ecs_patterns.exempt(resource, Exemption(...))`, which records "
+        "`Validations.of(resource).acknowledge(...)` (one resource, one rule) for the "
         "reason given; on every other resource it applied to, it is satisfied. *With the "
         "defaults*: the acknowledgement is made in a `*Defaults` stack, which builds its "
         "construct with every default. *Only for a non-default choice*: the defaults satisfy the "
@@ -903,7 +905,7 @@ def render(outcomes: Sequence[Outcome], assembly: Assembly, checkov: CheckovRun)
         "### Skipped checks",
         "",
         "Each skip is written by the library into that one resource's `Metadata.checkov.skip` "
-        "(`ecs_patterns.core._compliance.checkov_skip`), for one check, with the comment below.",
+        "(`ecs_patterns.exempt`), for the checks named, with the comment below.",
         "",
         "| check | name | resource types | comment | on |",
         "|---|---|---|---|---|",

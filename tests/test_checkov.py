@@ -9,7 +9,7 @@ import pytest
 from aws_cdk import CfnResource, Stack
 from aws_cdk import aws_s3 as s3
 
-from ecs_patterns.core._compliance import checkov_skip
+from ecs_patterns import ConfigurationError, Exemption, exempt
 from sample_app.stacks import SAMPLE_REPOSITORY_STACK, SAMPLE_SERVICES_STACK
 from scripts.checkov_scan import CheckovRun
 from tests.conftest import CHECKOV_CONTROL, SampleSynthesized, Synthesized, new_stack
@@ -116,12 +116,15 @@ def _bucket_metadata(stack: Stack) -> Any:
     return bucket.get_metadata("checkov")
 
 
-def test_checkov_skip_writes_one_sorted_entry_per_check_and_replaces_a_comment() -> None:
+def test_exempt_writes_one_sorted_checkov_entry_per_check_and_replaces_a_comment() -> None:
     stack = new_stack()
     bucket = s3.Bucket(stack, "B")
-    checkov_skip(bucket, "CKV_AWS_21", "first comment")
-    checkov_skip(bucket, "CKV_AWS_18", "logging comment")
-    checkov_skip(bucket, "CKV_AWS_21", "second comment")
+    exempt(bucket, Exemption(checkov=["CKV_AWS_21"], reason="first comment"))
+    exempt(
+        bucket,
+        Exemption(checkov=["CKV_AWS_18"], reason="logging comment"),
+        Exemption(checkov=["CKV_AWS_21"], reason="second comment"),
+    )
     assert _bucket_metadata(stack) == {
         "skip": [
             {"id": "CKV_AWS_18", "comment": "logging comment"},
@@ -130,18 +133,15 @@ def test_checkov_skip_writes_one_sorted_entry_per_check_and_replaces_a_comment()
     }
 
 
-def test_checkov_skip_rejects_an_empty_comment_or_a_malformed_id() -> None:
-    stack = new_stack()
-    bucket = s3.Bucket(stack, "B")
-    with pytest.raises(ValueError, match="needs a comment"):
-        checkov_skip(bucket, "CKV_AWS_18", "  ")
-    with pytest.raises(ValueError, match="not a checkov check id"):
-        checkov_skip(bucket, "AwsSolutions-S1", "a comment")
-    assert _bucket_metadata(stack) is None
+def test_exemption_rejects_an_empty_reason_or_a_malformed_checkov_id() -> None:
+    with pytest.raises(ConfigurationError, match="reason="):
+        Exemption(checkov=["CKV_AWS_18"], reason="  ")
+    with pytest.raises(ConfigurationError, match="checkov='AwsSolutions-S1'"):
+        Exemption(checkov=["AwsSolutions-S1"], reason="a comment")
 
 
-def test_checkov_skip_needs_a_cloudformation_resource() -> None:
+def test_exempt_needs_a_cloudformation_resource() -> None:
     stack = new_stack()
     with pytest.raises(TypeError, match="no CloudFormation resource"):
-        checkov_skip(stack, "CKV_AWS_18", "a comment")
+        exempt(stack, Exemption(checkov=["CKV_AWS_18"], reason="a comment"))
     assert not [c for c in stack.node.find_all() if isinstance(c, CfnResource)]

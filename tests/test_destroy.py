@@ -4,6 +4,10 @@ Retained by default (DeletionPolicy and UpdateReplacePolicy ``Retain``): the ECR
 (with its images: no auto-delete custom resource), every log group the library creates (ECS
 Exec, VPC flow logs, task logs, WAF logs), the ALB access-log bucket, the library's KMS keys and a
 queue worker's queues (their messages are unprocessed work).
+Named ones (the WAF log group, the release waiter's log group, a repository with
+``repository_name``) are ``RetainExceptOnCreate``: a failed first create deletes them, so a retry
+can create them again; the library's own names hold a part generated per stack, so a redeploy
+after ``cdk destroy`` never collides with what was kept.
 Removed only with ``RepositoryProps(removal_policy=DESTROY)`` (emptied only with
 ``empty_on_delete=True``), ``ClusterProps(log_removal_policy=DESTROY)``,
 ``WebServiceProps(log_removal_policy=DESTROY)`` and
@@ -145,7 +149,90 @@ def test_stateful_resources_are_retained_unless_opted_out(
         if _deliberately_deleted(name, resource):
             assert policies == ("Delete", "Delete"), logical_id
         else:
-            assert policies == ("Retain", "Retain"), f"{name}/{logical_id} would be lost"
+            assert policies in RETAINED, f"{name}/{logical_id} would be lost"
+
+
+RETAINED = {("Retain", "Retain"), ("RetainExceptOnCreate", "Retain")}
+"""Kept by ``cdk destroy`` and by a replacement. ``RetainExceptOnCreate`` also keeps it, except
+when CloudFormation rolls back the create that made it (then it is new and empty)."""
+
+# Properties that give a resource its physical name.
+NAME_PROPERTIES = frozenset(
+    {
+        "BucketName",
+        "DashboardName",
+        "FileSystemName",
+        "KeyAlias",
+        "LogGroupName",
+        "QueueName",
+        "RepositoryName",
+        "RoleName",
+        "SecretName",
+        "StreamName",
+        "TableName",
+        "TopicName",
+    }
+)
+# Pseudo parameters that are the same when a destroyed stack is deployed again.
+_STABLE_PSEUDO = {
+    "AWS::AccountId",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+}
+
+# Names the user chose, retained on purpose with a warning that says what a redeploy needs.
+USER_NAMED: dict[tuple[str, str], str] = {
+    ("GitHubOidcImported", "AWS::ECR::Repository"): "ecs-patterns:RetainedNamedRepository",
+}
+
+
+def _fixed(value: Any) -> bool:
+    """The name is the same on every deployment of the stack (no generated part)."""
+    if isinstance(value, str):
+        return True
+    if isinstance(value, list):
+        return all(_fixed(v) for v in value)
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return value["Ref"] in _STABLE_PSEUDO
+        if "Fn::GetAtt" in value:
+            return False  # a generated name of another resource, new with every stack
+        return all(_fixed(v) for v in value.values())
+    return True
+
+
+@pytest.mark.parametrize("name", sorted(STACKS))
+def test_no_retained_resource_with_a_fixed_name_blocks_a_redeploy(
+    synthesized: Synthesized, name: str
+) -> None:
+    """After ``cdk destroy``, deploying the same stack again must not hit "already exists"."""
+    for logical_id, resource in _resources(synthesized.templates[name]):
+        if resource.get("DeletionPolicy") not in ("Retain", "RetainExceptOnCreate"):
+            continue
+        names = {
+            key: value
+            for key, value in resource.get("Properties", {}).items()
+            if key in NAME_PROPERTIES and _fixed(value)
+        }
+        if not names:
+            continue
+        assert (name, resource["Type"]) in USER_NAMED, f"{name}/{logical_id} keeps {names}"
+        # A failed first create still deletes it, so a retry succeeds.
+        assert resource["DeletionPolicy"] == "RetainExceptOnCreate", logical_id
+
+
+def test_user_named_retained_resources_are_announced(synthesized: Synthesized) -> None:
+    for (name, _type), warning in USER_NAMED.items():
+        stack = synthesized.stacks[name]
+        found = [
+            entry
+            for construct in stack.node.find_all()
+            for entry in construct.node.metadata
+            if entry.type == "aws:cdk:warning" and warning in str(entry.data)
+        ]
+        assert found, f"{name}: {warning}"
 
 
 def _empties(resource: dict[str, Any]) -> bool:
@@ -193,6 +280,7 @@ def _policies(stack: Stack, type_: str) -> list[tuple[str, str]]:
 
 
 RETAIN = ("Retain", "Retain")
+RETAIN_EXCEPT_ON_CREATE = ("RetainExceptOnCreate", "Retain")
 DELETE = ("Delete", "Delete")
 
 

@@ -121,3 +121,21 @@ def test_the_checker_allows_public_packages_own_family_and_core() -> None:
         "from ecs_patterns.release import CodeDeployRelease\n"
     )
     assert violations("ecs_patterns.web._service", source) == []
+
+
+LONG_MODULE_LINES = 500
+
+
+def test_every_long_module_says_why_at_its_top() -> None:
+    """A module over about 500 lines states why it is long in its docstring ("Long module:")."""
+    unexplained = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= LONG_MODULE_LINES:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if "Long module:" not in doc:
+            unexplained.append(str(path.relative_to(PACKAGE)))
+    assert unexplained == [], (
+        f"modules over {LONG_MODULE_LINES} lines without a reason: {unexplained}"
+    )

@@ -22,9 +22,10 @@ if TYPE_CHECKING:
         BackendServiceProps,
         ServiceConnectServerOptions,
     )
-    from .cluster import ClusterProps, FargateCluster
+    from .cluster import ClusterHandle, ClusterProps, FargateCluster, ImportedCluster
     from .core import (
         FARGATE_CPU_UNITS,
+        RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         CapacityStrategy,
         CodeDeployBlueGreen,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         DeploymentStrategy,
         DeploymentTimeEstimate,
         EcsNativeBlueGreen,
+        Exemption,
         HardenedTask,
         HealthCheck,
         HealthTiming,
@@ -49,7 +51,11 @@ if TYPE_CHECKING:
         TaskOptions,
         encrypted_log_group,
         estimate_deployment_time,
+        exempt,
         fargate_memory_options,
+        longest_stack_wait,
+        release_job_timeout_minutes,
+        release_timeout,
     )
     from .github import (
         GITHUB_OIDC_AUDIENCE,
@@ -83,12 +89,14 @@ __all__ = [
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
+    "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "WORKER_CAPACITY",
     "BackendService",
     "BackendServiceProps",
     "BacklogScalingOptions",
     "CapacityStrategy",
+    "ClusterHandle",
     "ClusterProps",
     "CodeDeployBlueGreen",
     "CodeDeployRelease",
@@ -100,6 +108,7 @@ __all__ = [
     "EcrRepository",
     "EcsHardeningChecks",
     "EcsNativeBlueGreen",
+    "Exemption",
     "FargateCluster",
     "FargateWebService",
     "GitHubDeployRole",
@@ -109,6 +118,7 @@ __all__ = [
     "HealthCheck",
     "HealthTiming",
     "ImageRepository",
+    "ImportedCluster",
     "LoadBalancerOptions",
     "LoggingOptions",
     "ManagedPolicyRole",
@@ -132,7 +142,11 @@ __all__ = [
     "WorkerAlarmOptions",
     "encrypted_log_group",
     "estimate_deployment_time",
+    "exempt",
     "fargate_memory_options",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
 ]
 
 # Public name -> the package that exports it, imported on first use.
@@ -142,6 +156,7 @@ _MODULE_OF: dict[str, str] = {
     "BackendServiceProps": ".backend",
     "BacklogScalingOptions": ".worker",
     "CapacityStrategy": ".core",
+    "ClusterHandle": ".cluster",
     "ClusterProps": ".cluster",
     "CodeDeployBlueGreen": ".core",
     "CodeDeployRelease": ".release",
@@ -153,6 +168,7 @@ _MODULE_OF: dict[str, str] = {
     "EcrRepository": ".repository",
     "EcsHardeningChecks": ".rules",
     "EcsNativeBlueGreen": ".core",
+    "Exemption": ".core",
     "FARGATE_CPU_UNITS": ".core",
     "FargateCluster": ".cluster",
     "FargateWebService": ".web",
@@ -165,6 +181,7 @@ _MODULE_OF: dict[str, str] = {
     "HealthCheck": ".core",
     "HealthTiming": ".core",
     "ImageRepository": ".core",
+    "ImportedCluster": ".cluster",
     "LoadBalancerOptions": ".web",
     "LoggingOptions": ".core",
     "ManagedPolicyRole": ".core",
@@ -174,6 +191,7 @@ _MODULE_OF: dict[str, str] = {
     "QueueOptions": ".worker",
     "QueueWorkerProps": ".worker",
     "QueueWorkerService": ".worker",
+    "RELEASE_JOB_SETUP": ".core",
     "RepositoryProps": ".repository",
     "Rolling": ".core",
     "ScalingOptions": ".core",
@@ -190,7 +208,11 @@ _MODULE_OF: dict[str, str] = {
     "WorkerAlarmOptions": ".worker",
     "encrypted_log_group": ".core",
     "estimate_deployment_time": ".core",
+    "exempt": ".core",
     "fargate_memory_options": ".core",
+    "longest_stack_wait": ".core",
+    "release_job_timeout_minutes": ".core",
+    "release_timeout": ".core",
 }
 
 __version__ = "0.1.0"

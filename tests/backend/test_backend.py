@@ -197,7 +197,8 @@ def test_ecs_native_linear_through_service_connect(custom: tuple[Stack, Template
     assert deployment["Strategy"] == "LINEAR"
     assert deployment["BakeTimeInMinutes"] == 10
     assert deployment["LinearConfiguration"] == {"StepPercent": 25, "StepBakeTimeInMinutes": 1}
-    assert "DeploymentCircuitBreaker" not in deployment
+    # ECS supports the circuit breaker with rollback for blue/green, linear and canary too.
+    assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
     assert "LoadBalancers" not in _service(template, "Payments")["Properties"]
 
 

@@ -10,6 +10,7 @@ what the registered stacks contain.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,10 @@ class Shadow(DeploymentStrategy):
     def test_listener_port(self) -> int | None:
         return 9443
 
+    @property
+    def test_listener_clients(self) -> Sequence[str] | None:
+        return ["10.9.0.0/16"]
+
     def service_options(self) -> ServiceOptions:
         options = super().service_options()
         options["availability_zone_rebalancing"] = ecs.AvailabilityZoneRebalancing.DISABLED
@@ -269,7 +274,15 @@ def test_a_new_strategy_gets_the_green_target_group_and_test_listener_it_asks_fo
         "AWS::EC2::SecurityGroup",
         {
             "SecurityGroupIngress": Match.array_with(
-                [Match.object_like({"FromPort": 9443, "Description": "Test listener clients"})]
+                [
+                    Match.object_like(
+                        {
+                            "CidrIp": "10.9.0.0/16",
+                            "FromPort": 9443,
+                            "Description": "Test listener clients",
+                        }
+                    )
+                ]
             )
         },
     )

@@ -92,6 +92,7 @@ def valid(stack: Stack) -> dict[str, dict[str, Any]]:
         "ServiceConnectOptions": {"namespace": "internal"},
         "MonitoringProps": {"service": service},
         "GitHubRepo": {"owner": "octo", "name": "app"},
+        "Exemption": {"reason": "why", "nag": ["AwsSolutions-S1"]},
         "GitHubDeployRoleProps": {"repositories": [ep.GitHubRepo(owner="octo", name="app")]},
         "ServiceConnectServerOptions": {},
         "BackendServiceProps": {

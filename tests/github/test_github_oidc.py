@@ -484,3 +484,35 @@ def test_fails_on_pass_roles_without_services() -> None:
         ep.GitHubDeployRoleProps(repositories=[WEB], pass_roles=[role])
     assert err.value.props == ("pass_roles",)
     assert "only together with ecs_services" in str(err.value)
+
+
+def test_an_imported_repository_is_granted_like_an_ecr_repository() -> None:
+    from aws_cdk import aws_ecr as ecr
+
+    stack = new_stack()
+    imported = ecr.Repository.from_repository_name(stack, "Imported", "team/web")
+    ep.GitHubDeployRole(
+        stack,
+        "Deploy",
+        ep.GitHubDeployRoleProps(
+            repositories=[WEB], ecr_repositories=[imported], assume_cdk_bootstrap_roles=False
+        ),
+    )
+    template = Template.from_stack(stack).to_json()
+    scoped = _grants(_one(template, "AWS::IAM::ManagedPolicy", "DeployPolicy"))
+    assert list(scoped) == [frozenset(ECR_PUSH)]
+    (resource,) = scoped[frozenset(ECR_PUSH)]
+    assert _text(resource).endswith(":repository/team/web")
+    unscoped = _grants(_one(template, "AWS::IAM::ManagedPolicy", "DeployUnscopedPolicy"))
+    assert unscoped == {frozenset({"ecr:GetAuthorizationToken"}): ["*"]}
+    assert nag_findings(stack) == []
+
+
+def test_ecr_repositories_rejects_a_repository_name_string() -> None:
+    with pytest.raises(ep.ConfigurationError) as raised:
+        ep.GitHubDeployRoleProps(
+            repositories=[WEB],
+            ecr_repositories=["team/web"],  # type: ignore[list-item]
+        )
+    assert raised.value.props == ("ecr_repositories",)
+    assert "IRepository" in str(raised.value)

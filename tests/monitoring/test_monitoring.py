@@ -110,7 +110,7 @@ EXPECTED_ALARMS = {
         "AWS/ECS", "MemoryUtilization", {"Statistic": "Average"}, 80, ABOVE, "notBreaching"
     ),
     ("defaults", "RunningTasksLow"): Expected(
-        "ECS/ContainerInsights", "RunningTaskCount", {"Statistic": "Minimum"}, 1, BELOW, "breaching"
+        "ECS/ContainerInsights", "RunningTaskCount", {"Statistic": "Minimum"}, 1, BELOW, "missing"
     ),
     ("alb", "Target5xx"): Expected(
         ELB, "HTTPCode_Target_5XX_Count", {"Statistic": "Sum"}, 5, ABOVE, "notBreaching"

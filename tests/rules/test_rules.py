@@ -212,8 +212,11 @@ def deployment(**config: Any) -> dict[str, Any]:
         ({"DeploymentController": {"Type": "CODE_DEPLOY"}}, NA),
         ({"DeploymentController": {"Type": "EXTERNAL"}}, NA),
         ({"DeploymentController": {"Type": REF}}, NA),
-        (deployment(Strategy="BLUE_GREEN"), NA),
-        (deployment(Strategy="CANARY"), NA),
+        # ECS-native blue/green, linear and canary: ECS supports the breaker for them too.
+        (deployment(Strategy="BLUE_GREEN"), BAD),
+        (deployment(Strategy="CANARY"), BAD),
+        (deployment(Strategy="LINEAR", DeploymentCircuitBreaker={"Enable": True}), OK),
+        (deployment(Strategy=REF), BAD),
         (deployment(Strategy="ROLLING"), BAD),
         (deployment(DeploymentCircuitBreaker={"Enable": REF, "Rollback": True}), NA),
     ],
@@ -404,10 +407,13 @@ def test_plugin_qualified_acknowledgement_works_without_synth() -> None:
 
 
 def test_library_helper_acknowledges_on_the_single_resource() -> None:
-    from ecs_patterns.core._compliance import acknowledge
+    from ecs_patterns import Exemption, exempt
 
     bad = build_bad(new_app())
-    acknowledge(bad.service, ["EcsPatterns-SpotOnly"], "batch worker, interruptions are fine")
+    exempt(
+        bad.service,
+        Exemption(nag=["EcsPatterns-SpotOnly"], reason="batch worker, interruptions are fine"),
+    )
     rules = by_rule(nag_findings(bad.app, packs=[EcsHardeningChecks(bad.app)]))
     assert "EcsPatterns-SpotOnly" not in rules
     assert rules["EcsPatterns-CircuitBreaker"] == {"Bad/Service/Service"}

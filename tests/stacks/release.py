@@ -19,7 +19,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 import ecs_patterns as ep
-from ecs_patterns.core._compliance import acknowledge
+from ecs_patterns import Exemption, exempt
 from ecs_patterns.core._logs import encrypted_log_group
 from ecs_patterns.release._release import CodeDeployRelease
 
@@ -169,12 +169,17 @@ def codedeploy_service(stack: Stack) -> CodeDeployService:
             failed_deployment=True, stopped_deployment=True
         ),
     )
-    acknowledge(
+    exempt(
         deployment_group.role,
-        ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS]"],
-        "Test fixture: aws-cdk-lib's EcsDeploymentGroup gives its service role AWS's managed "
-        "CodeDeploy-for-ECS policy, which AWS maintains as ECS and ELB add actions; the "
-        "service pattern owns the production role.",
+        Exemption(
+            nag=[
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                "AWSCodeDeployRoleForECS]"
+            ],
+            reason="Test fixture: aws-cdk-lib's EcsDeploymentGroup gives its service role AWS's "
+            "managed CodeDeploy-for-ECS policy, which AWS maintains as ECS and ELB add actions; "
+            "the service pattern owns the production role.",
+        ),
     )
     return CodeDeployService(
         cluster=cluster,

@@ -420,7 +420,7 @@ def test_native_service_uses_the_ecs_strategy_bake_time_and_linear_steps(native:
     assert config["Strategy"] == "LINEAR"
     assert config["BakeTimeInMinutes"] == 2
     assert config["LinearConfiguration"] == {"StepPercent": 20, "StepBakeTimeInMinutes": 1}
-    assert "DeploymentCircuitBreaker" not in config
+    assert config["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
 
 
 def test_native_service_rolls_back_on_the_monitoring_alarms(native: Template) -> None:
@@ -471,8 +471,10 @@ def test_native_service_waits_for_both_rules(native: Template) -> None:
     assert any(d.startswith("WebLoadBalancerTestRule") for d in depends)
 
 
-def test_native_test_listener_admits_the_production_clients(native: Template) -> None:
-    assert _lb_ingress(native) == [("0.0.0.0/0", 80), ("0.0.0.0/0", 443), ("0.0.0.0/0", 8443)]
+def test_native_test_listener_is_closed_when_production_is_open_to_anyone(
+    native: Template,
+) -> None:
+    assert _lb_ingress(native) == [("0.0.0.0/0", 80), ("0.0.0.0/0", 443)]
 
 
 def test_native_lifecycle_hook_runs_at_its_stage(variants: dict[str, Template]) -> None:

@@ -492,3 +492,40 @@ def test_escape_hatches() -> None:
         "memory",
         "running_tasks",
     }
+
+
+def test_a_second_service_of_the_same_name_on_one_cluster_is_refused() -> None:
+    stack = new_stack()
+    cluster = ep.FargateCluster(stack, "Cluster")
+
+    def worker(id: str, name: str, on: ep.FargateCluster) -> ep.QueueWorkerService:
+        return ep.QueueWorkerService(
+            stack,
+            id,
+            ep.QueueWorkerProps(
+                container=_container(),
+                cluster=on,
+                placement=ep.PlacementOptions(service_name=name),
+            ),
+        )
+
+    worker("Worker", "jobs", cluster)
+    with pytest.raises(ep.ConfigurationError, match="service_name") as err:
+        worker("Worker2", "jobs", cluster)
+    assert err.value.props == ("placement.service_name",)
+    assert "Worker" in str(err.value)
+    # A web service of that name on the same cluster is refused too; another cluster is free.
+    with pytest.raises(ep.ConfigurationError, match="service_name"):
+        ep.FargateWebService(
+            stack,
+            "Web",
+            ep.WebServiceProps(
+                container=ep.ContainerOptions(
+                    image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+                ),
+                load_balancer=ep.LoadBalancerOptions(allow_plain_http=True),
+                cluster=cluster,
+                placement=ep.PlacementOptions(service_name="jobs"),
+            ),
+        )
+    worker("Worker3", "jobs", ep.FargateCluster(stack, "Other"))

@@ -17,16 +17,14 @@ from constructs import Construct
 
 from ..cluster import FargateCluster
 from ..core._capacity import announce_spot_without_base
-from ..core._compliance import cfn_lint_ignore
+from ..core._compliance import WildcardAllowance, exempt
 from ..core._errors import ConfigurationError, Problem
-from ..core._iam import (
+from ..core._exemptions import (
     EXEC_CHANNELS,
     EXEC_DESCRIBE_LOG_GROUPS,
-    ManagedPolicyRole,
-    WildcardAllowance,
-    acknowledge_wildcard_resources,
-    flatten_reference,
+    SERVICE_DEPENDS_ON_CLUSTER,
 )
+from ..core._iam import ManagedPolicyRole, flatten_reference, wildcard_exemptions
 from ..core._options import ContainerOptions, LoggingOptions
 from ..core._task import HardenedTask, aws_logs_driver
 from ..core.deployment import ServiceTargets
@@ -180,10 +178,13 @@ class BackendService(Construct):
                 dns_ttl=Duration.seconds(10),
             )
         self._order_service_creation(task)
-        acknowledge_wildcard_resources(
-            task.task_role.policy,
-            [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
-        )
+        if (policy := task.task_role.policy) is not None:
+            exempt(
+                policy,
+                *wildcard_exemptions(
+                    policy, [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()]
+                ),
+            )
         for key, value in props.tags.items():
             Tags.of(self).add(key, value)
 
@@ -363,7 +364,7 @@ class BackendService(Construct):
         # aws-cdk-lib adds under the ecs.Cluster only at synthesis; the dependency on the
         # whole ecs.Cluster duplicates the service's Ref to it (cfn-lint W3005).
         cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        cfn_lint_ignore(cfn_service, ["W3005"])
+        exempt(cfn_service, SERVICE_DEPENDS_ON_CLUSTER)
 
     def _exec_session_logs(self) -> WildcardAllowance:
         """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""

@@ -15,11 +15,13 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ..core._capacity import CapacityStrategy, announce_spot_without_base
-from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
+from ..core._compliance import exempt
 from ..core._limits import ECS_NAME_RE
 from ..core._logs import encrypted_log_group, logs_kms_key
 from ..core._typecheck import require_types
 from ..core._validation import Checks, check_tags, is_token
+from . import _exemptions as exemptions
+from ._handle import ImportedCluster
 
 __all__ = ["ClusterProps", "FargateCluster"]
 
@@ -156,31 +158,6 @@ class ClusterProps:
         )
 
 
-def _skip_provider_checks(handler: CfnResource) -> None:
-    """checkov's Lambda checks on aws-cdk-lib's Custom::VpcRestrictDefaultSG provider function."""
-    checkov_skip(
-        handler,
-        "CKV_AWS_115",
-        "aws-cdk-lib's provider for Custom::VpcRestrictDefaultSG runs only when CloudFormation "
-        "creates, updates or deletes a VPC's default-security-group restriction, a few times "
-        "per deployment; reserved concurrency would only set aside account capacity for it.",
-    )
-    checkov_skip(
-        handler,
-        "CKV_AWS_116",
-        "CloudFormation invokes this custom-resource provider synchronously and turns a failure "
-        "into a failed, rolled-back stack operation; a dead-letter queue only receives failed "
-        "asynchronous invocations, so it would never receive anything.",
-    )
-    checkov_skip(
-        handler,
-        "CKV_AWS_117",
-        "The function only calls the EC2 API to revoke the default security group's rules. "
-        "Placing it in the VPC it restricts would need a NAT gateway or an EC2 endpoint to "
-        "reach that API, for no isolation gain; it reads no data and holds no secrets.",
-    )
-
-
 class FargateCluster(Construct):
     """An ECS cluster for Fargate services, with its VPC when none is given.
 
@@ -200,6 +177,10 @@ class FargateCluster(Construct):
         endpoints: the VPC endpoints by service (``s3``, ``ecr.api``, ``ecr.dkr``, ``logs``),
             empty unless ``vpc_endpoints``.
         default_capacity: the default capacity provider strategy.
+        known_vpc_cidr: ``vpc_cidr`` for a created VPC, else None.
+
+    A :class:`ClusterHandle`, like the :class:`ImportedCluster` of :meth:`from_existing` (a
+    cluster made elsewhere).
     """
 
     def __init__(self, scope: Construct, id: str, props: ClusterProps | None = None) -> None:
@@ -248,14 +229,40 @@ class FargateCluster(Construct):
                 "container_insights=DISABLED: no per-task metrics; ServiceMonitoring's "
                 "running-task alarm stays in ALARM without them.",
             )
-            acknowledge(
-                self.cluster,
-                ["AwsSolutions-ECS4"],
-                "Container Insights was turned off explicitly with "
-                "container_insights=ContainerInsights.DISABLED (announced by the "
-                "ecs-patterns:NoContainerInsights warning), e.g. to save its cost outside "
-                "production.",
-            )
+            exempt(self.cluster, exemptions.NO_CONTAINER_INSIGHTS)
+
+    @property
+    def known_vpc_cidr(self) -> str | None:
+        """``vpc_cidr`` when this cluster created the VPC (a literal, unlike the VPC's token)."""
+        return self.props.vpc_cidr if self.props.vpc is None else None
+
+    @staticmethod
+    def from_existing(
+        scope: Construct,
+        id: str,
+        *,
+        cluster: ecs.ICluster,
+        vpc: ec2.IVpc | None = None,
+        key: kms.IKey | None = None,
+        default_capacity: CapacityStrategy | None = None,
+        exec_log_group: logs.ILogGroup | None = None,
+    ) -> ImportedCluster:
+        """A handle on an ECS cluster this library did not create, for services to run on.
+
+        ``cluster`` is an ``ecs.ICluster`` (``ecs.Cluster.from_cluster_attributes(scope, id,
+        cluster_name=..., vpc=vpc)``); ``vpc`` defaults to ``cluster.vpc``. What the library
+        cannot know about such a cluster (its capacity providers, KMS key, ECS Exec
+        configuration, Container Insights) and what it does instead: :class:`ImportedCluster`.
+        """
+        return ImportedCluster(
+            scope,
+            id,
+            cluster=cluster,
+            vpc=vpc,
+            key=key,
+            default_capacity=default_capacity,
+            exec_log_group=exec_log_group,
+        )
 
     def _new_vpc(self, props: ClusterProps) -> ec2.Vpc:
         vpc = ec2.Vpc(
@@ -294,33 +301,19 @@ class FargateCluster(Construct):
             traffic_type=ec2.FlowLogTrafficType.ALL,
         )
         for subnet in [*vpc.public_subnets, *vpc.private_subnets]:
-            # AZ names come from the committed context of an environment-pinned stack: that is
-            # deliberate, so cfn-lint's W3010 (hard-coded AZ) is skipped on these subnets only.
             cfn_subnet = subnet.node.default_child
             if isinstance(cfn_subnet, CfnResource):
-                cfn_lint_ignore(cfn_subnet, ["W3010"])
+                exempt(cfn_subnet, exemptions.SUBNET_AZ)
         provider = Stack.of(self).node.try_find_child(
             "Custom::VpcRestrictDefaultSGCustomResourceProvider"
         )
         handler = provider.node.try_find_child("Handler") if provider is not None else None
         if isinstance(handler, CfnResource):
-            # aws-cdk-lib's provider declares a DependsOn its role that a GetAtt already implies.
-            cfn_lint_ignore(handler, ["W3005"])
-            _skip_provider_checks(handler)
+            exempt(handler, *exemptions.RESTRICT_DEFAULT_SG_PROVIDER)
         for subnet in vpc.public_subnets:
             route = subnet.node.try_find_child("DefaultRoute")
             if route is not None:
-                acknowledge(
-                    route,
-                    [
-                        "NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
-                        "HIPAA.Security-VPCNoUnrestrictedRouteToIGW",
-                        "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW",
-                    ],
-                    "Public subnets hold only the internet-facing load balancer and the NAT "
-                    "gateways, which need a route to the internet gateway; tasks run in "
-                    "private subnets without one, and no public IP is assigned on launch.",
-                )
+                exempt(route, exemptions.PUBLIC_SUBNET_ROUTE)
         return vpc
 
     def _endpoints(self, vpc: ec2.Vpc, cidr: str) -> None:

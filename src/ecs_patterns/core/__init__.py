@@ -14,6 +14,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._capacity import CapacityStrategy
+    from ._compliance import Exemption, exempt
     from ._errors import ConfigurationError, Problem
     from ._fargate import FARGATE_CPU_UNITS, fargate_memory_options
     from ._iam import ManagedPolicyRole
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ._scaling import PlacementOptions, ScalingOptions, ScheduledCapacity
     from ._task import HardenedTask
     from .deployment import (
+        RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         CodeDeployBlueGreen,
         CodeDeployTrafficShift,
@@ -38,10 +40,14 @@ if TYPE_CHECKING:
         Rolling,
         ShiftKind,
         estimate_deployment_time,
+        longest_stack_wait,
+        release_job_timeout_minutes,
+        release_timeout,
     )
 
 __all__ = [
     "FARGATE_CPU_UNITS",
+    "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "CapacityStrategy",
     "CodeDeployBlueGreen",
@@ -51,6 +57,7 @@ __all__ = [
     "DeploymentStrategy",
     "DeploymentTimeEstimate",
     "EcsNativeBlueGreen",
+    "Exemption",
     "HardenedTask",
     "HealthCheck",
     "HealthTiming",
@@ -66,7 +73,11 @@ __all__ = [
     "TaskOptions",
     "encrypted_log_group",
     "estimate_deployment_time",
+    "exempt",
     "fargate_memory_options",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
+    "release_timeout",
 ]
 
 # Public name -> the module that defines it, imported on first use.
@@ -79,6 +90,7 @@ _MODULE_OF: dict[str, str] = {
     "DeploymentStrategy": ".deployment",
     "DeploymentTimeEstimate": ".deployment",
     "EcsNativeBlueGreen": ".deployment",
+    "Exemption": "._compliance",
     "FARGATE_CPU_UNITS": "._fargate",
     "HardenedTask": "._task",
     "HealthCheck": "._options",
@@ -88,6 +100,7 @@ _MODULE_OF: dict[str, str] = {
     "ManagedPolicyRole": "._iam",
     "PlacementOptions": "._scaling",
     "Problem": "._errors",
+    "RELEASE_JOB_SETUP": ".deployment",
     "Rolling": ".deployment",
     "ScalingOptions": "._scaling",
     "ScheduledCapacity": "._scaling",
@@ -96,7 +109,11 @@ _MODULE_OF: dict[str, str] = {
     "TaskOptions": "._options",
     "encrypted_log_group": "._logs",
     "estimate_deployment_time": ".deployment",
+    "exempt": "._compliance",
     "fargate_memory_options": "._fargate",
+    "longest_stack_wait": ".deployment",
+    "release_job_timeout_minutes": ".deployment",
+    "release_timeout": ".deployment",
 }
 
 __getattr__, __dir__ = lazy_exports(globals(), _MODULE_OF)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Acknowledgment, Annotations, Validations
+from aws_cdk import Annotations
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
+from ._compliance import exempt_scope
+from ._exemptions import SPOT_ONLY
 from ._typecheck import require_types
 from ._validation import Checks
 
@@ -110,11 +112,4 @@ def announce_spot_without_base(scope: Construct, target: Construct) -> None:
         "ecs-patterns:SpotWithoutBase",
         "allow_spot_only=True: every task may run on FARGATE_SPOT and be reclaimed at once.",
     )
-    Validations.of(target).acknowledge(
-        Acknowledgment(
-            id="EcsPatterns-SpotOnly",
-            reason="Spot without a FARGATE base was chosen explicitly with "
-            "CapacityStrategy(allow_spot_only=True) (announced by the "
-            "ecs-patterns:SpotWithoutBase warning), for interruption-tolerant workloads.",
-        )
-    )
+    exempt_scope(target, SPOT_ONLY)

@@ -1,25 +1,194 @@
-"""Narrow acknowledgements: one rule (or one finding, or one check), one resource, one reason.
+"""Exemptions: one call per resource, naming every checker's rule ids with one reason each.
 
-``acknowledge`` is for cdk-nag v3 packs, ``cfn_lint_ignore`` for cfn-lint, ``checkov_skip`` for
-checkov; each writes on the single CloudFormation resource behind a construct.
+A resource that must differ from a compliance rule (an ALB access-log bucket cannot use SSE-KMS,
+an X-Ray policy needs ``Resource: *``) says so once, with :func:`exempt`: each
+:class:`Exemption` names the cdk-nag rule ids (or finding ids), the checkov check ids and the
+cfn-lint rule ids it covers, and the one reason a security reviewer reads for all of them. The
+exemption is written on the single CloudFormation resource behind the construct, never on a
+parent scope, so it cannot hide a finding on any other resource.
+
+The library keeps its own reasons as data beside each construct family (``_exemptions``
+modules), not interleaved with the build steps; teams use the same call for their resources.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Acknowledgment, CfnResource, Validations
 from constructs import IConstruct
 
-__all__ = ["acknowledge", "acknowledge_many", "cfn_lint_ignore", "checkov_skip"]
+from ._errors import ConfigurationError, Problem
+from ._typecheck import require_types
+
+__all__ = ["Exemption", "WildcardAllowance", "exempt"]
+
+_CHECKOV_ID = re.compile(r"CKV2?_[A-Z0-9]+_\d+")
+_CFN_LINT_ID = re.compile(r"[EWI]\d{4}")
 
 
-# Plain kernel calls, no memo by jsii reference: remembering the L1, its Validations and the
-# metadata written saved 4 round trips per default FargateWebService and no CPU beyond the
-# machine's noise (benchmarks/README.md, "Speed-ups kept and removed"), and the metadata memo
-# had to assume that nothing else writes the "cfn-lint" and "checkov" keys.
+@dataclass(frozen=True, kw_only=True)
+class Exemption:
+    """Rule ids of cdk-nag, checkov and cfn-lint that one resource is exempt from, and why.
+
+    Example::
+
+        exempt(bucket, Exemption(
+            reason="ALB access log delivery supports only SSE-S3 on the destination bucket.",
+            nag=["NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS"],
+            checkov=["CKV_AWS_145"],
+        ))
+
+    Attributes:
+        reason: Why this resource is an inherent exception to every rule named, in words a
+            security reviewer accepts (what the resource does, why the rule cannot hold, what
+            limits the risk instead). Required, never blank: cdk-nag records it with each
+            acknowledgement and checkov with each skip.
+        nag: cdk-nag v3 rule ids (``AwsSolutions-S1``, ``NIST.800.53.R5-LambdaDLQ``), or one
+            finding of a rule (``AwsSolutions-IAM5[Resource::*]``) so that other findings of
+            that rule on the same resource stay reported. Also the library's own
+            ``EcsPatterns-...`` rules. Default none.
+        checkov: checkov check ids (``CKV_AWS_116``), written as ``Metadata.checkov.skip``.
+            Default none.
+        cfn_lint: cfn-lint rule ids (``W3005``), written as
+            ``Metadata.cfn-lint.config.ignore_checks``. Default none.
+    """
+
+    reason: str
+    nag: Sequence[str] = ()
+    checkov: Sequence[str] = ()
+    cfn_lint: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        require_types(self)
+        problems: list[Problem] = []
+        for name in ("nag", "checkov", "cfn_lint"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                problems.append(
+                    Problem(
+                        prop=name,
+                        value=value,
+                        allowed="a sequence of rule ids",
+                        fix=f"Wrap a single id in a list: {name}=[{value!r}].",
+                    )
+                )
+        if problems:
+            raise ConfigurationError("Exemption", problems)
+        if not isinstance(self.reason, str) or not self.reason.strip():
+            problems.append(
+                Problem(
+                    prop="reason",
+                    value=self.reason,
+                    allowed="a non-blank explanation",
+                    fix="Say why this resource is an inherent exception to the rules, in words "
+                    "a security reviewer would accept.",
+                )
+            )
+        if not (self.nag or self.checkov or self.cfn_lint):
+            problems.append(
+                Problem(
+                    prop="nag",
+                    value=tuple(self.nag),
+                    allowed="at least one rule id in nag, checkov or cfn_lint",
+                    fix="Name the rules this reason covers, e.g. nag=['AwsSolutions-S1'].",
+                )
+            )
+        for check_id in self.checkov:
+            if not _CHECKOV_ID.fullmatch(check_id):
+                problems.append(
+                    Problem(
+                        prop="checkov",
+                        value=check_id,
+                        allowed="a checkov check id like 'CKV_AWS_117'",
+                        fix="Copy the id from checkov's report.",
+                    )
+                )
+        for rule_id in self.cfn_lint:
+            if not _CFN_LINT_ID.fullmatch(rule_id):
+                problems.append(
+                    Problem(
+                        prop="cfn_lint",
+                        value=rule_id,
+                        allowed="a cfn-lint rule id like 'W3005'",
+                        fix="Copy the id from cfn-lint's report.",
+                    )
+                )
+        for rule_id in self.nag:
+            if not isinstance(rule_id, str) or not rule_id.strip() or rule_id != rule_id.strip():
+                problems.append(
+                    Problem(
+                        prop="nag",
+                        value=rule_id,
+                        allowed="a cdk-nag rule or finding id, e.g. 'AwsSolutions-S1'",
+                        fix="Copy the id from cdk-nag's report.",
+                    )
+                )
+        if problems:
+            raise ConfigurationError("Exemption", problems)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WildcardAllowance:
+    """A wildcard resource that may be exempted from AwsSolutions-IAM5, and why.
+
+    ``resource`` is the finding's resource as cdk-nag prints it (``*``, or an ARN with
+    references flattened to ``<LogicalId>``); a statement qualifies only when every one of its
+    actions is in ``actions``.
+    """
+
+    actions: frozenset[str]
+    resource: str
+    reason: str
+
+
+def exempt(construct: IConstruct, *exemptions: Exemption) -> None:
+    """Exempt the CloudFormation resource behind ``construct`` from the rules each exemption names.
+
+    One call per resource: every checker's ids, each group with its one reason. ``construct``
+    is an L1 resource or an L2 whose ``node.default_child`` is one (else ``TypeError``).
+
+    * cdk-nag ids become ``Validations.of(resource).acknowledge(...)``, one acknowledgement per
+      id, all in one request to the jsii kernel (measured in benchmarks/README.md, "Speed-ups
+      kept and removed": 11 round trips and about 7 ms of CPU per default web service; couples
+      to ``Validations.acknowledge`` taking several acknowledgements in one call);
+    * checkov ids become ``Metadata.checkov.skip`` entries ``{id, comment}``, kept sorted by id
+      (exempting the same check again replaces its comment);
+    * cfn-lint ids are added to ``Metadata.cfn-lint.config.ignore_checks``, kept sorted.
+
+    Calling it again on the same resource adds to what is there.
+    """
+    if not exemptions:
+        return
+    target = _resource(construct)
+    acknowledgments = [
+        Acknowledgment(id=rule_id, reason=e.reason) for e in exemptions for rule_id in e.nag
+    ]
+    if acknowledgments:
+        _validations(target).acknowledge(*acknowledgments)
+    skips = {check_id: e.reason for e in exemptions for check_id in e.checkov}
+    if skips:
+        _checkov_skip(target, skips)
+    ignored = [rule_id for e in exemptions for rule_id in e.cfn_lint]
+    if ignored:
+        _cfn_lint_ignore(target, ignored)
+
+
+def exempt_scope(construct: IConstruct, exemption: Exemption) -> None:
+    """cdk-nag ids of ``exemption`` acknowledged on ``construct`` itself, covering its children.
+
+    Only for the one case where the resource does not exist yet when the library acts: the
+    capacity provider association aws-cdk-lib adds under an ``ecs.Cluster`` at synthesis.
+    Everywhere else use :func:`exempt`, which targets one resource.
+    """
+    if exemption.checkov or exemption.cfn_lint:
+        raise ValueError("exempt_scope covers cdk-nag ids only; use exempt for the others")
+    Validations.of(construct).acknowledge(
+        *(Acknowledgment(id=rule_id, reason=exemption.reason) for rule_id in exemption.nag)
+    )
 
 
 def _resource(construct: IConstruct) -> CfnResource:
@@ -27,7 +196,7 @@ def _resource(construct: IConstruct) -> CfnResource:
         return construct
     target = construct.node.default_child
     if not isinstance(target, CfnResource):
-        raise TypeError(f"{construct.node.path} has no CloudFormation resource to acknowledge on")
+        raise TypeError(f"{construct.node.path} has no CloudFormation resource to exempt")
     return target
 
 
@@ -43,63 +212,22 @@ def _write_metadata(resource: CfnResource, key: str, value: Any) -> None:
     resource.add_metadata(key, value)
 
 
-def acknowledge(construct: IConstruct, rule_ids: Sequence[str], reason: str) -> None:
-    """Acknowledge ``rule_ids`` on the CloudFormation resource behind ``construct``.
-
-    ``construct`` may be an L1 resource or an L2 whose ``node.default_child`` is one; the
-    acknowledgement is placed on that single resource, never on a parent scope, so it cannot
-    hide a finding on any other resource.
-    """
-    acknowledge_many(construct, [(rule_ids, reason)])
-
-
-def acknowledge_many(construct: IConstruct, entries: Sequence[tuple[Sequence[str], str]]) -> None:
-    """Several ``(rule_ids, reason)`` acknowledgements on the one resource behind ``construct``.
-
-    The same as one :func:`acknowledge` call per entry (aws-cdk-lib records each rule on its
-    own), in a single request to the jsii kernel. Measured (benchmarks/README.md, "Speed-ups
-    kept and removed"): 11 round trips and about 7 ms of CPU per default ``FargateWebService``.
-    Couples to ``Validations.acknowledge`` taking several acknowledgements in one call, pinned
-    by tests/test_round_trips.py (one call records what separate calls record).
-    """
-    _validations(_resource(construct)).acknowledge(
-        *(
-            Acknowledgment(id=rule_id, reason=reason)
-            for rule_ids, reason in entries
-            for rule_id in rule_ids
-        )
-    )
-
-
-def cfn_lint_ignore(resource: CfnResource, rule_ids: list[str]) -> None:
+def _cfn_lint_ignore(resource: CfnResource, rule_ids: Sequence[str]) -> None:
     """Skip cfn-lint ``rule_ids`` on this one resource (``Metadata.cfn-lint.config``)."""
     existing = _metadata(resource, "cfn-lint") or {}
     ignored = sorted({*existing.get("config", {}).get("ignore_checks", []), *rule_ids})
     _write_metadata(resource, "cfn-lint", {"config": {"ignore_checks": ignored}})
 
 
-def checkov_skip(construct: IConstruct, check_id: str, comment: str) -> None:
-    """Skip checkov's ``check_id`` on the CloudFormation resource behind ``construct``.
+def _checkov_skip(resource: CfnResource, comments: dict[str, str]) -> None:
+    """``Metadata.checkov.skip: [{id, comment}]`` on this one resource, sorted by id.
 
-    Writes ``Metadata.checkov.skip: [{id, comment}]`` on that single resource (an L1, or the
-    ``node.default_child`` of an L2), which checkov reports as a skipped check with the comment.
-    One call, one check: the comment must say why this resource is an inherent exception, in
-    words a security reviewer would accept. Calling it again for the same check replaces the
-    comment; skips are kept sorted by id so templates are stable.
-
-    Checks that checkov runs on every ``AWS::Lambda::Function`` (custom-resource providers,
-    deployment hooks) are the usual candidates: CKV_AWS_115 (reserved concurrency),
-    CKV_AWS_116 (dead-letter queue), CKV_AWS_117 (inside a VPC) and CKV_AWS_173 (environment
-    variables encrypted with a customer-managed key).
+    checkov reports each as a skipped check with its comment. A check given again replaces its
+    comment.
     """
-    if not re.fullmatch(r"CKV2?_[A-Z0-9]+_\d+", check_id):
-        raise ValueError(f"check_id={check_id!r} is not a checkov check id like 'CKV_AWS_117'")
-    if not comment.strip():
-        raise ValueError(f"checkov_skip({check_id}) needs a comment saying why it is skipped")
-    target = _resource(construct)
-    existing = _metadata(target, "checkov") or {}
+    existing = _metadata(resource, "checkov") or {}
     skips = {str(s["id"]): str(s["comment"]) for s in existing.get("skip", [])}
-    skips[check_id] = comment
+    skips.update(comments)
     _write_metadata(
-        target, "checkov", {"skip": [{"id": i, "comment": c} for i, c in sorted(skips.items())]}
+        resource, "checkov", {"skip": [{"id": i, "comment": c} for i, c in sorted(skips.items())]}
     )

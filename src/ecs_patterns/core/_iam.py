@@ -1,19 +1,19 @@
 """IAM shared by the constructs: roles whose grants land in managed policies, and the
-wildcard resources that IAM cannot scope (acknowledged one finding at a time, with a reason)."""
+wildcard resources that IAM cannot scope (exempted one finding at a time, with a reason)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._compliance import acknowledge
+from ._compliance import Exemption, WildcardAllowance
+from ._exemptions import ECR_LOGIN, EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
 
 __all__ = [
     "ECR_LOGIN",
@@ -22,8 +22,8 @@ __all__ = [
     "XRAY_WRITE_ACTIONS",
     "ManagedPolicyRole",
     "WildcardAllowance",
-    "acknowledge_wildcard_resources",
     "flatten_reference",
+    "wildcard_exemptions",
 ]
 
 # Sending trace segments and telemetry and reading sampling rules: what AWS X-Ray's write access
@@ -33,48 +33,6 @@ XRAY_WRITE_ACTIONS = (
     "xray:PutTelemetryRecords",
     "xray:GetSamplingRules",
     "xray:GetSamplingTargets",
-)
-
-
-@dataclass(frozen=True, kw_only=True)
-class WildcardAllowance:
-    """A wildcard resource that may be acknowledged (AwsSolutions-IAM5), and why.
-
-    ``resource`` is the finding's resource as cdk-nag prints it (``*``, or an ARN with
-    references flattened to ``<LogicalId>``); a statement qualifies only when every one of its
-    actions is in ``actions``.
-    """
-
-    actions: frozenset[str]
-    resource: str
-    reason: str
-
-
-_EXEC_CHANNEL_ACTIONS = frozenset(
-    {
-        "ssmmessages:CreateControlChannel",
-        "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel",
-        "ssmmessages:OpenDataChannel",
-    }
-)
-ECR_LOGIN = WildcardAllowance(
-    actions=frozenset({"ecr:GetAuthorizationToken"}),
-    resource="*",
-    reason="ecr:GetAuthorizationToken has no resource-level permissions (an ECR login token "
-    "is account-wide); image layers are readable from the named repository only",
-)
-EXEC_CHANNELS = WildcardAllowance(
-    actions=_EXEC_CHANNEL_ACTIONS,
-    resource="*",
-    reason="the ssmmessages channel actions of ECS Exec have no resource-level permissions; "
-    "who may open a session is governed by ecs:ExecuteCommand on the caller's side",
-)
-EXEC_DESCRIBE_LOG_GROUPS = WildcardAllowance(
-    actions=frozenset({"logs:DescribeLogGroups"}),
-    resource="*",
-    reason="logs:DescribeLogGroups (the ECS Exec agent looks up its session log group) has no "
-    "resource-level permissions",
 )
 
 
@@ -153,14 +111,12 @@ def flatten_reference(value: Any) -> str:
     return json.dumps(value)
 
 
-def acknowledge_wildcard_resources(
-    policy: iam.ManagedPolicy | None, allowances: Sequence[WildcardAllowance]
-) -> None:
-    """Acknowledge each ``AwsSolutions-IAM5[Resource::...]`` finding of ``policy`` that an
+def wildcard_exemptions(
+    policy: iam.ManagedPolicy, allowances: Sequence[WildcardAllowance]
+) -> tuple[Exemption, ...]:
+    """One exemption per ``AwsSolutions-IAM5[Resource::...]`` finding of ``policy`` that an
     allowance covers, and nothing else: a wildcard statement with any other action stays a
-    finding."""
-    if policy is None:
-        return
+    finding. Pass the result to ``exempt(policy, ...)``."""
     document: dict[str, Any] = Stack.of(policy).resolve(policy.document.to_json()) or {}
     reasons: dict[str, list[str]] = {}
     for statement in document.get("Statement", []):
@@ -173,9 +129,14 @@ def acknowledge_wildcard_resources(
                     found = reasons.setdefault(f"AwsSolutions-IAM5[Resource::{resource}]", [])
                     if allowance.reason not in found:
                         found.append(allowance.reason)
-    for finding, why in reasons.items():
-        text = "; ".join(why)
-        acknowledge(policy, [finding], text[:1].upper() + text[1:] + ".")
+    return tuple(
+        Exemption(nag=[finding], reason=_sentence("; ".join(why)))
+        for finding, why in reasons.items()
+    )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -12,8 +12,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ._compliance import acknowledge
-from ._iam import ECR_LOGIN, XRAY_WRITE_ACTIONS, ManagedPolicyRole, acknowledge_wildcard_resources
+from . import _exemptions as core_exemptions
+from ._compliance import exempt
+from ._iam import XRAY_WRITE_ACTIONS, ManagedPolicyRole, wildcard_exemptions
 from ._jsii import shared
 from ._logs import encrypted_log_group
 from ._option_checks import check_health_check_command, check_task_fits
@@ -201,23 +202,15 @@ class HardenedTask(Construct):
                 "readonly_root_filesystem=False: the app can modify its own image files. Keep "
                 "it True in production unless ECS Exec is needed.",
             )
-            acknowledge(
-                self.task_definition,
-                ["EcsPatterns-ReadonlyRootFilesystem"],
-                "The app's root filesystem was made writable explicitly with "
-                "readonly_root_filesystem=False (announced by the "
-                "ecs-patterns:WritableRootFilesystem warning), which ECS Exec requires; the "
-                "tracing sidecar, if any, stays read-only.",
-            )
-        if container.environment:
-            acknowledge(
-                self.task_definition,
-                ["AwsSolutions-ECS2"],
-                "The environment holds only non-secret configuration "
-                f"({', '.join(sorted(container.environment))}); secrets are injected from SSM "
-                "Parameter Store or Secrets Manager through the task's secrets section.",
-            )
-        acknowledge_wildcard_resources(self.execution_role.policy, [ECR_LOGIN])
+        exempt(
+            self.task_definition,
+            *core_exemptions.task_definition(
+                readonly_root_filesystem=container.readonly_root_filesystem,
+                environment=container.environment,
+            ),
+        )
+        if (policy := self.execution_role.policy) is not None:
+            exempt(policy, *wildcard_exemptions(policy, [core_exemptions.ECR_LOGIN]))
 
     def _image(self, options: ContainerOptions) -> ecs.ContainerImage:
         if options.repository is not None and options.image_tag is not None:
@@ -312,13 +305,7 @@ class HardenedTask(Construct):
                 )
             ],
         )
-        acknowledge(
-            tracing_policy,
-            ["AwsSolutions-IAM5[Resource::*]"],
-            "The X-Ray write and sampling actions have no resource-level permissions, so "
-            "AWS's own AWSXrayWriteOnlyAccess grants them on '*'; this policy holds nothing "
-            "else.",
-        )
+        exempt(tracing_policy, core_exemptions.TRACING_POLICY)
         return sidecar
 
     def _scratch(self, container: ecs.ContainerDefinition, volume: str) -> None:

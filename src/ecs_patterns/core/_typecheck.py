@@ -18,6 +18,10 @@ interface (or a sub-interface) in ``__jsii_ifaces__`` (set by ``jsii.implements`
 instance of the interface's generated proxy class, or, for objects the kernel returns without a
 Python class (``acm.Certificate.from_certificate_arn``, ``ec2.Vpc.from_lookup``), when one of
 the delegates of its ``InterfaceDynamicProxy`` does.
+
+Long module: one mechanism: resolving annotations (including names imported only for type
+checking), recognizing jsii interfaces and imported resources, and wording the messages; its
+parts are only used together.
 """
 
 from __future__ import annotations

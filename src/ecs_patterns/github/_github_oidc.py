@@ -3,25 +3,33 @@
 The pipeline assumes an AWS role through GitHub's OpenID Connect provider instead of holding
 long-lived access keys (nothing to leak or rotate), pushes the image tagged ``prod-<sha>`` and
 rolls it out.
+
+Long module: one construct, its props and the OIDC provider it may create: the role's scoping
+rules read the props field by field, and splitting them apart would separate each rule from the
+field it judges.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
-from ..core._compliance import acknowledge
+from ..core._compliance import exempt
+from ..core._errors import ConfigurationError, Problem
 from ..core._iam import ManagedPolicyRole
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token
 from ..repository import EcrRepository
+from . import _exemptions as exemptions
 
 __all__ = [
     "GITHUB_OIDC_AUDIENCE",
@@ -182,11 +190,18 @@ class GitHubDeployRoleProps:
             exists already (another stack, another team, the console), import it with
             ``iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(scope, id,
             "arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com")``, or the
-            deployment fails with ``EntityAlreadyExists``. A created provider is deleted with
+            deployment fails with ``EntityAlreadyExists``; a second GitHubDeployRole that would
+            create one for the same account in the same app is refused with
+            :class:`ConfigurationError` (pass the first one's ``provider``). A created
+            provider is deleted with
             its stack, so keep it in a long-lived stack when several roles trust it.
         ecr_repositories: Repositories the pipeline pushes images to (push and pull on exactly
             these, plus the account-wide ``ecr:GetAuthorizationToken`` that ``docker login``
-            needs). Default none.
+            needs): :class:`EcrRepository` objects, or ``ecr.IRepository`` ones made elsewhere
+            (``ecr.Repository.from_repository_name(scope, id, "team/web")``). An
+            EcrRepository's customer-managed key is granted too; an imported repository's key
+            is unknown to the library, so grant it yourself
+            (``key.grant_encrypt_decrypt(deploy.role)``). Default none.
         ecs_services: Services the pipeline rolls itself (``ecs:UpdateService`` and
             ``ecs:DescribeServices`` on exactly these; ``ecs:RegisterTaskDefinition`` and
             ``ecs:DescribeTaskDefinition``, which IAM only grants on ``*``; ``iam:PassRole`` of
@@ -218,7 +233,7 @@ class GitHubDeployRoleProps:
 
     repositories: Sequence[GitHubRepo]
     provider: iam.IOpenIdConnectProvider | iam.IOidcProvider | None = None
-    ecr_repositories: Sequence[EcrRepository] = ()
+    ecr_repositories: Sequence[EcrRepository | ecr.IRepository] = ()
     ecs_services: Sequence[ecs.IBaseService] = ()
     pass_roles: Sequence[iam.IRole] = ()
     codedeploy_deployment_groups: Sequence[codedeploy.IEcsDeploymentGroup] = ()
@@ -294,6 +309,40 @@ def _provider_arn(provider: iam.IOpenIdConnectProvider | iam.IOidcProvider) -> s
     return arn
 
 
+# The GitHubDeployRoles of each app that create a provider, by account: IAM holds one
+# provider per URL in an account, so a second create fails the deploy with EntityAlreadyExists.
+_PROVIDERS: weakref.WeakKeyDictionary[IConstruct, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _claim_provider(scope: Construct, path: str) -> None:
+    """Refuse a second created GitHub OIDC provider for one account in one app.
+
+    Stacks whose account is not a literal (environment-agnostic) are taken to deploy into one
+    account, the CLI's, so they share one entry.
+    """
+    account = Stack.of(scope).account
+    key = "the CLI's account" if is_token(account) else account
+    taken = _PROVIDERS.setdefault(scope.node.root, {})
+    owner = taken.get(key)
+    if owner is not None:
+        raise ConfigurationError(
+            "GitHubDeployRoleProps",
+            [
+                Problem(
+                    prop="provider",
+                    value=None,
+                    allowed=f"one created provider for {GITHUB_OIDC_URL} per account ({owner} "
+                    f"already creates the one of {key}; IAM refuses a second with "
+                    "EntityAlreadyExists)",
+                    fix=f"Pass provider= the .provider of the GitHubDeployRole at {owner}, or "
+                    "import the existing provider with "
+                    "iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(...).",
+                )
+            ],
+        )
+    taken[key] = path
+
+
 class GitHubDeployRole(Construct):
     """The IAM role a GitHub Actions release workflow assumes, with only what it needs.
 
@@ -322,6 +371,8 @@ class GitHubDeployRole(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: GitHubDeployRoleProps) -> None:
+        if props.provider is None:
+            _claim_provider(scope, f"{scope.node.path}/{id}")
         super().__init__(scope, id)
         self.props = props
         self.provider: iam.IOpenIdConnectProvider | iam.IOidcProvider = (
@@ -366,13 +417,7 @@ class GitHubDeployRole(Construct):
         if props.assume_cdk_bootstrap_roles:
             self._grant_bootstrap_roles(props.cdk_bootstrap_qualifier)
         if self.unscoped_policy is not None:
-            acknowledge(
-                self.unscoped_policy,
-                ["AwsSolutions-IAM5[Resource::*]"],
-                "Holds only actions that IAM cannot scope to a resource: "
-                + ", ".join(unscoped_actions)
-                + ". Every other grant of the deploy role is in its scoped policy.",
-            )
+            exempt(self.unscoped_policy, exemptions.unscoped_policy(unscoped_actions))
 
     @property
     def role_arn(self) -> str:
@@ -389,10 +434,11 @@ class GitHubDeployRole(Construct):
             )
         return self.unscoped_policy
 
-    def _grant_ecr(self, repositories: Sequence[EcrRepository]) -> None:
+    def _grant_ecr(self, repositories: Sequence[EcrRepository | ecr.IRepository]) -> None:
         with self._managed_role.routing_unscoped(self._unscoped()):
             for repository in repositories:
-                repository.grant_push(self.role)
+                # EcrRepository also grants its customer-managed key, if it has one.
+                repository.grant_pull_push(self.role)
 
     def _grant_ecs(self, services: Sequence[ecs.IBaseService], extra: Sequence[iam.IRole]) -> None:
         self.policy.add_statements(

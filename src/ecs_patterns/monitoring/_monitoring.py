@@ -1,4 +1,8 @@
-"""ServiceMonitoring: alarms, an encrypted alarm topic and a dashboard for any ECS service."""
+"""ServiceMonitoring: alarms, an encrypted alarm topic and a dashboard for any ECS service.
+
+Long module: one construct and its props: every alarm, its threshold and its documentation, and
+the deployment alarms that depend on the service's strategy.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aws_cdk import Duration, Names
+from aws_cdk import Duration, Names, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_codedeploy as codedeploy
@@ -84,9 +89,13 @@ class MonitoringProps:
     """Props of :class:`ServiceMonitoring`. Only ``service`` is required.
 
     Every metric alarm uses ``period``, ``evaluation_periods`` and ``datapoints_to_alarm``.
-    Missing data: the running-task alarm treats it as **breaching** (Container Insights reports
-    the count every minute, so silence means no task reports or monitoring is broken); every
-    other alarm treats it as **not breaching** (no tasks means no CPU or memory to measure, and
+    Missing data: the running-task alarm keeps its state (**missing**: a new service has no
+    count until Container Insights reports the first one, so it waits in INSUFFICIENT_DATA
+    instead of paging on every create; a count below the threshold alarms, and tasks that
+    stop unexpectedly are also reported by ``notify_on_task_failure``. The cost: if Container
+    Insights stopped reporting, this alarm would show INSUFFICIENT_DATA instead of paging);
+    every other alarm treats it as
+    **not breaching** (no tasks means no CPU or memory to measure, and
     the running-task alarm covers that; no requests means no errors and no latency; the load
     balancer publishes 5xx counts only for minutes that had some).
 
@@ -145,9 +154,13 @@ class MonitoringProps:
             Default 80: a warning before tasks are killed for running out of memory.
         min_running_tasks: RunningTaskCount (Container Insights, Minimum) alarms below this.
             Default 1: alarms when the service has no running task at all. Set it to the
-            service's minimum capacity to hear about any shortfall. Needs Container Insights
-            on the cluster (FargateCluster turns it on); without it the alarm is always in
-            ALARM.
+            service's minimum capacity to hear about any shortfall. At most the service's
+            minimum task count (autoscaling ``min_capacity``, else the desired count) with
+            ``deployment_alarm_rollback``: above it the alarm is in ALARM whenever the
+            service is at its minimum, and as a rollback alarm it would roll deployments back
+            (rejected with :class:`ConfigurationError`). Needs Container Insights on the
+            cluster (FargateCluster turns it on); without it the alarm stays in
+            INSUFFICIENT_DATA.
         target_5xx_threshold: HTTPCode_Target_5XX_Count (Sum per period) alarms above this.
             Default 5 per minute: a stray error (a client abort, one bad request) is ignored,
             a release that keeps failing is not. It is a count, not a rate: tune it to traffic.
@@ -167,7 +180,11 @@ class MonitoringProps:
             canary); for a ``CODE_DEPLOY`` service, the alarms are added to
             ``deployment_group``, whose automatic rollback on alarm then turns on. Default
             False, because it changes the service or the group: a pattern that owns them turns
-            it on. Needs a service defined in this app.
+            it on. Needs a service defined in this app. When the service's name is literal
+            (``service_name``), the service depends on its deployment alarms, so they exist
+            before it names them; a generated name can only be read once the service exists,
+            so the alarms follow it (harmless: ECS applies deployment alarms from the first
+            update on).
         deployment_group: The service's CodeDeploy ``EcsDeploymentGroup`` (e.g.
             ``FargateWebService.deployment_group``). Required with
             ``deployment_alarm_rollback`` for a ``CODE_DEPLOY`` service (ECS rejects deployment
@@ -229,6 +246,9 @@ class MonitoringProps:
         if self.deployment_alarm_rollback:
             for problem in deployment_alarm_problems(self.service, self.deployment_group):
                 checks.fail(problem.prop, problem.value, problem.allowed, problem.fix)
+            tasks = _min_running_tasks_problem(self.service, self.min_running_tasks)
+            if tasks is not None:
+                checks.fail(tasks.prop, tasks.value, tasks.allowed, tasks.fix)
         elif self.deployment_group is not None:
             checks.fail(
                 "deployment_group",
@@ -419,6 +439,58 @@ def blue_green_kind(service: ecs.IBaseService) -> str | None:
     return deployment.kind if deployment.needs_green_target_group else "ROLLING"
 
 
+def _literal_service_name(service: ecs.IBaseService) -> str | None:
+    """The service's name when the template states it (``service_name="..."``), else None."""
+    cfn = service.node.default_child
+    if not isinstance(cfn, ecs.CfnService):
+        return None
+    name = cfn.service_name
+    return name if isinstance(name, str) and not is_token(name) else None
+
+
+def minimum_task_count(service: ecs.IBaseService) -> int | None:
+    """The fewest tasks the service runs by design: its autoscaling minimum, else its desired
+    count; None when unknown (an imported service, a token)."""
+    if not isinstance(service, ecs.BaseService):
+        return None
+    # BaseService.auto_scale_task_count keeps a ScalableTaskCount "TaskCount", whose
+    # ScalableTarget is its child "Target" (aws-cdk-lib).
+    count = service.node.try_find_child("TaskCount")
+    target = count.node.try_find_child("Target") if count is not None else None
+    value: object = None
+    if target is not None:
+        cfn_target = target.node.default_child
+        if isinstance(cfn_target, appscaling.CfnScalableTarget):
+            value = cfn_target.min_capacity
+    else:
+        cfn_service = service.node.default_child
+        if isinstance(cfn_service, ecs.CfnService):
+            value = cfn_service.desired_count
+    if isinstance(value, int) and not isinstance(value, bool) and not is_token(value):
+        return value
+    return None
+
+
+def _min_running_tasks_problem(service: ecs.IBaseService, min_running_tasks: int) -> Problem | None:
+    """``min_running_tasks`` above the service's minimum makes a rollback alarm of the minimum.
+
+    At its autoscaling minimum the service runs fewer tasks than the alarm wants, so the
+    running-task alarm is in ALARM whenever traffic is low, and as a rollback alarm it rolls
+    back (or, already in ALARM when a deployment starts, is ignored by) every deployment.
+    """
+    minimum = minimum_task_count(service)
+    if minimum is None or is_token(min_running_tasks) or min_running_tasks <= minimum:
+        return None
+    return Problem(
+        prop="min_running_tasks",
+        value=min_running_tasks,
+        allowed=f"at most the service's minimum task count ({minimum}) while the alarms roll "
+        "deployments back",
+        fix=f"Lower min_running_tasks to {minimum} or less, raise the service's min_capacity, "
+        "or turn deployment_alarm_rollback off.",
+    )
+
+
 def deployment_alarm_problems(
     service: ecs.IBaseService, deployment_group: codedeploy.EcsDeploymentGroup | None = None
 ) -> list[Problem]:
@@ -566,9 +638,12 @@ class ServiceMonitoring(Construct):
         return the dashboard's labelled metrics."""
         props = self.props
         period = props.period
+        literal_name = _literal_service_name(props.service)
         dims = {
             "ClusterName": props.service.cluster.cluster_name,
-            "ServiceName": props.service.service_name,
+            # A literal name keeps the alarms free of references to the service, so the
+            # service can depend on them (see _create_alarms_first).
+            "ServiceName": literal_name if literal_name is not None else props.service.service_name,
         }
 
         def ecs_metric(name: str, statistic: str, namespace: str = "AWS/ECS") -> cloudwatch.Metric:
@@ -728,9 +803,15 @@ class ServiceMonitoring(Construct):
             metrics["running_tasks"],
             threshold=props.min_running_tasks,
             comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-            missing=cloudwatch.TreatMissingData.BREACHING,
-            description=f"Fewer than {props.min_running_tasks} running task(s), or no task "
-            "count reported (Container Insights): tasks are stopping or failing to start.",
+            # Missing, not breaching: a new service has no count until Container Insights
+            # reports the first one, and a breaching default paged on every create (and
+            # made ECS ignore the alarm for the first deployment, which starts in ALARM).
+            # Container Insights publishes the count every minute for a service it watches,
+            # a low count alarms; tasks that crash are also reported by the task-failure
+            # notification (notify_on_task_failure).
+            missing=cloudwatch.TreatMissingData.MISSING,
+            description=f"Fewer than {props.min_running_tasks} running task(s) reported by "
+            "Container Insights: tasks are stopping or failing to start.",
             critical=True,
         )
         if "target_5xx" in metrics:
@@ -842,6 +923,9 @@ class ServiceMonitoring(Construct):
             return
         group = self.props.deployment_group
         problems = deployment_alarm_problems(self.props.service, group)
+        tasks = _min_running_tasks_problem(self.props.service, self.props.min_running_tasks)
+        if tasks is not None:
+            problems.append(tasks)
         if problems:
             raise ConfigurationError("ServiceMonitoring", problems)
         service = self.props.service
@@ -853,7 +937,21 @@ class ServiceMonitoring(Construct):
             service.enable_deployment_alarms(
                 self.deployment_alarm_names, behavior=ecs.AlarmBehavior.ROLLBACK_ON_ALARM
             )
+            self._create_alarms_first(service)
         self._rollback_enabled = True
+
+    def _create_alarms_first(self, service: ecs.BaseService) -> None:
+        """The service names its deployment alarms: create them before it when possible.
+
+        Possible when the service's name is literal (``service_name``), since the alarms then
+        read it without referencing the service; a generated name is only known once the
+        service exists, so the alarms must follow it. That order is harmless at create (ECS
+        applies deployment alarms from the first update on: a rollback needs an earlier
+        deployment) and the alarms exist by the first release.
+        """
+        if _literal_service_name(service) is None or Stack.of(service) is not Stack.of(self):
+            return
+        service.node.add_dependency(*self.critical_alarms)
 
     # -- dashboard ---------------------------------------------------------------------------
 

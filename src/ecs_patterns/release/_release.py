@@ -8,6 +8,9 @@ construct closes the gap the way cdklabs' cdk-ecs-codedeploy ``EcsDeployment`` d
 resource whose properties carry the task definition ARN in an AppSpec, so every new revision
 is an Update that starts a CodeDeploy deployment and waits for it; a failed or rolled-back
 deployment fails the stack update and CloudFormation rolls the stack back.
+
+Long module: one construct: the custom resource, its provider functions, their roles and log
+groups, and the waiter; their IAM scoping and exemptions refer to each other.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
-from ..core._compliance import acknowledge, cfn_lint_ignore, checkov_skip
+from ..core._compliance import Exemption, exempt
 from ..core._iam import XRAY_WRITE_ACTIONS, flatten_reference
 from ..core._logs import encrypted_log_group, logs_kms_key
 from ..core._validation import Checks, is_token
 from ..core.deployment import CODEDEPLOY_HOOKS, RELEASE_TIMEOUT_MAX, deployment_controller
+from . import _exemptions as exemptions
 from ._appspec import AppSpecCapacityItem, ecs_appspec
 
 __all__ = [
@@ -55,13 +59,7 @@ MIN_RELEASE_TIMEOUT = Duration.minutes(5)
 
 
 _HANDLER_TIMEOUT = Duration.minutes(1)
-_RESERVED_CONCURRENCY = 1
 _RUNTIME = lambda_.Runtime.PYTHON_3_14
-_NAG_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
-
-
-def _in_packs(rule: str, packs: Sequence[str] = _NAG_PACKS) -> list[str]:
-    return [f"{pack}-{rule}" for pack in packs]
 
 
 class CodeDeployRelease(Construct):
@@ -133,21 +131,35 @@ class CodeDeployRelease(Construct):
             Suspending is best effort: when Application Auto Scaling refuses it, a warning is
             logged and the deployment goes ahead.
         reserved_concurrency: Reserved concurrency of each of the five Lambdas (the two
-            handlers and the provider framework's three). Default 1: a release calls each
-            function one request at a time, and the reservation caps what a runaway loop could
-            use. Lambda keeps 100 units of the account's concurrency unreserved, so any
-            reservation fails ("decreases account's UnreservedConcurrentExecution below its
-            minimum value") in an account whose concurrency quota is 100 or less, as new
-            accounts often have; pass None there (no reservation; the nag and checkov
-            concurrency rules are then acknowledged on these functions) or raise the quota.
-
+            handlers and the provider framework's three). Default None: no reservation.
+            Lambda keeps 100 units of the account's concurrency unreserved, so any reservation
+            fails ("decreases account's UnreservedConcurrentExecution below its minimum
+            value") in an account whose concurrency quota is 100 or less, as new accounts
+            often have (10 or 50), and the first deploy would fail there. Without a
+            reservation a release still calls each function one request at a time
+            (CloudFormation sends one request per resource, the waiter polls sequentially);
+            what is given up is the guarantee: in an account whose other functions use the
+            whole unreserved pool, a release's invocation is throttled (the provider retries,
+            the release slows down or times out), and nothing caps a runaway loop of these
+            functions. Pass a small number (1 is enough for one release at a time) in an
+            account whose quota leaves room for it. The nag and checkov concurrency rules are
+            acknowledged on these functions only when nothing is reserved.
     Attributes:
         provider: the ``custom_resources.Provider``.
         resource: the ``CustomResource``.
         deployment_id: the id of the deployment the last stack operation started ("" when
             nothing was deployed), a ``GetAtt`` token, e.g. for a stack output.
         on_event_function, is_complete_function: the handler Lambdas.
-        log_group: the encrypted log group of every Lambda and of the waiter state machine.
+        log_group: the encrypted log group of every Lambda.
+        waiter_log_group: the encrypted log group of the waiter state machine, named
+            ``/aws/vendedlogs/states/waiter-state-machine-<function name>-<address>`` as
+            aws-cdk-lib names its own (aws/aws-cdk#28577, PR #28706): Step Functions then
+            delivers its logs under the account's one ``/aws/vendedlogs/*`` statement instead
+            of appending this group to the account's CloudWatch Logs resource policy, which is
+            limited to 5,120 characters and makes every later state machine with logging fail
+            once full (Step Functions guide, "Best practices": CloudWatch Logs resource policy
+            size). The name holds the generated name of the ``is_complete`` function, so it is
+            new with every new stack and a retained group never blocks a redeploy.
         appspec: the AppSpec as a dict (tokens unresolved).
     """
 
@@ -173,7 +185,7 @@ class CodeDeployRelease(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         scalable_target: appscaling.ScalableTarget | ecs.ScalableTaskCount | None = None,
-        reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
+        reserved_concurrency: int | None = None,
     ) -> None:
         hooks = dict(hooks or {})
         cfn_target = _cfn_scalable_target(scalable_target)
@@ -198,6 +210,7 @@ class CodeDeployRelease(Construct):
         self.log_group = encrypted_log_group(
             self, "Logs", key=key, retention=log_retention, removal_policy=log_removal_policy
         )
+        self._log_settings = (key, log_retention, log_removal_policy)
         self.security_group: ec2.SecurityGroup | None = None
         if vpc is not None:
             self.security_group = ec2.SecurityGroup(
@@ -378,25 +391,10 @@ class CodeDeployRelease(Construct):
                 ),
             ],
         )
-        acknowledge(
+        exempt(
             policy,
-            [f"AwsSolutions-IAM5[Resource::{flatten_reference(Stack.of(self).resolve(alarms))}]"],
-            "Application Auto Scaling checks that the caller of RegisterScalableTarget may "
-            "describe, put and delete CloudWatch alarms (permissions validation on target "
-            "resources) with alarm names of its own that the template cannot know; the grant "
-            "is limited to alarms of this account and Region, and the handlers never call "
-            "these actions themselves.",
+            *exemptions.scale_in_policy(flatten_reference(Stack.of(self).resolve(alarms))),
         )
-        reason = (
-            "Application Auto Scaling: DescribeScalableTargets supports no resource-level "
-            "permissions, and the ARN of a scalable target ends in an id assigned at "
-            "registration that the template cannot reference (Ref and GetAtt give the "
-            "resource id, not the ARN). The handlers call RegisterScalableTarget only with "
-            "SuspendedState, on the service's own resource id from the resource properties, to "
-            "suspend dynamic scale-in during a CodeDeploy deployment and resume it afterwards."
-        )
-        acknowledge(policy, ["AwsSolutions-IAM5[Resource::*]"], reason)
-        checkov_skip(policy, "CKV_AWS_111", reason)
         return policy
 
     def _role(
@@ -446,7 +444,7 @@ class CodeDeployRelease(Construct):
         role, policy = self._role(id, statements)
         self._handler_roles.append(role)
         if vpc is not None:
-            self._acknowledge_vpc_wildcards(policy)
+            exempt(policy, exemptions.VPC_NETWORK_INTERFACES)
         fn = lambda_.Function(
             self,
             id,
@@ -466,8 +464,7 @@ class CodeDeployRelease(Construct):
             **self._placement(vpc),
         )
         fn.node.add_dependency(policy)
-        _ignore_role_depends_on(fn)
-        self._lambda_acknowledgements(fn, vpc)
+        exempt(fn, *self._function_exemptions(vpc))
         return fn
 
     def _placement(self, vpc: ec2.IVpc | None) -> dict[str, Any]:
@@ -482,37 +479,32 @@ class CodeDeployRelease(Construct):
             "security_groups": ([self.security_group] if self.security_group is not None else None),
         }
 
-    def _lambda_acknowledgements(self, fn: lambda_.Function, vpc: ec2.IVpc | None) -> None:
-        no_dlq = (
-            "Invoked synchronously (by the provider framework or its Step Functions waiter) or, "
-            "for the framework's entry point, by CloudFormation, which the framework answers "
-            "with SUCCESS or FAILED itself; a failed event in a dead-letter queue would have "
-            "nobody to act on it, and CloudFormation already reports the failure on the stack."
+    def _function_exemptions(self, vpc: ec2.IVpc | None) -> tuple[Exemption, ...]:
+        return exemptions.function(
+            reserved_concurrency=self._reserved_concurrency is not None, in_vpc=vpc is not None
         )
-        # PCI DSS 3.2.1 has no LambdaDLQ rule.
-        acknowledge(fn, _in_packs("LambdaDLQ", ("NIST.800.53.R5", "HIPAA.Security")), no_dlq)
-        checkov_skip(fn, "CKV_AWS_116", no_dlq)
-        if self._reserved_concurrency is None:
-            unreserved = (
-                "reserved_concurrency=None was passed to CodeDeployRelease: Lambda keeps 100 "
-                "units of the account's concurrency unreserved, so an account with a quota of "
-                "100 or less cannot reserve any. A release invokes this function one request "
-                "at a time (CloudFormation sends one request per resource, the waiter polls "
-                "sequentially), so it neither needs a reservation nor can it starve others."
-            )
-            # PCI DSS 3.2.1 has no LambdaConcurrency rule.
-            acknowledge(
-                fn, _in_packs("LambdaConcurrency", ("NIST.800.53.R5", "HIPAA.Security")), unreserved
-            )
-            checkov_skip(fn, "CKV_AWS_115", unreserved)
-        if vpc is None:
-            outside_vpc = (
-                "No vpc was given to CodeDeployRelease: the function only calls the CodeDeploy, "
-                "ECS, Step Functions and Lambda APIs and reaches no private resource. Pass vpc= "
-                "to run it in private subnets."
-            )
-            acknowledge(fn, _in_packs("LambdaInsideVPC"), outside_vpc)
-            checkov_skip(fn, "CKV_AWS_117", outside_vpc)
+
+    def _waiter_log_group(self) -> logs.LogGroup:
+        """The waiter's log group, under ``/aws/vendedlogs/states/`` as aws-cdk-lib names it.
+
+        A named group, so a RETAIN removal policy becomes RetainExceptOnCreate: a failed
+        first create deletes it instead of leaving it behind.
+        """
+        key, retention, removal_policy = self._log_settings
+        name = (
+            "/aws/vendedlogs/states/waiter-state-machine-"
+            f"{self.is_complete_function.function_name}-{self.node.addr}"
+        )
+        return logs.LogGroup(
+            self,
+            "WaiterLogs",
+            log_group_name=name,
+            encryption_key=key,
+            retention=retention,
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+            if removal_policy == RemovalPolicy.RETAIN
+            else removal_policy,
+        )
 
     def _provider(self, timeout: Duration, vpc: ec2.IVpc | None) -> cr.Provider:
         on_event_role = iam.Role(
@@ -523,6 +515,7 @@ class CodeDeployRelease(Construct):
             "FrameworkWaiterRole",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         )
+        self.waiter_log_group = self._waiter_log_group()
         provider = cr.Provider(
             self,
             "Provider",
@@ -538,7 +531,7 @@ class CodeDeployRelease(Construct):
             framework_lambda_logging_level=lambda_.ApplicationLogLevel.INFO,
             disable_waiter_state_machine_logging=False,
             waiter_state_machine_log_options=cr.LogOptions(
-                destination=self.log_group,
+                destination=self.waiter_log_group,
                 level=sfn.LogLevel.ALL,
                 include_execution_data=False,
             ),
@@ -588,25 +581,17 @@ class CodeDeployRelease(Construct):
             assert isinstance(cfn_fn, lambda_.CfnFunction)
             cfn_fn.reserved_concurrent_executions = self._reserved_concurrency
             fn.node.add_dependency(on_event_policy if name == "onEvent" else waiter_policy)
-            _ignore_role_depends_on(fn)
-            self._lambda_acknowledgements(fn, vpc)
-            checkov_skip(
-                fn,
-                "CKV_AWS_173",
-                "aws-cdk-lib's provider framework sets only the ARNs of the handler functions "
-                "and of the waiter state machine as environment variables, no secret; Lambda "
-                "encrypts them at rest with its AWS-managed key.",
-            )
+            exempt(fn, *self._function_exemptions(vpc), exemptions.PROVIDER_ENVIRONMENT)
         self._harden_waiter(provider, waiter, state_machine)
         if vpc is not None:
-            self._acknowledge_vpc_wildcards(on_event_policy)
-            self._acknowledge_vpc_wildcards(waiter_policy)
+            exempt(on_event_policy, exemptions.VPC_NETWORK_INTERFACES)
+            exempt(waiter_policy, exemptions.VPC_NETWORK_INTERFACES)
         return provider
 
     def _harden_waiter(
         self, provider: cr.Provider, waiter: IConstruct, state_machine: sfn.CfnStateMachine
     ) -> None:
-        """X-Ray tracing on the waiter state machine; acknowledge what its role must keep."""
+        """X-Ray tracing on the waiter state machine; exempt what its role must keep."""
         state_machine.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(
             enabled=True
         )
@@ -624,53 +609,18 @@ class CodeDeployRelease(Construct):
             ],
         )
         state_machine.node.add_dependency(tracing)
-        # aws-cdk-lib declares DependsOn the waiter's role next to the GetAtt of its ARN.
-        cfn_lint_ignore(state_machine, ["W3005"])
-        acknowledge(
-            tracing,
-            ["AwsSolutions-IAM5[Resource::*]"],
-            "X-Ray's PutTraceSegments, PutTelemetryRecords, GetSamplingRules and "
-            "GetSamplingTargets support no resource-level permissions (Service Authorization "
-            "Reference), so Step Functions tracing needs Resource '*'.",
-        )
+        exempt(state_machine, exemptions.WAITER_STATE_MACHINE)
+        exempt(tracing, exemptions.WAITER_TRACING_POLICY)
         default_policy = role.node.try_find_child("DefaultPolicy")
         if default_policy is not None:
             stack = Stack.of(self)
+            logical_ids = []
             for name in ("isComplete", "onTimeout"):
                 fn = provider.node.find_child(f"framework-{name}")
                 cfn_fn = fn.node.default_child
                 assert isinstance(cfn_fn, lambda_.CfnFunction)
-                acknowledge(
-                    default_policy,
-                    [f"AwsSolutions-IAM5[Resource::<{stack.get_logical_id(cfn_fn)}.Arn>:*]"],
-                    "aws-cdk-lib's grantInvoke adds the function's qualified ARNs ('ARN:*') "
-                    "next to the function ARN; the wildcard covers only versions and aliases of "
-                    "this one framework function, which the state machine must invoke.",
-                )
-            acknowledge(
-                default_policy,
-                _in_packs("IAMNoInlinePolicy"),
-                "Created by aws-cdk-lib's provider framework inside its waiter state machine "
-                "(no role can be passed in): it allows invoking the framework's isComplete and "
-                "onTimeout functions and delivering the state machine's logs, nothing else.",
-            )
-            log_delivery = (
-                "Step Functions log delivery (logs:CreateLogDelivery, GetLogDelivery, "
-                "UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, "
-                "DescribeResourcePolicies, DescribeLogGroups) supports no resource-level "
-                "permissions; aws-cdk-lib's provider framework grants it with Resource '*'."
-            )
-            acknowledge(default_policy, ["AwsSolutions-IAM5[Resource::*]"], log_delivery)
-            checkov_skip(default_policy, "CKV_AWS_111", log_delivery)
-
-    def _acknowledge_vpc_wildcards(self, policy: iam.ManagedPolicy) -> None:
-        reason = (
-            "Only the EC2 network-interface actions a Lambda function needs to run in a VPC "
-            "(the statements of AWSLambdaVPCAccessExecutionRole) have Resource '*': they take "
-            "no resource ARN at creation time."
-        )
-        acknowledge(policy, ["AwsSolutions-IAM5[Resource::*]"], reason)
-        checkov_skip(policy, "CKV_AWS_111", reason)
+                logical_ids.append(stack.get_logical_id(cfn_fn))
+            exempt(default_policy, *exemptions.waiter_default_policy(logical_ids))
 
     def _allow_hooks(
         self,
@@ -690,13 +640,6 @@ class CodeDeployRelease(Construct):
                 )
             ],
         )
-
-
-def _ignore_role_depends_on(fn: lambda_.Function) -> None:
-    """aws-cdk-lib declares a DependsOn the role that the function's GetAtt already implies."""
-    cfn_fn = fn.node.default_child
-    assert isinstance(cfn_fn, lambda_.CfnFunction)
-    cfn_lint_ignore(cfn_fn, ["W3005"])
 
 
 def _whole_intervals(timeout: Duration) -> Duration:
@@ -733,7 +676,7 @@ def _validate(
     timeout: Duration,
     log_retention: logs.RetentionDays,
     cfn_target: appscaling.CfnScalableTarget | None = None,
-    reserved_concurrency: int | None = _RESERVED_CONCURRENCY,
+    reserved_concurrency: int | None = None,
 ) -> None:
     checks = Checks("CodeDeployRelease")
     checks.int_range(
@@ -741,8 +684,9 @@ def _validate(
         reserved_concurrency,
         1,
         1000,
-        "Pass a small positive number (1 is enough for one release at a time), or None to "
-        "reserve nothing in an account whose Lambda concurrency quota is 100 or less.",
+        "Pass a small positive number (1 is enough for one release at a time), or leave it "
+        "None to reserve nothing (required in an account whose Lambda concurrency quota is "
+        "100 or less).",
     )
     if cfn_target is not None:
         key = (cfn_target.service_namespace, cfn_target.scalable_dimension)

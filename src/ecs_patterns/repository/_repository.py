@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Annotations, Duration, RemovalPolicy
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -60,7 +60,13 @@ class RepositoryProps:
             region may own it, and it replaces any rules set elsewhere.
         enhanced_scan_frequency: ``"SCAN_ON_PUSH"`` or ``"CONTINUOUS_SCAN"``. Default
             ``"CONTINUOUS_SCAN"``, so images already pushed are re-checked as new CVEs appear.
-        removal_policy: What ``cdk destroy`` does. Default RETAIN: images are data.
+        removal_policy: What ``cdk destroy`` does. Default RETAIN: images are data. With a
+            ``repository_name``, RETAIN is written as ``RetainExceptOnCreate``: a failed first
+            create deletes the (empty) repository, so a retry can create it under its name.
+            After ``cdk destroy`` the retained repository keeps the name, and redeploying the
+            stack fails ("already exists") until it is deleted or the app imports it
+            (``ecr.Repository.from_repository_name``): the warning
+            ``ecs-patterns:RetainedNamedRepository`` says so.
         empty_on_delete: Delete all images when the repository is destroyed. Default False;
             only allowed together with ``removal_policy=RemovalPolicy.DESTROY``.
     """
@@ -131,6 +137,13 @@ class EcrRepository(Construct):
     means the same image (deployments and rollbacks are reproducible); the repository is
     retained on ``cdk destroy``.
 
+    Wherever the library takes an ``EcrRepository`` it also takes an ``ecr.IRepository`` (for
+    example ``ecr.Repository.from_repository_name(scope, id, "team/web")``, a repository made
+    elsewhere); ``repository`` is the ``ecr.IRepository`` of this one for APIs that want it.
+    For an imported repository the library grants on the repository only: it cannot know its
+    KMS key, so a repository encrypted with a customer-managed key needs that key granted by
+    its owner (``key.grant_decrypt`` for pulls, ``key.grant_encrypt_decrypt`` for pushes).
+
     Attributes:
         repository: the underlying ``aws_ecr.Repository`` (escape hatch).
         key: the customer-managed KMS key the images are encrypted with (created or given), or
@@ -142,6 +155,15 @@ class EcrRepository(Construct):
         props = props if props is not None else RepositoryProps()
         super().__init__(scope, id)
         self.props = props
+        if props.repository_name is not None and props.removal_policy == RemovalPolicy.RETAIN:
+            Annotations.of(self).add_warning_v2(
+                "ecs-patterns:RetainedNamedRepository",
+                f"repository_name={props.repository_name!r} with removal_policy RETAIN: after "
+                "cdk destroy the repository and its images stay under this name, and deploying "
+                "the stack again fails until it is deleted or imported with "
+                "ecr.Repository.from_repository_name. Leave repository_name unset for a "
+                "generated name that never collides.",
+            )
         self.key: kms.IKey | None = props.encryption_key
         if self.key is None and not props.aws_managed_key:
             self.key = kms.Key(
@@ -160,7 +182,7 @@ class EcrRepository(Construct):
             image_tag_mutability=ecr.TagMutability.IMMUTABLE,
             encryption=ecr.RepositoryEncryption.KMS,
             encryption_key=self.key,
-            removal_policy=props.removal_policy,
+            removal_policy=_removal_policy(props),
             empty_on_delete=props.empty_on_delete or None,
             lifecycle_rules=[
                 ecr.LifecycleRule(
@@ -205,6 +227,16 @@ class EcrRepository(Construct):
         """The repository URI (``ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME``)."""
         return self.repository.repository_uri
 
+    @property
+    def repository_name(self) -> str:
+        """The repository name."""
+        return self.repository.repository_name
+
+    @property
+    def repository_arn(self) -> str:
+        """The repository ARN."""
+        return self.repository.repository_arn
+
     def grant_push(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a CI role push (and pull) images: ECR auth token plus layer upload on this repo."""
         grant = self.repository.grant_pull_push(grantee)
@@ -213,9 +245,22 @@ class EcrRepository(Construct):
             self.key.grant(grantee, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
         return grant
 
+    def grant_pull_push(self, grantee: iam.IGrantable) -> iam.Grant:
+        """The same as :meth:`grant_push`, under the name ``ecr.IRepository`` uses, so code
+        written for an imported ``ecr.IRepository`` grants the same on an EcrRepository."""
+        return self.grant_push(grantee)
+
     def grant_pull(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a task execution role pull images from this repository only."""
         grant = self.repository.grant_pull(grantee)
         if self.key is not None:
             self.key.grant_decrypt(grantee)
         return grant
+
+
+def _removal_policy(props: RepositoryProps) -> RemovalPolicy:
+    """RETAIN of a named repository becomes RetainExceptOnCreate (see ``removal_policy``)."""
+    named = props.repository_name is not None
+    if named and props.removal_policy == RemovalPolicy.RETAIN:
+        return RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+    return props.removal_policy

@@ -7,6 +7,9 @@ the check answers :attr:`Compliance.NOT_APPLICABLE` rather than risk a false pos
 
 The checks need no construct tree, so they are unit-testable on plain dicts;
 :class:`~ecs_patterns.rules.EcsHardeningChecks` runs them over a CDK app.
+
+Long module: the table of hardening rules, each a small pure function over resolved properties;
+one table keeps the pack's ids, levels and explanations in one place.
 """
 
 from __future__ import annotations
@@ -299,11 +302,14 @@ def fargate_task_size(resource_type: str, properties: Mapping[str, Any]) -> Comp
 
 # --- services -----------------------------------------------------------------------------------
 
-_ECS_NATIVE_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
-
 
 def circuit_breaker(resource_type: str, properties: Mapping[str, Any]) -> Compliance:
-    """A rolling-update ECS service enables the deployment circuit breaker."""
+    """An ECS-controller service enables the deployment circuit breaker.
+
+    Rolling and ECS-native blue/green, linear and canary alike: ECS supports the breaker for
+    each (ECS developer guide, "deployment failure detection"), and green tasks that crash
+    before they register trip no alarm.
+    """
     if resource_type != SERVICE:
         return NA
     controller = properties.get("DeploymentController")
@@ -317,9 +323,6 @@ def circuit_breaker(resource_type: str, properties: Mapping[str, Any]) -> Compli
     if config is None:
         return BAD
     if not isinstance(config, Mapping) or is_unresolved(config):
-        return NA
-    strategy = config.get("Strategy")
-    if strategy is not None and (is_unresolved(strategy) or strategy in _ECS_NATIVE_STRATEGIES):
         return NA
     breaker = config.get("DeploymentCircuitBreaker")
     if breaker is None:
@@ -514,10 +517,12 @@ RULES: tuple[Rule, ...] = (
         suffix="CircuitBreaker",
         level=Level.WARN,
         resource_types=(SERVICE,),
-        info="The ECS rolling-update service has no deployment circuit breaker.",
+        info="The ECS-controller service has no deployment circuit breaker.",
         explanation=(
             "Without the circuit breaker a deployment whose tasks never become healthy keeps "
-            "retrying for hours instead of failing (and rolling back) within minutes."
+            "retrying for hours instead of failing (and rolling back) within minutes. This holds "
+            "for ECS-native blue/green, linear and canary too: green tasks that crash before "
+            "they register trip no alarm."
         ),
         check=circuit_breaker,
     ),

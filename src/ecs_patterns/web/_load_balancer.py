@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, ArnFormat, Duration, Names, Stack
+from aws_cdk import Annotations, ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
@@ -11,12 +11,13 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ..core._compliance import acknowledge, acknowledge_many, checkov_skip
+from ..core._compliance import exempt
 from ..core._jsii import shared
 from ..core._limits import MAX_DEREGISTRATION_DELAY_S
 from ..core._options import LoggingOptions
 from ..core._validation import seconds
 from ..core.deployment import DeploymentStrategy
+from . import _exemptions as exemptions
 from ._props import LoadBalancerOptions, TargetGroupOptions
 from ._waf import DEFAULT_WAF_RULE_OVERRIDES, WAF_MANAGED_RULE_GROUPS, WafRuleAction
 
@@ -24,12 +25,6 @@ __all__ = ["WebLoadBalancer"]
 
 # Deleted access-log versions stay recoverable this long before they expire for good.
 _NONCURRENT_LOG_DAYS = 30
-# The compliance rules a plain-HTTP listener fails (no ACM certificate, no redirect to HTTPS).
-_PLAIN_HTTP_LISTENER_RULES = tuple(
-    f"{pack}-{rule}"
-    for rule in ("ELBv2ACMCertificateRequired", "ALBHttpToHttpsRedirection")
-    for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
-)
 
 
 def _days(days: int) -> Duration:
@@ -104,7 +99,7 @@ class WebLoadBalancer(Construct):
                 else ec2.SubnetType.PRIVATE_WITH_EGRESS
             ),
             security_group=self.security_group,
-            deletion_protection=options.deletion_protection,
+            deletion_protection=options.deletion_protection is True,
             drop_invalid_header_fields=True,
             desync_mitigation_mode=options.desync_mitigation_mode,
         )
@@ -128,21 +123,39 @@ class WebLoadBalancer(Construct):
         self.web_acl: wafv2.CfnWebACL | None = None
         self.waf_log_group: logs.LogGroup | None = None
         self._waf(options, logging, key)
-        if not options.deletion_protection:
+        self._deletion_protection(options)
+        exempt(
+            self.load_balancer,
+            *exemptions.load_balancer(
+                waf=options.waf, deletion_protection=options.deletion_protection
+            ),
+        )
+
+    def _deletion_protection(self, props: LoadBalancerOptions) -> None:
+        """Off at create unless asked for: a failed first create must be able to roll back.
+
+        CloudFormation cannot delete a load balancer with deletion protection ("cannot be
+        deleted because deletion protection is enabled"), so a create that fails after the
+        load balancer exists ends in ROLLBACK_FAILED and needs manual cleanup
+        (aws-cloudformation/rain#187). ``RetainExceptOnCreate`` does not help: the protection
+        still blocks that delete. So the protection is turned on by a later deploy
+        (``deletion_protection=True`` once the stack exists).
+        """
+        if props.deletion_protection is True:
+            return
+        explicit = props.deletion_protection is False
+        if explicit:
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:NoDeletionProtection",
                 "deletion_protection=False: the load balancer can be deleted by a stack update "
                 "or destroy. Keep it on in production.",
             )
-            acknowledge(
-                self.load_balancer,
-                [
-                    "NIST.800.53.R5-ELBDeletionProtectionEnabled",
-                    "HIPAA.Security-ELBDeletionProtectionEnabled",
-                ],
-                "Deletion protection was turned off explicitly with deletion_protection=False "
-                "(announced by the ecs-patterns:NoDeletionProtection warning), e.g. for a "
-                "short-lived environment.",
+        else:
+            Annotations.of(self).add_info(
+                "ecs-patterns: deletion protection of the load balancer is off for the first "
+                "create, so that a failed create can roll back (CloudFormation cannot delete a "
+                "protected load balancer). Set deletion_protection=True in a later deploy, once "
+                "the stack exists."
             )
 
     def _access_log_bucket(self, props: LoadBalancerOptions) -> s3.Bucket:
@@ -168,52 +181,11 @@ class WebLoadBalancer(Construct):
                 )
             ],
         )
-        acknowledge_many(
+        exempt(
             bucket,
-            [
-                (
-                    [
-                        "AwsSolutions-S1",
-                        "NIST.800.53.R5-S3BucketLoggingEnabled",
-                        "HIPAA.Security-S3BucketLoggingEnabled",
-                        "PCI.DSS.321-S3BucketLoggingEnabled",
-                    ],
-                    "This bucket only receives ALB access logs from the ELB log delivery "
-                    "service; logging it to another bucket would need that bucket logged in "
-                    "turn. Public access is blocked, TLS is enforced, versioning keeps deleted "
-                    f"logs for {_NONCURRENT_LOG_DAYS} days, and object-level access can be "
-                    "audited with CloudTrail data events.",
-                ),
-                (
-                    [
-                        "NIST.800.53.R5-S3DefaultEncryptionKMS",
-                        "HIPAA.Security-S3DefaultEncryptionKMS",
-                        "PCI.DSS.321-S3DefaultEncryptionKMS",
-                    ],
-                    "ALB access log delivery supports only SSE-S3 (Amazon S3 managed keys) on the "
-                    "destination bucket; SSE-KMS is not supported, so the bucket is encrypted with "
-                    "SSE-S3.",
-                ),
-                (
-                    [
-                        "NIST.800.53.R5-S3BucketReplicationEnabled",
-                        "HIPAA.Security-S3BucketReplicationEnabled",
-                        "PCI.DSS.321-S3BucketReplicationEnabled",
-                    ],
-                    "Access logs are operational records of one regional load balancer, kept for "
-                    f"{props.access_log_expiry_days} days with versioning and a retain-on-delete "
-                    "policy; cross-region replication would need a second bucket in another "
-                    "region, which belongs to the account's log archive, not to one service.",
-                ),
-            ],
-        )
-        checkov_skip(
-            bucket,
-            "CKV_AWS_18",
-            "This bucket only receives ALB access logs from the ELB log delivery service; "
-            "server access logging on it would need another bucket, itself logged in turn. "
-            "Public access is blocked, TLS is enforced and versions are kept; object-level "
-            "access can be audited with CloudTrail data events.",
+            *exemptions.access_log_bucket(
+                expiry_days=props.access_log_expiry_days, noncurrent_days=_NONCURRENT_LOG_DAYS
+            ),
         )
         return bucket
 
@@ -257,13 +229,7 @@ class WebLoadBalancer(Construct):
                 f"deregistration_delay={delay:g}s: every deployment and scale-in waits this long "
                 f"per task; the library's target is {MAX_DEREGISTRATION_DELAY_S} s.",
             )
-            acknowledge(
-                target_group,
-                ["EcsPatterns-DeregistrationDelay"],
-                f"The deregistration delay was raised explicitly to {delay:g} s with "
-                "deregistration_delay (announced by the ecs-patterns:LongDeregistrationDelay "
-                "warning), for requests or connections that take longer to drain.",
-            )
+            exempt(target_group, exemptions.long_deregistration_delay(delay))
         return target_group
 
     def _listeners(
@@ -288,16 +254,7 @@ class WebLoadBalancer(Construct):
                 target_protocol=elbv2.ApplicationProtocol.HTTPS,
                 open=False,
             )
-            acknowledge(
-                redirect,
-                [
-                    "NIST.800.53.R5-ELBv2ACMCertificateRequired",
-                    "HIPAA.Security-ELBv2ACMCertificateRequired",
-                    "PCI.DSS.321-ELBv2ACMCertificateRequired",
-                ],
-                "This port-80 listener only answers with a permanent redirect to HTTPS on 443 "
-                "(which uses the ACM certificate); it forwards nothing to the targets.",
-            )
+            exempt(redirect, exemptions.REDIRECT_LISTENER)
             return listener, redirect
         Annotations.of(self).add_warning_v2(
             "ecs-patterns:PlainHttp",
@@ -311,63 +268,51 @@ class WebLoadBalancer(Construct):
             open=False,
             default_target_groups=[self.target_group],
         )
-        acknowledge(
-            listener,
-            list(_PLAIN_HTTP_LISTENER_RULES),
-            "Plain HTTP was chosen explicitly with allow_plain_http=True (announced by the "
-            "ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this load "
-            "balancer or for a non-production environment without real data.",
-        )
-        plain_http = (
-            "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True (announced "
-            "by the ecs-patterns:PlainHttp warning), for traffic whose TLS ends before this "
-            "load balancer or for a non-production environment without real data."
-        )
-        checkov_skip(listener, "CKV_AWS_2", plain_http)
-        checkov_skip(listener, "CKV_AWS_103", plain_http)
+        exempt(listener, *exemptions.PLAIN_HTTP_LISTENER)
         return listener, None
 
     def _ingress(self, props: LoadBalancerOptions, cidrs: list[str]) -> None:
         ports = [443, 80] if props.certificate is not None else [80]
-        test_port = self._test_port()
-        if test_port is not None:
-            ports.append(test_port)
         peers = [_ipv4(c) for c in cidrs]
         peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
         for peer in peers:
             for port in ports:
                 self.security_group.add_ingress_rule(
-                    peer,
-                    _tcp(port),
-                    "Test listener clients"
-                    if port == test_port
-                    else "HTTPS clients"
-                    if port == 443
-                    else "HTTP clients",
+                    peer, _tcp(port), "HTTPS clients" if port == 443 else "HTTP clients"
                 )
-        if "0.0.0.0/0" in cidrs:
-            acknowledge(
-                self.security_group,
-                ["AwsSolutions-EC23"],
-                "This is the security group of an internet-facing load balancer: it admits "
-                f"any IPv4 client on the listener ports ({', '.join(map(str, ports))}) only, "
-                "and the load balancer reaches nothing but the tasks' port.",
-            )
-            checkov_skip(
-                self.security_group,
-                "CKV_AWS_260",
-                (
-                    "Port 80 is open to any IPv4 client only for the listener that answers "
-                    "with a permanent redirect to HTTPS on 443; it forwards nothing to the "
-                    "tasks."
+        public_ports = list(ports) if "0.0.0.0/0" in cidrs else []
+        test_port = self._test_port()
+        if test_port is not None:
+            test_cidrs = self._test_listener_cidrs(cidrs)
+            test_peers = [_ipv4(c) for c in test_cidrs]
+            if self._deployment.test_listener_clients is None:
+                test_peers += [ec2.Peer.prefix_list(p) for p in props.ingress_prefix_lists]
+            for peer in test_peers:
+                self.security_group.add_ingress_rule(peer, _tcp(test_port), "Test listener clients")
+            if "0.0.0.0/0" in test_cidrs:
+                public_ports.append(test_port)
+                Annotations.of(self).add_warning_v2(
+                    "ecs-patterns:PublicTestListener",
+                    f"test_listener_cidrs includes 0.0.0.0/0: anyone can reach the untested "
+                    f"green revision on port {test_port} before production traffic moves to "
+                    "it. Admit only the testers' networks unless the release is public anyway.",
                 )
-                if props.certificate is not None
-                else (
-                    "Plain HTTP on port 80 was chosen explicitly with allow_plain_http=True "
-                    "(announced by the ecs-patterns:PlainHttp warning) for this internet-facing "
-                    "load balancer."
+        if public_ports:
+            exempt(
+                self.security_group,
+                *exemptions.open_security_group(
+                    ports=public_ports,
+                    port_80="0.0.0.0/0" in cidrs,
+                    https=props.certificate is not None,
                 ),
             )
+
+    def _test_listener_cidrs(self, cidrs: list[str]) -> list[str]:
+        """The test listener's clients: as given, else production's unless open to anyone."""
+        given = self._deployment.test_listener_clients
+        if given is not None:
+            return list(given)
+        return [] if "0.0.0.0/0" in cidrs else list(cidrs)
 
     def _test_port(self) -> int | None:
         return self._deployment.test_listener_port
@@ -402,21 +347,7 @@ class WebLoadBalancer(Construct):
                 open=False,
                 default_target_groups=[default_group],
             )
-            acknowledge(
-                self.test_listener,
-                list(_PLAIN_HTTP_LISTENER_RULES),
-                "The blue/green test listener follows the production listener, which serves "
-                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
-                "the ecs-patterns:PlainHttp warning).",
-            )
-            test_plain_http = (
-                "The blue/green test listener follows the production listener, which serves "
-                "plain HTTP because allow_plain_http=True was chosen explicitly (announced by "
-                "the ecs-patterns:PlainHttp warning); it admits only the production listener's "
-                "clients."
-            )
-            checkov_skip(self.test_listener, "CKV_AWS_2", test_plain_http)
-            checkov_skip(self.test_listener, "CKV_AWS_103", test_plain_http)
+            exempt(self.test_listener, *exemptions.TEST_LISTENER_PLAIN_HTTP)
         if native:
             self.production_rule = self._weighted_rule("ProductionRule", self.listener, green)
             self.test_rule = self._weighted_rule("TestRule", self.test_listener, green)
@@ -447,13 +378,6 @@ class WebLoadBalancer(Construct):
             Annotations.of(self).add_warning_v2(
                 "ecs-patterns:NoWaf",
                 "waf=False: no AWS WAF web ACL filters requests to this load balancer.",
-            )
-            acknowledge(
-                self.load_balancer,
-                ["NIST.800.53.R5-ALBWAFEnabled", "PCI.DSS.321-ALBWAFEnabled"],
-                "The web ACL was turned off explicitly with waf=False (announced by the "
-                "ecs-patterns:NoWaf warning), for a load balancer filtered upstream (e.g. by "
-                "CloudFront with WAF) or reachable only from trusted networks.",
             )
             return
         web_acl_arn = props.web_acl_arn
@@ -528,14 +452,23 @@ class WebLoadBalancer(Construct):
         self, logging: LoggingOptions, web_acl: wafv2.CfnWebACL, key: kms.IKey
     ) -> logs.LogGroup:
         # WAF delivers to CloudWatch Logs only into groups named aws-waf-logs-*.
+        # The name ends in the stack id's UUID, new with every stack: after cdk destroy the
+        # retained group keeps its logs and a redeploy creates a new group instead of failing
+        # with "already exists". RETAIN is written as RetainExceptOnCreate, so a failed first
+        # create deletes the (empty) group.
+        # One token for every stack (AWS::StackId resolves per stack): built once per process.
+        stack_uuid = shared("stack-id-uuid", lambda: Fn.select(2, Fn.split("/", Aws.STACK_ID)))
         log_group = logs.LogGroup(
             self,
             "WafLogs",
             log_group_name="aws-waf-logs-"
-            + Names.unique_resource_name(self, max_length=200, separator="-"),
+            + Names.unique_resource_name(self, max_length=200, separator="-")
+            + f"-{stack_uuid}",
             encryption_key=key,
             retention=logging.retention,
-            removal_policy=logging.removal_policy,
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+            if logging.removal_policy == RemovalPolicy.RETAIN
+            else logging.removal_policy,
         )
         stack = Stack.of(self)
         wafv2.CfnLoggingConfiguration(

@@ -1,8 +1,15 @@
-"""Props of FargateWebService: typed, frozen, keyword-only, validated before any resource exists."""
+"""Props of FargateWebService: typed, frozen, keyword-only, validated before any resource exists.
+
+Long module: the web service's props and its two load-balancer option structs, each field with
+its documentation and its checks; the checks across structs need all three.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -10,7 +17,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
-from ..cluster import FargateCluster
+from ..cluster import FargateCluster, ImportedCluster
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions, check_timeout_below_interval
 from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
@@ -110,9 +117,14 @@ class LoadBalancerOptions:
     ingress_prefix_lists: Sequence[str] = ()
     """Managed prefix list ids (``pl-...``) allowed as well, e.g. a corporate network or
     CloudFront's origin-facing list. Default: no prefix lists."""
-    deletion_protection: bool = True
-    """Default True: a production entry point is not deleted by a stray ``cdk destroy`` or a
-    replaced stack. False raises the warning ``ecs-patterns:NoDeletionProtection``."""
+    deletion_protection: bool | None = None
+    """Deletion protection of the load balancer. Default None: off for the first create,
+    announced at synthesis. CloudFormation cannot delete a protected load balancer, so with
+    protection at create any failed first create ends in ROLLBACK_FAILED and needs manual
+    cleanup before a retry (``RetainExceptOnCreate`` cannot help: the protection blocks that
+    delete too). Set True in a later deploy, once the stack exists, so a production entry point
+    is not deleted by a stray ``cdk destroy``, a replaced stack or the console. False turns it
+    off explicitly and raises the warning ``ecs-patterns:NoDeletionProtection``."""
     desync_mitigation_mode: elbv2.DesyncMitigationMode = elbv2.DesyncMitigationMode.DEFENSIVE
     """Default DEFENSIVE (the AWS default): blocks requests that pose a desync (request
     smuggling) risk and still serves merely unusual ones; STRICTEST also rejects every
@@ -158,6 +170,17 @@ class LoadBalancerOptions:
                 "Pass certificate=acm.Certificate.from_certificate_arn(...), or set "
                 "allow_plain_http=True for a non-production, internal-only service.",
             )
+        arn = certificate_arn(self.certificate)
+        if arn is not None:
+            checks.check(
+                is_token(arn) or _ACM_ARN_RE.fullmatch(arn) is not None,
+                "certificate",
+                arn,
+                "an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID): an ALB "
+                "listener takes ACM certificates, and this library only those",
+                "Import the certificate from ACM with acm.Certificate.from_certificate_arn(...) "
+                "of its ACM ARN (request or import it into ACM in the stack's region first).",
+            )
         if self.certificate is not None and self.allow_plain_http:
             checks.fail(
                 "allow_plain_http",
@@ -198,6 +221,15 @@ class LoadBalancerOptions:
                 self.web_acl_arn,
                 "only with waf=True",
                 "Drop web_acl_arn, or keep waf=True to associate it.",
+            )
+            checks.check(
+                is_token(self.web_acl_arn) or ":global/webacl/" not in self.web_acl_arn,
+                "web_acl_arn",
+                self.web_acl_arn,
+                "a REGIONAL web ACL (.../regional/webacl/...); this is a CLOUDFRONT-scope web "
+                "ACL, which WAF cannot associate with a load balancer",
+                "Create or pick a web ACL with Scope REGIONAL in the load balancer's region, or "
+                "leave web_acl_arn unset for a new one.",
             )
             checks.check(
                 is_token(self.web_acl_arn) or ":wafv2:" in self.web_acl_arn,
@@ -376,9 +408,11 @@ class WebServiceProps:
     :class:`EcsNativeBlueGreen`. See each class and the documentation page "Deployment
     strategies", which also says what autoscaling does during a deployment.
     :meth:`FargateWebService.estimated_deployment_time` estimates how long one takes."""
-    cluster: FargateCluster | None = None
-    """A :class:`FargateCluster` to share. Default: a new FargateCluster (and VPC) with its
-    defaults, so the minimal use is one statement."""
+    cluster: FargateCluster | ImportedCluster | None = None
+    """A :class:`FargateCluster` to share, or a cluster made elsewhere
+    (``FargateCluster.from_existing(...)``, see :class:`ImportedCluster` for what the library
+    cannot know about it). Default: a new FargateCluster (and VPC) with its defaults, so the
+    minimal use is one statement."""
     service_connect: ServiceConnectOptions | None = None
     """:class:`ServiceConnectOptions`. Default: Service Connect off. Not with
     :class:`CodeDeployBlueGreen` (Service Connect needs the ECS deployment controller)."""
@@ -449,6 +483,32 @@ class WebServiceProps:
                 service_connect=self.service_connect is not None,
             ),
         )
+
+
+# An ACM certificate ARN (any partition); the region is checked against the stack's at
+# construction (FargateWebService), where the stack is known.
+_CERTIFICATE_ARNS: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
+
+
+def certificate_arn(certificate: object) -> str | None:
+    """The certificate's ARN as a string (a token string when unresolved), read once per object.
+
+    None without a certificate, or for a Python implementation of ``ICertificate`` that holds
+    no ARN: nothing to judge then. Cached because each read is a jsii round trip and both the
+    props and the service check it.
+    """
+    if certificate is None:
+        return None
+    with contextlib.suppress(KeyError, TypeError):  # TypeError: not weak-referenceable
+        return _CERTIFICATE_ARNS[certificate]
+    value = getattr(certificate, "certificate_arn", None)
+    arn = value if isinstance(value, str) else None
+    with contextlib.suppress(TypeError):
+        _CERTIFICATE_ARNS[certificate] = arn
+    return arn
+
+
+_ACM_ARN_RE = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
 
 
 def _is_ipv4_cidr(cidr: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
-from aws_cdk import Stack, Tags
+from aws_cdk import Duration, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -14,24 +14,26 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ..cluster import FargateCluster
+from ..cluster import ClusterHandle, FargateCluster
 from ..core._capacity import announce_spot_without_base
-from ..core._compliance import cfn_lint_ignore
+from ..core._compliance import exempt
 from ..core._errors import ConfigurationError, Problem
+from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, SERVICE_DEPENDS_ON_CLUSTER
 from ..core._iam import (
-    EXEC_CHANNELS,
-    EXEC_DESCRIBE_LOG_GROUPS,
     ManagedPolicyRole,
     WildcardAllowance,
-    acknowledge_wildcard_resources,
     flatten_reference,
+    wildcard_exemptions,
 )
 from ..core._options import ContainerOptions
 from ..core._scaling import ScalingOptions
+from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
-from ..core.deployment import DeploymentTimeEstimate, ServiceTargets
+from ..core._validation import is_token
+from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
+from . import _exemptions as exemptions
 from ._load_balancer import WebLoadBalancer
-from ._props import ServiceConnectOptions, WebServiceProps
+from ._props import ServiceConnectOptions, WebServiceProps, certificate_arn
 
 if TYPE_CHECKING:
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
@@ -100,7 +102,8 @@ class FargateWebService(Construct):
 
     Attributes:
         props: the props as given.
-        cluster: the :class:`FargateCluster` (created or given).
+        cluster: the :class:`ClusterHandle`: a created :class:`FargateCluster`, or the one
+            given (also an :class:`ImportedCluster`).
         service: the ``ecs.FargateService``.
         task_definition: the ``ecs.FargateTaskDefinition``.
         container: the app ``ecs.ContainerDefinition``.
@@ -123,11 +126,33 @@ class FargateWebService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
+        _check_against_the_stack(Stack.of(scope), props)
+        if props.cluster is not None and props.placement.service_name is not None:
+            claim_service_name(
+                props.cluster,
+                props.placement.service_name,
+                f"{scope.node.path}/{id}",
+                props_name="WebServiceProps",
+            )
         super().__init__(scope, id)
         self.props = props
-        self.cluster = (
+        self.cluster: ClusterHandle = (
             props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
         )
+        if props.placement.enable_execute_command and self.cluster.exec_log_group is None:
+            raise ConfigurationError(
+                "WebServiceProps",
+                [
+                    Problem(
+                        prop="placement.enable_execute_command",
+                        value=True,
+                        allowed="False on an imported cluster whose ECS Exec log group is unknown",
+                        fix="Pass exec_log_group= (and import the cluster with its "
+                        "execute_command_configuration) to FargateCluster.from_existing, or set "
+                        "enable_execute_command=False.",
+                    )
+                ],
+            )
         vpc = self.cluster.vpc
         ingress_cidrs = self._ingress_cidrs(props)
 
@@ -212,10 +237,9 @@ class FargateWebService(Construct):
         self.release: CodeDeployRelease | None = cast("CodeDeployRelease | None", deployed.release)
 
         self._order_service_creation(task)
-        acknowledge_wildcard_resources(
-            task.task_role.policy,
-            [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()],
-        )
+        if (policy := task.task_role.policy) is not None:
+            exec_grants = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, *self._exec_session_logs()]
+            exempt(policy, *wildcard_exemptions(policy, exec_grants))
         # Security Hub ECS.13/ECS.15: the service and task definition carry the team's tags;
         # tasks get the service's through propagate_tags=SERVICE.
         for key, value in props.tags.items():
@@ -247,6 +271,15 @@ class FargateWebService(Construct):
         """
         return self.props.estimated_deployment_time()
 
+    def longest_stack_wait(self) -> Duration:
+        """The longest a stack update is expected to wait for this service's deployment.
+
+        A failed deployment and its rollback included (:func:`longest_stack_wait`); give the
+        CI job that runs ``cdk deploy`` at least this plus its set-up
+        (:func:`release_job_timeout_minutes`).
+        """
+        return longest_stack_wait(self.props.deployment, self.estimated_deployment_time())
+
     def _order_service_creation(self, task: HardenedTask) -> None:
         """Create the service (and so start tasks) only once everything it uses exists."""
         cfn_service = self.service.node.default_child
@@ -254,11 +287,9 @@ class FargateWebService(Construct):
         # Both roles hold their permissions (the managed policies are children of the roles):
         # no failed image pulls or secret reads that the circuit breaker would count.
         # FARGATE_SPOT must be associated with the cluster before a service names it
-        # (aws/containers-roadmap#631). aws-cdk-lib creates that association under the
-        # ecs.Cluster only at synthesis, so the dependency is on the whole ecs.Cluster; its
-        # CfnCluster part duplicates the service's Ref, which cfn-lint reports as W3005.
+        # (aws/containers-roadmap#631): see SERVICE_DEPENDS_ON_CLUSTER.
         cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        cfn_lint_ignore(cfn_service, ["W3005"])
+        exempt(cfn_service, SERVICE_DEPENDS_ON_CLUSTER)
 
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
@@ -269,8 +300,8 @@ class FargateWebService(Construct):
             return ["0.0.0.0/0"]
         # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
         # literal so reviewers and rules see the real range.
-        if self.cluster.props.vpc is None:
-            return [self.cluster.props.vpc_cidr]
+        if self.cluster.known_vpc_cidr is not None:
+            return [self.cluster.known_vpc_cidr]
         try:
             return [self.cluster.vpc.vpc_cidr_block]
         except Exception:  # jsii: a VPC imported without vpc_cidr_block raises on access
@@ -371,17 +402,51 @@ class FargateWebService(Construct):
             )
         return scaling
 
-    def _exec_session_logs(self) -> WildcardAllowance:
+    def _exec_session_logs(self) -> list[WildcardAllowance]:
         """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+        if self.cluster.exec_log_group is None:
+            return []
         stack = Stack.of(self)
         group = self.cluster.exec_log_group.log_group_name
         arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return WildcardAllowance(
-            actions=frozenset(
-                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
-            ),
-            resource=flatten_reference(stack.resolve(arn)),
-            reason="the ECS Exec agent writes each session to a new log stream of the "
-            "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
-            "that group only",
-        )
+        return [exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))]
+
+
+def _region_of(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
+    """Refuse ARNs of another region than the stack: the deploy would fail on them.
+
+    An ALB takes ACM certificates and regional web ACLs of its own region only. Checked when
+    both the ARN and the stack's region are literals (an imported certificate, an env-bound
+    stack); tokens are left to CloudFormation.
+    """
+    region = stack.region
+    if is_token(region):
+        return
+    problems: list[Problem] = []
+    arns = [
+        ("load_balancer.certificate", certificate_arn(props.load_balancer.certificate)),
+        ("load_balancer.web_acl_arn", props.load_balancer.web_acl_arn),
+    ]
+    for prop, arn in arns:
+        what = prop.split(".")[-1].replace("_arn", "").replace("_", " ")
+        if not isinstance(arn, str) or is_token(arn):
+            continue
+        arn_region = _region_of(arn)
+        if arn_region is not None and arn_region != region:
+            problems.append(
+                Problem(
+                    prop=prop,
+                    value=arn,
+                    allowed=f"an ARN in the stack's region {region} (this one is in "
+                    f"{arn_region}): a load balancer uses certificates and web ACLs of its "
+                    "own region only",
+                    fix=f"Use the {what} of {region}, or deploy the stack to {arn_region}.",
+                )
+            )
+    if problems:
+        raise ConfigurationError("WebServiceProps", problems)

@@ -1,16 +1,23 @@
-"""The queue worker's compliance acknowledgements, as data beside the construct.
+"""Why the queue worker is exempt from particular rules: the reasons, as data.
 
-Each entry is one resource's finding ids with the reason a security reviewer accepts; values
-that depend on the resource (an ARN as cdk-nag prints it) are small functions.
+Each constant is an :class:`Exemption` (or a :class:`WildcardAllowance` for a wildcard IAM
+resource) that :class:`QueueWorkerService` passes to :func:`exempt` on one resource; values
+that depend on the resource (an ARN as cdk-nag prints it) are small functions. The compliance
+report (``docs/compliance.md``) quotes these reasons.
 """
 
 from __future__ import annotations
 
 from aws_cdk import Stack
 
-from ..core._iam import WildcardAllowance, flatten_reference
+from ..core._compliance import WildcardAllowance
+from ..core._iam import flatten_reference
 
-__all__ = ["TASK_PROTECTION_ACTIONS", "task_protection_allowance"]
+__all__ = [
+    "TASK_PROTECTION_ACTIONS",
+    "exec_session_logs",
+    "task_protection_allowance",
+]
 
 TASK_PROTECTION_ACTIONS = frozenset({"ecs:UpdateTaskProtection", "ecs:GetTaskProtection"})
 """What an app needs to protect its own task from scale-in while it holds a message."""
@@ -24,4 +31,15 @@ def task_protection_allowance(stack: Stack, tasks_arn: str) -> WildcardAllowance
         reason="a task's ARN is known only once it runs, so task protection is granted on the "
         "tasks of this worker's cluster ('task/<cluster>/*'); the app protects its own task "
         "from scale-in while it holds a message (task_protection=True)",
+    )
+
+
+def exec_session_logs(resource: str) -> WildcardAllowance:
+    """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+    return WildcardAllowance(
+        actions=frozenset({"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}),
+        resource=resource,
+        reason="the ECS Exec agent writes each session to a new log stream of the "
+        "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
+        "that group only",
     )

@@ -17,16 +17,12 @@ from constructs import Construct
 
 from ..cluster import FargateCluster
 from ..core._capacity import announce_spot_without_base
-from ..core._compliance import cfn_lint_ignore
-from ..core._iam import (
-    EXEC_CHANNELS,
-    EXEC_DESCRIBE_LOG_GROUPS,
-    ManagedPolicyRole,
-    WildcardAllowance,
-    acknowledge_wildcard_resources,
-    flatten_reference,
-)
+from ..core._compliance import WildcardAllowance, exempt
+from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, SERVICE_DEPENDS_ON_CLUSTER
+from ..core._iam import ManagedPolicyRole, flatten_reference, wildcard_exemptions
+from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask
+from . import _exemptions as exemptions
 from ._alarms import WorkerAlarms
 from ._exemptions import TASK_PROTECTION_ACTIONS, task_protection_allowance
 from ._props import QUEUE_URL_VARIABLE, QueueWorkerProps
@@ -87,6 +83,13 @@ class QueueWorkerService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: QueueWorkerProps) -> None:
+        if props.cluster is not None:
+            claim_service_name(
+                props.cluster,
+                props.placement.service_name,
+                f"{scope.node.path}/{id}",
+                props_name="QueueWorkerProps",
+            )
         super().__init__(scope, id)
         self.props = props
         self.cluster = (
@@ -124,7 +127,8 @@ class QueueWorkerService(Construct):
         allowances = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()]
         if props.task_protection:
             allowances.append(self._grant_task_protection())
-        acknowledge_wildcard_resources(self.task_role.policy, allowances)
+        if (policy := self.task_role.policy) is not None:
+            exempt(policy, *wildcard_exemptions(policy, allowances))
 
         scaling = props.scaling
         self.scalable_target: ecs.ScalableTaskCount = self.service.auto_scale_task_count(
@@ -214,15 +218,7 @@ class QueueWorkerService(Construct):
         stack = Stack.of(self)
         group = self.cluster.exec_log_group.log_group_name
         arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return WildcardAllowance(
-            actions=frozenset(
-                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
-            ),
-            resource=flatten_reference(stack.resolve(arn)),
-            reason="the ECS Exec agent writes each session to a new log stream of the "
-            "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
-            "that group only",
-        )
+        return exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))
 
     def _order_service_creation(self, task: HardenedTask) -> None:
         """Create the service (and so start tasks) only once its roles and capacity exist."""
@@ -230,9 +226,7 @@ class QueueWorkerService(Construct):
         assert isinstance(cfn_service, ecs.CfnService)
         # Both roles hold their permissions (the managed policies are children of the roles),
         # so no task fails to pull, read a secret or consume. FARGATE_SPOT must be associated
-        # with the cluster before a service names it (aws/containers-roadmap#631); aws-cdk-lib
-        # adds that association under the ecs.Cluster only at synthesis, so the dependency is
-        # on the whole ecs.Cluster, whose CfnCluster part duplicates the service's Ref
-        # (cfn-lint W3005).
+        # with the cluster before a service names it (aws/containers-roadmap#631): see
+        # SERVICE_DEPENDS_ON_CLUSTER.
         cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        cfn_lint_ignore(cfn_service, ["W3005"])
+        exempt(cfn_service, SERVICE_DEPENDS_ON_CLUSTER)

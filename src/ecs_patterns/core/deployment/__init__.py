@@ -34,6 +34,7 @@ from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._base import (
+        RELEASE_JOB_SETUP,
         TASK_START_ESTIMATE,
         DeploymentFacts,
         DeploymentPhases,
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
         ServiceTargets,
         deployment_controller,
         estimate_deployment_time,
+        longest_stack_wait,
+        release_job_timeout_minutes,
     )
     from ._codedeploy import (
         CODEDEPLOY_HOOKS,
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CODEDEPLOY_HOOKS",
+    "RELEASE_JOB_SETUP",
     "RELEASE_TIMEOUT_MAX",
     "TASK_START_ESTIMATE",
     "CodeDeployBlueGreen",
@@ -78,12 +82,15 @@ __all__ = [
     "ShiftKind",
     "deployment_controller",
     "estimate_deployment_time",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
     "release_timeout",
 ]
 
 # Public name -> the module that defines it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "CODEDEPLOY_HOOKS": "._codedeploy",
+    "RELEASE_JOB_SETUP": "._base",
     "RELEASE_TIMEOUT_MAX": "._codedeploy",
     "TASK_START_ESTIMATE": "._base",
     "CodeDeployBlueGreen": "._codedeploy",
@@ -102,6 +109,8 @@ _MODULE_OF: dict[str, str] = {
     "ShiftKind": "._codedeploy",
     "deployment_controller": "._base",
     "estimate_deployment_time": "._base",
+    "longest_stack_wait": "._base",
+    "release_job_timeout_minutes": "._base",
     "release_timeout": "._codedeploy",
 }
 

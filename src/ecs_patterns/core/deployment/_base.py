@@ -10,12 +10,17 @@ monitoring reads :attr:`kind` and :attr:`needs_green_target_group`.
 
 The deployment-time estimate is pure arithmetic over the props (:class:`HealthTiming`) and the
 strategy's own phases, so it is tested without synthesizing anything.
+
+Long module: the contract every strategy implements and the records it receives, documented
+member by member, plus the shared estimate; one place to read what a strategy answers.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Mapping, Sequence
+import ipaddress
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypedDict
 
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
     from .._capacity import CapacityStrategy
 
 __all__ = [
+    "RELEASE_JOB_SETUP",
     "TASK_START_ESTIMATE",
     "DeploymentFacts",
     "DeploymentPhases",
@@ -51,6 +57,8 @@ __all__ = [
     "ServiceTargets",
     "deployment_controller",
     "estimate_deployment_time",
+    "longest_stack_wait",
+    "release_job_timeout_minutes",
 ]
 
 TASK_START_ESTIMATE = Duration.seconds(60)
@@ -184,6 +192,7 @@ class ReleaseFactory(Protocol):
         log_retention: logs.RetentionDays = ...,
         log_removal_policy: RemovalPolicy = ...,
         scalable_target: ecs.ScalableTaskCount | None = ...,
+        reserved_concurrency: int | None = ...,
     ) -> Construct: ...
 
 
@@ -297,6 +306,13 @@ class DeploymentStrategy(abc.ABC):
         return None
 
     @property
+    def test_listener_clients(self) -> Sequence[str] | None:
+        """IPv4 CIDRs the test listener admits as given by the user, or None for the default
+        (production's clients unless production is open to anyone; then nobody). Default
+        None."""
+        return None
+
+    @property
     def shifts_listener_rules(self) -> bool:
         """Whether traffic moves by rewriting listener *rules* (weighted forwards to blue and
         green, test traffic starting on blue) rather than the listeners' default actions
@@ -371,6 +387,20 @@ class DeploymentStrategy(abc.ABC):
             failure_detection_s=task_start + grace + interval * unhealthy_threshold,
         )
 
+    def longest_stack_wait(self, estimate: DeploymentTimeEstimate) -> Duration:
+        """The longest one stack update is expected to wait for a deployment under this
+        strategy, a failed deployment and its rollback included (a job killed during either
+        leaves the stack ``*_IN_PROGRESS`` for the next run).
+
+        Default (ECS controller): the estimate's failure detection (a release whose tasks
+        fail), then a whole deployment forward and a whole one back (the circuit breaker or an
+        alarm rolls back by deploying the previous revision). An estimate over the props, not a
+        guarantee: image pulls, Spot capacity and the app's start-up are assumptions
+        (:data:`TASK_START_ESTIMATE`).
+        """
+        total = math.ceil(estimate.total_s)
+        return Duration.seconds(math.ceil(estimate.failure_detection_s) + 2 * total)
+
     @abc.abstractmethod
     def attach(self, scope: Construct, targets: ServiceTargets) -> DeploymentResources:
         """Wire the strategy once the service exists: register the tasks with the load
@@ -444,6 +474,58 @@ def check_minutes(checks: Checks, prop: str, value: Duration, low: int, high: in
         f"whole minutes from {low} to {high}",
         f"Set {prop}=Duration.minutes(n) with {low} <= n <= {high}.",
     )
+
+
+RELEASE_JOB_SETUP = Duration.minutes(20)
+"""What a release job spends besides the stack update: checkout, credentials, image build and
+push, toolchain set-up and ``cdk synth`` (the sample's workflow; measure your own)."""
+_GITHUB_JOB_MAX_MIN = 360  # GitHub-hosted runners end a job after 6 hours
+
+
+def longest_stack_wait(strategy: DeploymentStrategy, estimate: DeploymentTimeEstimate) -> Duration:
+    """The longest one stack update is expected to wait for a deployment under ``strategy``
+    (:meth:`DeploymentStrategy.longest_stack_wait`), a failed one and its rollback included."""
+    return strategy.longest_stack_wait(estimate)
+
+
+def release_job_timeout_minutes(
+    waits: Iterable[Duration], *, setup: Duration = RELEASE_JOB_SETUP
+) -> int:
+    """The CI job timeout (``timeout-minutes``) that outlasts the longest stack update.
+
+    ``waits``: :func:`longest_stack_wait` of each service the job deploys
+    (``FargateWebService.longest_stack_wait()``); services of one stack deploy in parallel,
+    so the longest counts. Adds ``setup`` and rounds up to whole 5 minutes. A job killed
+    during a deployment leaves the stack ``UPDATE_IN_PROGRESS`` (or in its rollback) and the
+    next run fails until CloudFormation is done.
+    """
+    longest = max((w.to_seconds() for w in waits), default=0.0)
+    minutes = math.ceil((longest + setup.to_seconds()) / 60)
+    rounded = 5 * math.ceil(minutes / 5)
+    return min(rounded, _GITHUB_JOB_MAX_MIN)
+
+
+def check_test_cidrs(checks: Checks, cidrs: Sequence[str] | None) -> None:
+    """Test listener clients: IPv4 CIDRs with the host bits zero (tokens pass)."""
+    if cidrs is None:
+        return
+    for cidr in cidrs:
+        checks.check(
+            is_token(cidr) or _is_ipv4_network(cidr),
+            "test_listener_cidrs",
+            cidr,
+            "IPv4 CIDRs such as '10.0.0.0/16' (host bits zero)",
+            "Write each entry as address/prefix, e.g. '203.0.113.0/24'.",
+        )
+
+
+def _is_ipv4_network(cidr: str) -> bool:
+    if "/" not in cidr:
+        return False
+    try:
+        return isinstance(ipaddress.ip_network(cidr, strict=True), ipaddress.IPv4Network)
+    except ValueError:
+        return False
 
 
 def check_test_port(checks: Checks, port: int) -> None:

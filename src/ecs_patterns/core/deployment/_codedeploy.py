@@ -1,10 +1,15 @@
-"""Blue/green through AWS CodeDeploy: the strategy, its traffic shift and its release timeout."""
+"""Blue/green through AWS CodeDeploy: the strategy, its traffic shift and its release timeout.
+
+Long module: one deployment strategy is one module by design (adding a strategy touches one
+module): the strategy, its traffic shift, its estimate and its wiring of CodeDeploy stay
+together.
+"""
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,8 +18,9 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .._compliance import acknowledge
+from .._compliance import exempt
 from .._errors import ConfigurationError, Problem
+from .._exemptions import CODEDEPLOY_ROLE
 from .._typecheck import require_types
 from .._validation import Checks, seconds
 from ._base import (
@@ -25,6 +31,7 @@ from ._base import (
     DeploymentTimeEstimate,
     ServiceTargets,
     check_minutes,
+    check_test_cidrs,
     check_test_port,
     register_target,
     subnet_ids,
@@ -73,15 +80,6 @@ _PREDEFINED: dict[tuple[str, int, int], str] = {
     ("CANARY", 10, 5): "CANARY_10_PERCENT_5_MINUTES",
     ("CANARY", 10, 15): "CANARY_10_PERCENT_15_MINUTES",
 }
-_CODEDEPLOY_ROLE_POLICY = (
-    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS]"
-)
-_CODEDEPLOY_ROLE_REASON = (
-    "The CodeDeploy service role uses the AWS managed policy AWSCodeDeployRoleForECS, "
-    "the documented policy for ECS blue/green deployments: CodeDeploy needs to "
-    "create and delete task sets, modify the two listeners and read alarms, and "
-    "AWS keeps the action list current as ECS adds features."
-)
 
 
 class ShiftKind(enum.Enum):
@@ -234,8 +232,8 @@ class CodeDeployBlueGreen(DeploymentStrategy):
             taking traffic, by when about half the traffic has moved; the rollback then happens
             during the remaining steps or the ``termination_wait``, with blue still running.
         test_listener_port: Port of the test listener, which serves the green tasks before
-            production traffic moves (same protocol and certificate as production, same
-            allowed clients). Default 8443. 1 to 65535, not 80 or 443.
+            production traffic moves (same protocol and certificate as production; clients:
+            ``test_listener_cidrs``). Default 8443. 1 to 65535, not 80 or 443.
         termination_wait: How long the blue tasks keep running after production traffic has
             moved, ready for an immediate rollback; alarms still roll back during it. Default
             5 minutes (the source documents). CodeDeploy reports success only after it, so
@@ -263,6 +261,24 @@ class CodeDeployBlueGreen(DeploymentStrategy):
             under CloudFormation's hour; a configuration whose estimate leaves less than the
             15-minute margin under it is rejected). 5 to 55 minutes; a given value must be at
             least the estimate's total, or :class:`WebServiceProps` rejects it.
+        test_listener_cidrs: IPv4 CIDRs the test listener admits. Default: the production
+            listener's clients unless they include ``0.0.0.0/0`` (explicit ``ingress_cidrs``
+            and ``ingress_prefix_lists``, or the VPC for an internal load balancer); for an
+            internet-facing service open to anyone, nobody: the untested green revision is not
+            public before it has passed its checks. A client in the VPC reaches an
+            internet-facing load balancer through the NAT gateways, so give their addresses
+            (or another network) here for hooks or testers that call the test listener.
+            ``["0.0.0.0/0"]`` opens it to the internet, explicitly, with the warning
+            ``ecs-patterns:PublicTestListener``.
+        release_reserved_concurrency: Reserved concurrency of each of the release custom
+            resource's five Lambda functions (``CodeDeployRelease(reserved_concurrency=...)``).
+            Default None: nothing reserved, because Lambda keeps 100 units of the account's
+            concurrency unreserved and an account with a quota of 10 or 50 (common for new
+            accounts) rejects any reservation, failing the first deploy. The cost: without a
+            reservation, a release's invocations can be throttled when the account's other
+            functions use the whole unreserved pool (the release then slows down or times
+            out), and nothing caps a runaway loop. 1 is enough for one release at a time, in
+            an account whose quota leaves room. 1 to 1000.
     """
 
     traffic_shift: CodeDeployTrafficShift = field(default_factory=CodeDeployTrafficShift.linear)
@@ -271,11 +287,21 @@ class CodeDeployBlueGreen(DeploymentStrategy):
     deployment_ready_wait: Duration = _ZERO
     hooks: Mapping[str, lambda_.IFunction] = field(default_factory=dict)
     release_timeout: Duration | None = None
+    test_listener_cidrs: Sequence[str] | None = None
+    release_reserved_concurrency: int | None = None
 
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("CodeDeployBlueGreen")
         check_test_port(checks, self.test_listener_port)
+        check_test_cidrs(checks, self.test_listener_cidrs)
+        checks.int_range(
+            "release_reserved_concurrency",
+            self.release_reserved_concurrency,
+            1,
+            1000,
+            "Pass 1 (one release at a time), or leave it None to reserve nothing.",
+        )
         check_minutes(checks, "termination_wait", self.termination_wait, 0, _MAX_WAIT_MIN)
         check_minutes(checks, "deployment_ready_wait", self.deployment_ready_wait, 0, _MAX_WAIT_MIN)
         for name in self.hooks:
@@ -412,7 +438,7 @@ class CodeDeployBlueGreen(DeploymentStrategy):
                 failed_deployment=True, stopped_deployment=True
             ),
         )
-        acknowledge(group.role, [_CODEDEPLOY_ROLE_POLICY], _CODEDEPLOY_ROLE_REASON)
+        exempt(group.role, CODEDEPLOY_ROLE)
         # The AppSpec carries the service's network settings and capacity provider strategy
         # (CodeDeploy drops a strategy the AppSpec omits, so Fargate Spot survives).
         release = targets.release()(
@@ -434,6 +460,7 @@ class CodeDeployBlueGreen(DeploymentStrategy):
             log_retention=targets.log_retention,
             log_removal_policy=targets.log_removal_policy,
             scalable_target=targets.scalable_target,
+            reserved_concurrency=self.release_reserved_concurrency,
         )
         self._allow_hook_reports(scope, group)
         return DeploymentResources(
@@ -442,6 +469,17 @@ class CodeDeployBlueGreen(DeploymentStrategy):
             deployment_config=config,
             release=release,
         )
+
+    @property
+    def test_listener_clients(self) -> Sequence[str] | None:
+        return self.test_listener_cidrs
+
+    def longest_stack_wait(self, estimate: DeploymentTimeEstimate) -> Duration:
+        """:func:`release_timeout` (the custom resource gives up then) plus the estimate's total
+        for the stack rollback, which stops the deployment with rollback and waits for
+        CodeDeploy to move traffic back and end."""
+        total = math.ceil(estimate.total_s)
+        return Duration.seconds(release_timeout(self, estimate).to_seconds() + total)
 
     def _allow_hook_reports(self, scope: Construct, group: codedeploy.EcsDeploymentGroup) -> None:
         """Let each hook function report its result on this deployment group only.

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, Duration
+from aws_cdk import Duration
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
-from .._compliance import acknowledge
+from .._compliance import exempt
+from .._exemptions import ALTERNATE_TARGET_ROLE
 from .._typecheck import require_types
 from .._validation import Checks, is_token, seconds
 from ._base import (
@@ -22,6 +23,7 @@ from ._base import (
     ServiceOptions,
     ServiceTargets,
     check_minutes,
+    check_test_cidrs,
     check_test_port,
 )
 
@@ -34,20 +36,6 @@ __all__ = ["EcsNativeBlueGreen"]
 _MINUTES_5 = Duration.minutes(5)
 _MAX_BAKE_MIN = 1440  # ECS: bake times 0 to 1440 minutes
 _DEFAULT_TEST_PORT = 8443
-_INFRASTRUCTURE_ROLE_POLICY = (
-    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-    "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
-)
-_INFRASTRUCTURE_ROLE_REASON = (
-    "The infrastructure role ECS assumes to rewrite the listener rules and register "
-    "green tasks uses the AWS managed "
-    "AmazonECSInfrastructureRolePolicyForLoadBalancers policy, the one the ECS "
-    "blue/green documentation prescribes; aws-cdk-lib's AlternateTarget creates it."
-)
-_NO_CIRCUIT_BREAKER_REASON = (
-    "ECS-native blue/green: failed green tasks never receive production traffic "
-    "and alarms roll back during the bake time."
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,8 +45,10 @@ class EcsNativeBlueGreen(DeploymentStrategy):
     The ECS controller starts the new revision behind an alternate (green) target group,
     moves the test listener rule to it, then shifts the production listener rule (all at once,
     in linear steps, or canary then the rest), bakes, and stops the blue tasks. Alarm rollback
-    works as for rolling (:class:`ServiceMonitoring` with ``deployment_alarm_rollback=True``);
-    the circuit breaker is documented for rolling only and is not set. A plain ``cdk deploy``
+    works as for rolling (:class:`ServiceMonitoring` with ``deployment_alarm_rollback=True``),
+    and the deployment circuit breaker with rollback is on, as ECS supports for blue/green
+    (ECS developer guide, "deployment failure detection"): green tasks that crash before
+    they register trip no alarm, so without it the deployment would hang. A plain ``cdk deploy``
     rolls a new image: CloudFormation waits through the bake time and ends in
     ``UPDATE_ROLLBACK_COMPLETE`` when ECS rolls back.
 
@@ -81,11 +71,21 @@ class EcsNativeBlueGreen(DeploymentStrategy):
             CodeDeploy linear configuration; ECS's own default, 6 minutes, makes a 10-step
             deployment take over an hour), CANARY default 5 minutes. 0 to 1440 whole minutes.
             Only with LINEAR or CANARY.
-        test_listener_port: Port of the test listener (same protocol, certificate and allowed
-            clients as production). Default 8443. 1 to 65535, not 80 or 443.
+        test_listener_port: Port of the test listener (same protocol and certificate as
+            production; clients: ``test_listener_cidrs``). Default 8443. 1 to 65535, not 80
+            or 443.
         hooks: Lifecycle hook Lambda functions by stage, e.g.
             ``{ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT: check}``. ECS invokes each
             through a role it assumes (created). Default: no hooks.
+        test_listener_cidrs: IPv4 CIDRs the test listener admits. Default: the production
+            listener's clients unless they include ``0.0.0.0/0`` (explicit ``ingress_cidrs``
+            and ``ingress_prefix_lists``, or the VPC for an internal load balancer); for an
+            internet-facing service open to anyone, nobody: the untested green revision is not
+            public before it has passed its checks. A client in the VPC reaches an
+            internet-facing load balancer through the NAT gateways, so give their addresses
+            (or another network) here for hooks or testers that call the test listener.
+            ``["0.0.0.0/0"]`` opens it to the internet, explicitly, with the warning
+            ``ecs-patterns:PublicTestListener``.
     """
 
     strategy: ecs.DeploymentStrategy = ecs.DeploymentStrategy.BLUE_GREEN
@@ -94,6 +94,7 @@ class EcsNativeBlueGreen(DeploymentStrategy):
     step_bake_time: Duration | None = None
     test_listener_port: int = _DEFAULT_TEST_PORT
     hooks: Mapping[ecs.DeploymentLifecycleStage, lambda_.IFunction] = field(default_factory=dict)
+    test_listener_cidrs: Sequence[str] | None = None
 
     def __post_init__(self) -> None:
         require_types(self)
@@ -128,6 +129,7 @@ class EcsNativeBlueGreen(DeploymentStrategy):
         if self.step_bake_time is not None:
             check_minutes(checks, "step_bake_time", self.step_bake_time, 0, _MAX_BAKE_MIN)
         check_test_port(checks, self.test_listener_port)
+        check_test_cidrs(checks, self.test_listener_cidrs)
         checks.done()
 
     @property
@@ -166,9 +168,15 @@ class EcsNativeBlueGreen(DeploymentStrategy):
         return f"EcsNativeBlueGreen/{self.strategy.value}"
 
     def circuit_breaker(self) -> ecs.DeploymentCircuitBreaker | None:
-        # Documented for rolling deployments only; this strategy rolls back through its bake
-        # time and alarms instead.
-        return None
+        # ECS supports the breaker for blue/green, linear and canary too (ECS developer guide,
+        # "deployment failure detection"). Green tasks that crash before they register trip no
+        # alarm (the running-task alarm still counts blue, the target alarms need registered
+        # targets), so without it the deployment, and cdk deploy, would hang.
+        return ecs.DeploymentCircuitBreaker(enable=True, rollback=True)
+
+    @property
+    def test_listener_clients(self) -> Sequence[str] | None:
+        return self.test_listener_cidrs
 
     @property
     def needs_green_target_group(self) -> bool:
@@ -229,10 +237,6 @@ class EcsNativeBlueGreen(DeploymentStrategy):
         deployments"). There is nothing to register; only the hooks are added.
         """
         service = targets.service
-        if self.circuit_breaker() is None:
-            Annotations.of(service).acknowledge_warning(
-                "@aws-cdk/aws-ecs:shouldUseCircuitBreaker", _NO_CIRCUIT_BREAKER_REASON
-            )
         if targets.target_group is None:
             self._add_hooks(service)
             return DeploymentResources()
@@ -256,7 +260,7 @@ class EcsNativeBlueGreen(DeploymentStrategy):
         target.attach_to_application_target_group(targets.target_group)
         role = service.node.try_find_child("AlternateTargetRole")
         if role is not None:
-            acknowledge(role, [_INFRASTRUCTURE_ROLE_POLICY], _INFRASTRUCTURE_ROLE_REASON)
+            exempt(role, ALTERNATE_TARGET_ROLE)
         # The green target group is only in the listener rules' weighted forward: ECS starts
         # the green tasks only once it is attached, like the blue one.
         cfn_service = service.node.default_child

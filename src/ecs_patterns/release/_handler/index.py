@@ -72,6 +72,9 @@ isComplete treats a transient API error (throttling, 5xx, network) as "not yet",
 exception fails the stack operation; every other error fails it with the error's message.
 
 Only the Python standard library and the boto3 of the Lambda runtime are used.
+
+Long module: a Lambda handler deployed as a single-file asset, so it cannot import sibling
+modules; the CodeDeploy state machine it drives is read top to bottom.
 """
 
 from __future__ import annotations
