@@ -10,7 +10,7 @@ import ecs_patterns
 
 PACKAGE = Path(ecs_patterns.__file__).resolve().parent
 FAMILIES = frozenset(
-    {"repository", "cluster", "web", "release", "monitoring", "github", "rules", "worker"}
+    {"repository", "cluster", "web", "release", "monitoring", "github", "rules", "worker", "job"}
 )
 
 

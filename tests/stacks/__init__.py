@@ -15,6 +15,7 @@ from . import (
     blue_green,
     cluster,
     github_oidc,
+    job,
     monitoring,
     release,
     repository,
@@ -33,6 +34,7 @@ STACKS: dict[str, StackBuilder] = {
     **blue_green.STACKS,
     **release.STACKS,
     **worker.STACKS,
+    **job.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]
