@@ -5,6 +5,8 @@ template."""
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +28,7 @@ from ecs_patterns.job._definition import (
     capacity_provider_strategy,
     job_definition,
 )
-from tests.conftest import new_stack
+from tests.conftest import CFN_LINT, new_stack
 from tests.stacks import job as job_stacks
 
 NIGHTLY = job_stacks.NIGHTLY
@@ -617,3 +619,53 @@ def test_one_start_attempt_means_no_retry() -> None:
         "StopTask",
         "RunTimeExceeded",
     }
+
+
+def _literal_target() -> JobTarget:
+    return JobTarget(
+        partition="aws",
+        cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/c",
+        task_definition_arn="arn:aws:ecs:us-east-1:123456789012:task-definition/f:1",
+        family="f",
+        group="scheduled-job:f",
+        subnets=["subnet-1", "subnet-2"],
+        security_group_id="sg-1",
+        capacity=ep.CapacityStrategy(),
+    )
+
+
+def _lint_definitions(tmp_path: Path, definitions: list[dict[str, Any]]) -> list[str]:
+    """cfn-lint's Amazon States Language schema (E3601) over literal definitions."""
+    resources = {
+        f"Machine{i}": {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {
+                "RoleArn": "arn:aws:iam::123456789012:role/machine",
+                "Definition": definition,
+            },
+        }
+        for i, definition in enumerate(definitions)
+    }
+    path = tmp_path / "machines.json"
+    path.write_text(
+        json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [CFN_LINT, "--format", "parseable", str(path)], capture_output=True, text=True, check=False
+    )
+    return result.stdout.splitlines()
+
+
+def test_the_definition_is_valid_states_language(tmp_path: Path) -> None:
+    definitions = [
+        job_definition(
+            _literal_target(), max_run_time_s=3600, allow_overlap=overlap, start_attempts=3
+        )
+        for overlap in (False, True)
+    ]
+    assert _lint_definitions(tmp_path, definitions) == []
+    # Negative control: the same check finds a broken state.
+    broken = json.loads(json.dumps(definitions[0]))
+    broken["States"]["SkipRun"]["Type"] = "Fial"
+    assert any(":E3601:" in line for line in _lint_definitions(tmp_path, [broken]))
