@@ -71,7 +71,10 @@ CRON_FIELDS = (
 """The six fields, in order, with the ranges of the EventBridge Scheduler guide."""
 
 RATE_UNITS = ("minute", "minutes", "hour", "hours", "day", "days")
-"""The units of ``rate(value unit)``: singular for a value of 1, plural above."""
+"""The units of ``rate(value unit)``: singular for a value of 1, plural above. The Scheduler
+guide lists the plural forms; the singular for 1 is what the EventBridge guide requires of
+rate expressions and what aws-cdk-lib's ``ScheduleExpression.rate`` writes (``rate(1 hour)``),
+so both spellings of one schedule are never accepted side by side."""
 
 _RATE_RE = re.compile(r"rate\((?P<value>[0-9]+) (?P<unit>[a-z]+)\)")
 _STEP_RE = re.compile(r"(?P<base>[^/]+)/(?P<step>[^/]*)")

@@ -63,9 +63,10 @@ class ScheduleOptions:
     * MON-FRI *)``, ``rate(6 hours)``. One-time ``at(...)`` schedules are refused."""
     time_zone: str = "UTC"
     """The IANA time zone the cron fields are read in, e.g. ``"Europe/Berlin"``. Default
-    ``"UTC"``. Scheduler follows the zone's daylight saving time (a 02:30 run is skipped or
-    doubled on the night the clocks change: prefer hours outside 01:00-03:00 local time). A
-    rate expression does not depend on it."""
+    ``"UTC"``, which has no daylight saving time. In a zone that has it, Scheduler adjusts the
+    runs: a time the clocks skip in spring does not run that day, a time repeated in autumn
+    runs once (EventBridge Scheduler guide, "Schedule types"); prefer hours outside
+    01:00-03:00 local time. A rate expression does not depend on it."""
     enabled: bool = True
     """Whether the schedule runs. Default True. False keeps everything deployed but starts no
     run, e.g. to pause a job during maintenance."""
