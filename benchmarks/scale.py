@@ -113,9 +113,28 @@ def _worker_from_zero(stack: Stack, id: str, cluster: ep.FargateCluster) -> None
     _worker(stack, id, cluster, min_capacity=0)
 
 
+def _backend(stack: Stack, id: str, cluster: ep.FargateCluster, **props: object) -> None:
+    ep.BackendService(
+        stack,
+        id,
+        ep.BackendServiceProps(
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
+            ),
+            cluster=cluster,
+            **props,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def _backend_blue_green(stack: Stack, id: str, cluster: ep.FargateCluster) -> None:
+    _backend(stack, id, cluster, deployment=ep.EcsNativeBlueGreen())
+
+
 def _variants() -> dict[str, AddService]:
-    """The variants measured: each deployment strategy, with and without monitoring, and the
-    queue worker (with its queues and alarms; from zero it adds the step policy and alarm)."""
+    """The variants measured: each deployment strategy, with and without monitoring, the queue
+    worker (with its queues and alarms; from zero it adds the step policy and alarm) and the
+    backend (the cluster's Service Connect namespace counts as fixed)."""
     return {
         "`Rolling()` (default)": _rolling,
         "`Rolling()` + `ServiceMonitoring`": _monitored,
@@ -124,6 +143,8 @@ def _variants() -> dict[str, AddService]:
         "`EcsNativeBlueGreen()`": _ecs_native,
         "`QueueWorkerService` (default)": _worker,
         "`QueueWorkerService`, `min_capacity=0`": _worker_from_zero,
+        "`BackendService` (default)": _backend,
+        "`BackendService`, `EcsNativeBlueGreen()`": _backend_blue_green,
     }
 
 

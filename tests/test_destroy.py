@@ -96,6 +96,8 @@ STATELESS = frozenset(
         "AWS::Scheduler::Schedule",
         "AWS::StepFunctions::StateMachine",
         "AWS::ServiceDiscovery::HttpNamespace",
+        "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        "AWS::ServiceDiscovery::Service",
         "AWS::WAFv2::LoggingConfiguration",
         "AWS::WAFv2::WebACL",
         "AWS::WAFv2::WebACLAssociation",

@@ -10,7 +10,18 @@ import ecs_patterns
 
 PACKAGE = Path(ecs_patterns.__file__).resolve().parent
 FAMILIES = frozenset(
-    {"repository", "cluster", "web", "release", "monitoring", "github", "rules", "worker", "job"}
+    {
+        "repository",
+        "cluster",
+        "web",
+        "release",
+        "monitoring",
+        "github",
+        "rules",
+        "worker",
+        "backend",
+        "job",
+    }
 )
 
 

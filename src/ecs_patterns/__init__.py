@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING
 from .core._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .backend import (
+        BACKEND_CAPACITY,
+        BackendService,
+        BackendServiceProps,
+        ServiceConnectServerOptions,
+    )
     from .cluster import ClusterProps, FargateCluster
     from .core import (
         FARGATE_CPU_UNITS,
@@ -81,12 +87,15 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "BACKEND_CAPACITY",
     "FARGATE_CPU_UNITS",
     "GITHUB_OIDC_AUDIENCE",
     "GITHUB_OIDC_URL",
     "JOB_CAPACITY",
     "TASK_START_ESTIMATE",
     "WORKER_CAPACITY",
+    "BackendService",
+    "BackendServiceProps",
     "BacklogScalingOptions",
     "CapacityStrategy",
     "ClusterProps",
@@ -128,6 +137,7 @@ __all__ = [
     "ScheduledJob",
     "ScheduledJobProps",
     "ServiceConnectOptions",
+    "ServiceConnectServerOptions",
     "ServiceMonitoring",
     "ShiftKind",
     "TargetGroupOptions",
@@ -141,6 +151,9 @@ __all__ = [
 
 # Public name -> the package that exports it, imported on first use.
 _MODULE_OF: dict[str, str] = {
+    "BACKEND_CAPACITY": ".backend",
+    "BackendService": ".backend",
+    "BackendServiceProps": ".backend",
     "BacklogScalingOptions": ".worker",
     "CapacityStrategy": ".core",
     "ClusterProps": ".cluster",
@@ -186,6 +199,7 @@ _MODULE_OF: dict[str, str] = {
     "ScheduledJob": ".job",
     "ScheduledJobProps": ".job",
     "ServiceConnectOptions": ".web",
+    "ServiceConnectServerOptions": ".backend",
     "ServiceMonitoring": ".monitoring",
     "ShiftKind": ".core",
     "TASK_START_ESTIMATE": ".core",

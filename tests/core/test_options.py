@@ -28,6 +28,8 @@ STRUCTS: list[type[Any]] = [
     ep.LoadBalancerOptions,
     ep.TargetGroupOptions,
     ep.ServiceConnectOptions,
+    ep.ServiceConnectServerOptions,
+    ep.BackendServiceProps,
     ep.WebServiceProps,
 ]
 

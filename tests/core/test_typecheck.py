@@ -93,6 +93,10 @@ def valid(stack: Stack) -> dict[str, dict[str, Any]]:
         "MonitoringProps": {"service": service},
         "GitHubRepo": {"owner": "octo", "name": "app"},
         "GitHubDeployRoleProps": {"repositories": [ep.GitHubRepo(owner="octo", name="app")]},
+        "ServiceConnectServerOptions": {},
+        "BackendServiceProps": {
+            "container": ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE))
+        },
         "QueueOptions": {},
         "BacklogScalingOptions": {},
         "WorkerAlarmOptions": {},
@@ -191,6 +195,12 @@ WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
     ("LoggingOptions", "max_buffer_size", lambda s: 25, "a str or None"),
     ("TargetGroupOptions", "protocol", lambda s: "HTTPS", "ApplicationProtocol"),
     ("WebServiceProps", "tags", lambda s: {"team": 1}, "tags['team']"),
+    # BackendServiceProps and ServiceConnectServerOptions
+    ("BackendServiceProps", "service_connect", lambda s: "internal", "a ServiceConnectServer"),
+    ("BackendServiceProps", "deployment", lambda s: ep.Rolling, "pass an instance: Rolling()"),
+    ("BackendServiceProps", "cloud_map_namespace", lambda s: "internal", "INamespace"),
+    ("ServiceConnectServerOptions", "per_request_timeout", lambda s: 15, "Duration.seconds(15)"),
+    ("ServiceConnectServerOptions", "port", lambda s: "80", "without quotes"),
     # ClusterProps
     ("ClusterProps", "vpc", lambda s: "vpc-0123456789abcdef0", "aws_ec2.IVpc"),
     ("ClusterProps", "max_azs", lambda s: "2", "Pass max_azs=2 without quotes"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from aws_cdk import Stack
 
 from . import (
+    backend,
     blue_green,
     cluster,
     github_oidc,
@@ -34,6 +35,7 @@ STACKS: dict[str, StackBuilder] = {
     **blue_green.STACKS,
     **release.STACKS,
     **worker.STACKS,
+    **backend.STACKS,
     **job.STACKS,
 }
 

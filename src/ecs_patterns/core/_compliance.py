@@ -13,55 +13,34 @@ from typing import Any
 from aws_cdk import Acknowledgment, CfnResource, Validations
 from constructs import IConstruct
 
-from ._jsii import jsii_ref
-
 __all__ = ["acknowledge", "acknowledge_many", "cfn_lint_ignore", "checkov_skip"]
 
 
-# The L1 behind each L2, its Validations and the metadata this module wrote, by jsii reference:
-# a construct is acknowledged and annotated several times, and each lookup is a kernel round
-# trip (see ``_jsii``). The metadata memo assumes that, on the library's own resources, only
-# this module writes the "cfn-lint" and "checkov" keys (it reads them once, then remembers).
-_RESOURCE_OF: dict[str, CfnResource] = {}
-_VALIDATIONS_OF: dict[str, Validations] = {}
-_WRITTEN: dict[tuple[str, str], Any] = {}
+# Plain kernel calls, no memo by jsii reference: remembering the L1, its Validations and the
+# metadata written saved 4 round trips per default FargateWebService and no CPU beyond the
+# machine's noise (benchmarks/README.md, "Speed-ups kept and removed"), and the metadata memo
+# had to assume that nothing else writes the "cfn-lint" and "checkov" keys.
 
 
 def _resource(construct: IConstruct) -> CfnResource:
     if isinstance(construct, CfnResource):
         return construct
-    ref = jsii_ref(construct)
-    if ref is not None and ref in _RESOURCE_OF:
-        return _RESOURCE_OF[ref]
     target = construct.node.default_child
     if not isinstance(target, CfnResource):
         raise TypeError(f"{construct.node.path} has no CloudFormation resource to acknowledge on")
-    if ref is not None:
-        _RESOURCE_OF[ref] = target
     return target
 
 
 def _validations(target: CfnResource) -> Validations:
-    ref = jsii_ref(target)
-    if ref is None:
-        return Validations.of(target)
-    if ref not in _VALIDATIONS_OF:
-        _VALIDATIONS_OF[ref] = Validations.of(target)
-    return _VALIDATIONS_OF[ref]
+    return Validations.of(target)
 
 
 def _metadata(resource: CfnResource, key: str) -> Any:
-    ref = jsii_ref(resource)
-    if ref is not None and (ref, key) in _WRITTEN:
-        return _WRITTEN[(ref, key)]
     return resource.get_metadata(key)
 
 
 def _write_metadata(resource: CfnResource, key: str, value: Any) -> None:
     resource.add_metadata(key, value)
-    ref = jsii_ref(resource)
-    if ref is not None:
-        _WRITTEN[(ref, key)] = value
 
 
 def acknowledge(construct: IConstruct, rule_ids: Sequence[str], reason: str) -> None:
@@ -78,7 +57,10 @@ def acknowledge_many(construct: IConstruct, entries: Sequence[tuple[Sequence[str
     """Several ``(rule_ids, reason)`` acknowledgements on the one resource behind ``construct``.
 
     The same as one :func:`acknowledge` call per entry (aws-cdk-lib records each rule on its
-    own), in a single request to the jsii kernel.
+    own), in a single request to the jsii kernel. Measured (benchmarks/README.md, "Speed-ups
+    kept and removed"): 11 round trips and about 7 ms of CPU per default ``FargateWebService``.
+    Couples to ``Validations.acknowledge`` taking several acknowledgements in one call, pinned
+    by tests/test_round_trips.py (one call records what separate calls record).
     """
     _validations(_resource(construct)).acknowledge(
         *(

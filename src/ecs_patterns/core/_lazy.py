@@ -3,6 +3,12 @@
 Every package ``__init__`` of the library maps its public names to the modules that define them
 and gets ``__getattr__``/``__dir__`` from :func:`lazy_exports`, so importing a package costs
 nothing until one of its names is used, and an app pays only for the constructs it uses.
+
+Measured (benchmarks/README.md, "Speed-ups kept and removed"): an app of one default
+``FargateWebService`` spends about 300 ms less CPU per process than with every module imported
+up front (9 round trips of module-level jsii calls, and aws-cdk-lib modules it does not use);
+nothing per service. Couples to each package's name-to-module map listing every public name,
+which tests/test_lazy_imports.py checks (every public name resolves).
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from ..cluster import FargateCluster
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions, check_timeout_below_interval
 from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
+from ..core._service_connect import check_dns_name
 from ..core._typecheck import require_types
 from ..core._validation import Checks, check_tags, is_token, seconds
 from ..core.deployment import (
@@ -38,7 +38,6 @@ __all__ = [
 DEFAULT_PORT = 8080
 """The app port of a web service whose ContainerOptions name none: an unprivileged port, so the
 app can run as a non-root user."""
-_DNS_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 # Duration defaults (immutable, so one shared instance per value is safe).
 _SECONDS_5 = Duration.seconds(5)
 _SECONDS_10 = Duration.seconds(10)
@@ -79,15 +78,7 @@ class ServiceConnectOptions:
             "Pass the namespace, e.g. namespace=http_namespace.namespace_arn.",
         )
         for name in ("discovery_name", "dns_name"):
-            value = getattr(self, name)
-            if value is not None and not is_token(value):
-                checks.check(
-                    len(value) <= 253 and bool(_DNS_RE.match(value)),
-                    name,
-                    value,
-                    "a lower-case DNS name (letters, digits, hyphens and dots)",
-                    f"Use a name such as 'web' or 'web.internal' for {name}.",
-                )
+            check_dns_name(checks, name, getattr(self, name), "web")
         checks.int_range("port", self.port, 1, 65535)
         checks.done()
 

@@ -136,11 +136,14 @@ class DeploymentFacts:
         timing: The health and drain timings the deployment-time estimate reads.
         requests_per_target: The request-count scaling target, None without one.
         service_connect: Whether Service Connect is configured.
+        load_balancer: Whether the workload has a load balancer (False for a backend reached
+            through Service Connect only).
     """
 
     timing: HealthTiming
     requests_per_target: int | None = None
     service_connect: bool = False
+    load_balancer: bool = True
 
 
 class ServiceOptions(TypedDict, total=False):

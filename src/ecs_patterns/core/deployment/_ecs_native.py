@@ -15,6 +15,7 @@ from .._compliance import acknowledge
 from .._typecheck import require_types
 from .._validation import Checks, is_token, seconds
 from ._base import (
+    DeploymentFacts,
     DeploymentPhases,
     DeploymentResources,
     DeploymentStrategy,
@@ -32,6 +33,7 @@ __all__ = ["EcsNativeBlueGreen"]
 
 _MINUTES_5 = Duration.minutes(5)
 _MAX_BAKE_MIN = 1440  # ECS: bake times 0 to 1440 minutes
+_DEFAULT_TEST_PORT = 8443
 _INFRASTRUCTURE_ROLE_POLICY = (
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
     "AmazonECSInfrastructureRolePolicyForLoadBalancers]"
@@ -90,7 +92,7 @@ class EcsNativeBlueGreen(DeploymentStrategy):
     bake_time: Duration = _MINUTES_5
     step_percent: float | None = None
     step_bake_time: Duration | None = None
-    test_listener_port: int = 8443
+    test_listener_port: int = _DEFAULT_TEST_PORT
     hooks: Mapping[ecs.DeploymentLifecycleStage, lambda_.IFunction] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -176,6 +178,24 @@ class EcsNativeBlueGreen(DeploymentStrategy):
     def shifts_listener_rules(self) -> bool:
         return True
 
+    def check(self, checks: Checks, facts: DeploymentFacts) -> None:
+        """Besides request-count scaling: without a load balancer there is no test listener
+        (Service Connect test traffic is chosen by a request header), so a test listener port
+        other than the default is refused rather than ignored."""
+        super().check(checks, facts)
+        if facts.load_balancer or is_token(self.test_listener_port):
+            return
+        checks.check(
+            self.test_listener_port == _DEFAULT_TEST_PORT,
+            "deployment.test_listener_port",
+            self.test_listener_port,
+            "the default: a service without a load balancer has no test listener (Service "
+            "Connect sends requests with the header x-amzn-ecs-blue-green-test to the new "
+            "tasks)",
+            "Drop test_listener_port and send test requests with the header "
+            "x-amzn-ecs-blue-green-test.",
+        )
+
     def service_options(self) -> ServiceOptions:
         """The ECS controller's strategy, bake time and linear or canary steps."""
         shift = self.traffic_shift_config()
@@ -199,16 +219,26 @@ class EcsNativeBlueGreen(DeploymentStrategy):
 
     def attach(self, scope: Construct, targets: ServiceTargets) -> DeploymentResources:
         """Register the service with an ``AlternateTarget`` (the green target group and the two
-        listener rules ECS rewrites) and add the lifecycle hooks."""
-        assert targets.target_group is not None
-        assert targets.green_target_group is not None
-        assert targets.production_rule is not None
-        assert targets.test_rule is not None
+        listener rules ECS rewrites) and add the lifecycle hooks.
+
+        A service without a load balancer (``targets.target_group`` None) shifts traffic
+        through Service Connect instead: ECS registers the green tasks as a test endpoint of
+        the service's Service Connect name, which clients reach with the header
+        ``x-amzn-ecs-blue-green-test``, then moves production traffic to them (ECS developer
+        guide, "Service Connect resources for Amazon ECS blue/green, linear, and canary
+        deployments"). There is nothing to register; only the hooks are added.
+        """
         service = targets.service
         if self.circuit_breaker() is None:
             Annotations.of(service).acknowledge_warning(
                 "@aws-cdk/aws-ecs:shouldUseCircuitBreaker", _NO_CIRCUIT_BREAKER_REASON
             )
+        if targets.target_group is None:
+            self._add_hooks(service)
+            return DeploymentResources()
+        assert targets.green_target_group is not None
+        assert targets.production_rule is not None
+        assert targets.test_rule is not None
         target = service.load_balancer_target(
             container_name=targets.container_name,
             container_port=targets.container_port,
@@ -232,6 +262,10 @@ class EcsNativeBlueGreen(DeploymentStrategy):
         cfn_service = service.node.default_child
         assert isinstance(cfn_service, ecs.CfnService)
         cfn_service.node.add_dependency(targets.production_rule, targets.test_rule)
+        self._add_hooks(service)
+        return DeploymentResources()
+
+    def _add_hooks(self, service: ecs.FargateService) -> None:
         for stage, function in self.hooks.items():
             service.add_lifecycle_hook(
                 ecs.DeploymentLifecycleLambdaTarget(
@@ -240,4 +274,3 @@ class EcsNativeBlueGreen(DeploymentStrategy):
                     lifecycle_stages=[stage],
                 )
             )
-        return DeploymentResources()
