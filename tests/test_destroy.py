@@ -2,17 +2,19 @@
 
 Retained by default (DeletionPolicy and UpdateReplacePolicy ``Retain``): the ECR repository
 (with its images: no auto-delete custom resource), every log group the library creates (ECS
-Exec, VPC flow logs, task logs, WAF logs), the ALB access-log bucket, the library's KMS keys and a
-queue worker's queues (their messages are unprocessed work).
-Named ones (the WAF log group, the release waiter's log group, a repository with
-``repository_name``) are ``RetainExceptOnCreate``: a failed first create deletes them, so a retry
-can create them again; the library's own names hold a part generated per stack, so a redeploy
-after ``cdk destroy`` never collides with what was kept.
+Exec, VPC flow logs, task logs, WAF logs, a job's state machine log), the ALB access-log bucket,
+the library's KMS keys, a queue worker's queues (their messages are unprocessed work) and a
+scheduled job's dead-letter queue (the invocations that never started a run).
+Named ones (the WAF log group, the release waiter's log group, a job's state machine log group, a
+repository with ``repository_name``) are ``RetainExceptOnCreate``: a failed first create deletes
+them, so a retry can create them again; the library's own names hold a part generated per stack,
+so a redeploy after ``cdk destroy`` never collides with what was kept.
 Removed only with ``RepositoryProps(removal_policy=DESTROY)`` (emptied only with
 ``empty_on_delete=True``), ``ClusterProps(log_removal_policy=DESTROY)``,
 ``WebServiceProps(log_removal_policy=DESTROY)`` and
 ``WebServiceProps(access_log_removal_policy=DESTROY)`` (the bucket is never emptied) and
-``QueueOptions(removal_policy=DESTROY)`` (the queues and their own key).
+``QueueOptions(removal_policy=DESTROY)`` (the queues and their own key) and
+``ScheduleOptions(dead_letter_removal_policy=DESTROY)`` (the dead-letter queue and its own key).
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ STATELESS = frozenset(
         "AWS::SNS::Topic",
         "AWS::SNS::TopicPolicy",
         "AWS::SQS::QueuePolicy",
+        "AWS::Scheduler::Schedule",
         "AWS::StepFunctions::StateMachine",
         "AWS::ServiceDiscovery::HttpNamespace",
         "AWS::ServiceDiscovery::PrivateDnsNamespace",
@@ -114,6 +117,7 @@ TOPIC_KEY_DESCRIPTION = "ecs-patterns: alarm notification topic"
 OPT_OUTS: dict[tuple[str, str], str] = {
     ("RepositoryCustom", "AWS::ECR::Repository"): "removal_policy=DESTROY, empty_on_delete=True",
     ("WorkerCustom", "AWS::SQS::Queue"): "QueueOptions(removal_policy=DESTROY)",
+    ("JobCustom", "AWS::SQS::Queue"): "ScheduleOptions(dead_letter_removal_policy=DESTROY)",
 }
 
 
@@ -267,6 +271,7 @@ def test_the_opt_outs_are_exercised(synthesized: Synthesized) -> None:
     assert ("RepositoryCustom", "AWS::ECR::Repository") in deleted
     assert ("MonitoringDefaults", "AWS::KMS::Key") in deleted
     assert ("WorkerCustom", "AWS::SQS::Queue") in deleted
+    assert ("JobCustom", "AWS::SQS::Queue") in deleted
 
 
 # --- explicit opt-ins --------------------------------------------------------------------------
@@ -375,4 +380,28 @@ def test_worker_queues_and_their_key_deleted_only_when_asked() -> None:
     worker_key = {"Properties": {"Description": "ecs-patterns: worker queue and dead-letter queue"}}
     for stack, expected in ((kept, "Retain"), (dropped, "Delete")):
         (key,) = Template.from_stack(stack).find_resources("AWS::KMS::Key", worker_key).values()
+        assert (key["DeletionPolicy"], key["UpdateReplacePolicy"]) == (expected, expected)
+
+
+def test_job_dead_letter_queue_and_its_key_deleted_only_when_asked() -> None:
+    image = ecs.ContainerImage.from_registry(IMAGE)
+    health = ep.HealthCheck(command=["CMD", "/bin/true"])
+    kept, dropped = new_stack("KeptJob"), new_stack("DroppedJob")
+    for stack, removal in ((kept, RemovalPolicy.RETAIN), (dropped, RemovalPolicy.DESTROY)):
+        ep.ScheduledJob(
+            stack,
+            "Job",
+            ep.ScheduledJobProps(
+                container=ep.ContainerOptions(image=image, health_check=health),
+                schedule=ep.ScheduleOptions(
+                    expression="rate(1 day)", dead_letter_removal_policy=removal
+                ),
+                alarms=None,
+            ),
+        )
+    assert _policies(kept, "AWS::SQS::Queue") == [RETAIN]
+    assert _policies(dropped, "AWS::SQS::Queue") == [DELETE]
+    job_key = {"Properties": {"Description": "ecs-patterns: scheduled job dead-letter queue"}}
+    for stack, expected in ((kept, "Retain"), (dropped, "Delete")):
+        (key,) = Template.from_stack(stack).find_resources("AWS::KMS::Key", job_key).values()
         assert (key["DeletionPolicy"], key["UpdateReplacePolicy"]) == (expected, expected)

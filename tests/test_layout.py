@@ -20,6 +20,7 @@ FAMILIES = frozenset(
         "rules",
         "worker",
         "backend",
+        "job",
     }
 )
 

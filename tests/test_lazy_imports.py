@@ -64,6 +64,23 @@ def test_a_rolling_service_does_not_load_codedeploy_release_monitoring_or_cdk_na
     assert unused & loaded == set()
 
 
+def test_a_scheduled_job_does_not_load_services_monitoring_or_cdk_nag() -> None:
+    loaded = _modules_after(
+        "import ecs_patterns\necs_patterns.ScheduledJob\necs_patterns.ScheduledJobProps"
+    )
+    assert "ecs_patterns.job._job" in loaded
+    unused = {
+        "cdk_nag",
+        "ecs_patterns.web",
+        "ecs_patterns.worker",
+        "ecs_patterns.monitoring",
+        "ecs_patterns.release",
+        "aws_cdk.aws_codedeploy",
+        "aws_cdk.aws_lambda",
+    }
+    assert unused & loaded == set()
+
+
 def test_the_pack_loads_cdk_nag_when_used() -> None:
     loaded = _modules_after("from ecs_patterns import EcsHardeningChecks")
     assert {"cdk_nag", "ecs_patterns.rules._pack"} <= loaded

@@ -107,6 +107,16 @@ def valid(stack: Stack) -> dict[str, dict[str, Any]]:
                 health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
             )
         },
+        "ScheduleOptions": {"expression": "cron(0 3 * * ? *)"},
+        "RunOptions": {},
+        "JobAlarmOptions": {},
+        "ScheduledJobProps": {
+            "container": ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(IMAGE),
+                health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
+            ),
+            "schedule": ep.ScheduleOptions(expression="cron(0 3 * * ? *)"),
+        },
     }
 
 
@@ -240,6 +250,17 @@ WRONG: list[tuple[str, str, Callable[[Stack], Any], str]] = [
     ("CodeDeployTrafficShift", "kind", lambda s: "LINEAR", "a ShiftKind"),
     ("CodeDeployTrafficShift", "percent", lambda s: "10", "without quotes"),
     ("HealthTiming", "stop_timeout", lambda s: 30, "Duration.seconds(30)"),
+    # ScheduledJobProps and its option structs
+    ("ScheduleOptions", "expression", lambda s: 3, "a str"),
+    ("ScheduleOptions", "time_zone", lambda s: None, "a str"),
+    ("ScheduleOptions", "max_event_age", lambda s: 3600, "Duration.seconds(3600)"),
+    ("ScheduleOptions", "dead_letter_key", lambda s: "alias/dlq", "aws_kms.IKey"),
+    ("RunOptions", "max_run_time", lambda s: "1h", "a Duration"),
+    ("RunOptions", "allow_overlap", lambda s: "no", "a bool"),
+    ("RunOptions", "capacity", lambda s: ep.JOB_CAPACITY.spot_weight, "CapacityStrategy"),
+    ("JobAlarmOptions", "topic", lambda s: "arn:aws:sns:us-east-1:123456789012:t", "ITopic"),
+    ("ScheduledJobProps", "schedule", lambda s: "cron(0 3 * * ? *)", "a ScheduleOptions"),
+    ("ScheduledJobProps", "run", lambda s: ep.RunOptions, "pass an instance"),
 ]
 
 

@@ -16,6 +16,7 @@ from . import (
     blue_green,
     cluster,
     github_oidc,
+    job,
     monitoring,
     release,
     repository,
@@ -35,6 +36,7 @@ STACKS: dict[str, StackBuilder] = {
     **release.STACKS,
     **worker.STACKS,
     **backend.STACKS,
+    **job.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]

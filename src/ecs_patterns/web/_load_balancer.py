@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack
+from aws_cdk import Annotations, ArnFormat, Duration, Names, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
@@ -14,6 +14,7 @@ from constructs import Construct
 from ..core._compliance import exempt
 from ..core._jsii import shared
 from ..core._limits import MAX_DEREGISTRATION_DELAY_S
+from ..core._logs import encrypted_log_group, per_stack_log_group_name
 from ..core._options import LoggingOptions
 from ..core._validation import seconds
 from ..core.deployment import DeploymentStrategy
@@ -452,23 +453,16 @@ class WebLoadBalancer(Construct):
         self, logging: LoggingOptions, web_acl: wafv2.CfnWebACL, key: kms.IKey
     ) -> logs.LogGroup:
         # WAF delivers to CloudWatch Logs only into groups named aws-waf-logs-*.
-        # The name ends in the stack id's UUID, new with every stack: after cdk destroy the
-        # retained group keeps its logs and a redeploy creates a new group instead of failing
-        # with "already exists". RETAIN is written as RetainExceptOnCreate, so a failed first
-        # create deletes the (empty) group.
-        # One token for every stack (AWS::StackId resolves per stack): built once per process.
-        stack_uuid = shared("stack-id-uuid", lambda: Fn.select(2, Fn.split("/", Aws.STACK_ID)))
-        log_group = logs.LogGroup(
+        # The name is new with every stack (see per_stack_log_group_name): after cdk destroy
+        # the retained group keeps its logs and a redeploy creates a new one; a named, retained
+        # group is RetainExceptOnCreate, so a failed first create deletes the (empty) group.
+        log_group = encrypted_log_group(
             self,
             "WafLogs",
-            log_group_name="aws-waf-logs-"
-            + Names.unique_resource_name(self, max_length=200, separator="-")
-            + f"-{stack_uuid}",
-            encryption_key=key,
+            key=key,
             retention=logging.retention,
-            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
-            if logging.removal_policy == RemovalPolicy.RETAIN
-            else logging.removal_policy,
+            removal_policy=logging.removal_policy,
+            name=per_stack_log_group_name(self, "aws-waf-logs-"),
         )
         stack = Stack.of(self)
         wafv2.CfnLoggingConfiguration(
