@@ -131,10 +131,28 @@ def _backend_blue_green(stack: Stack, id: str, cluster: ep.FargateCluster) -> No
     _backend(stack, id, cluster, deployment=ep.EcsNativeBlueGreen())
 
 
+def _job(stack: Stack, id: str, cluster: ep.FargateCluster) -> None:
+    ep.ScheduledJob(
+        stack,
+        id,
+        ep.ScheduledJobProps(
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry(
+                    "public.ecr.aws/docker/library/busybox:1.36"
+                ),
+                health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
+            ),
+            schedule=ep.ScheduleOptions(expression="cron(30 2 * * ? *)"),
+            cluster=cluster,
+        ),
+    )
+
+
 def _variants() -> dict[str, AddService]:
     """The variants measured: each deployment strategy, with and without monitoring, the queue
-    worker (with its queues and alarms; from zero it adds the step policy and alarm) and the
-    backend (the cluster's Service Connect namespace counts as fixed)."""
+    worker (with its queues and alarms; from zero it adds the step policy and alarm), the
+    backend (the cluster's Service Connect namespace counts as fixed) and the scheduled job
+    (schedule, state machine, dead-letter queue and alarms)."""
     return {
         "`Rolling()` (default)": _rolling,
         "`Rolling()` + `ServiceMonitoring`": _monitored,
@@ -145,6 +163,7 @@ def _variants() -> dict[str, AddService]:
         "`QueueWorkerService`, `min_capacity=0`": _worker_from_zero,
         "`BackendService` (default)": _backend,
         "`BackendService`, `EcsNativeBlueGreen()`": _backend_blue_green,
+        "`ScheduledJob` (default)": _job,
     }
 
 
