@@ -20,7 +20,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from ..cluster import FargateCluster, ImportedCluster
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions, check_timeout_below_interval
-from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
+from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions, desired_count_at_creation
 from ..core._service_connect import check_dns_name
 from ..core._typecheck import require_types
 from ..core._validation import Checks, check_tags, is_token, seconds
@@ -450,8 +450,7 @@ class WebServiceProps:
     @property
     def effective_desired_count(self) -> int:
         """``placement.desired_count``, or ``scaling.min_capacity`` when it is not set."""
-        desired = self.placement.desired_count
-        return desired if desired is not None else self.scaling.min_capacity
+        return desired_count_at_creation(self.placement, self.scaling)
 
     @property
     def health_timing(self) -> HealthTiming:

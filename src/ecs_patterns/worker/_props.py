@@ -14,7 +14,7 @@ from ..cluster import FargateCluster
 from ..core._capacity import CapacityStrategy
 from ..core._option_checks import check_exec, check_health_check_command, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions
-from ..core._scaling import MAX_TASKS, PlacementOptions
+from ..core._scaling import PlacementOptions, check_task_count_range
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 
@@ -186,17 +186,7 @@ class BacklogScalingOptions:
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("BacklogScalingOptions")
-        checks.int_range("min_capacity", self.min_capacity, 0, MAX_TASKS)
-        checks.int_range("max_capacity", self.max_capacity, 1, MAX_TASKS)
-        low, high = self.min_capacity, self.max_capacity
-        if not is_token(low) and not is_token(high):
-            checks.check(
-                low <= high,
-                "min_capacity",
-                low,
-                f"at most max_capacity ({high})",
-                "Lower min_capacity or raise max_capacity.",
-            )
+        check_task_count_range(checks, self.min_capacity, self.max_capacity)
         checks.duration_range("acceptable_latency", self.acceptable_latency, 1, _MAX_RETENTION_S)
         checks.known(
             "acceptable_latency",
