@@ -17,6 +17,7 @@ __all__ = [
     "check_desired_count",
     "check_exec",
     "check_health_check_command",
+    "check_no_port",
     "check_task_fits",
 ]
 
@@ -98,4 +99,15 @@ def check_desired_count(
         f"from scaling.min_capacity ({low}) to scaling.max_capacity ({high})",
         "Set desired_count within the autoscaling range, or leave it unset to start at "
         "min_capacity.",
+    )
+
+
+def check_no_port(checks: Checks, container: ContainerOptions, workload: str) -> None:
+    """``container.port`` is unset: ``workload`` (e.g. "a queue worker") takes no connections."""
+    checks.check(
+        container.port is None,
+        "container.port",
+        container.port,
+        f"no port: {workload} takes no connections (it has no security group ingress)",
+        "Drop port; a service that is called belongs behind a load balancer or Service Connect.",
     )

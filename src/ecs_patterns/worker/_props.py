@@ -12,7 +12,12 @@ from aws_cdk import aws_sqs as sqs
 
 from ..cluster import FargateCluster
 from ..core._capacity import CapacityStrategy
-from ..core._option_checks import check_exec, check_health_check_command, check_task_fits
+from ..core._option_checks import (
+    check_exec,
+    check_health_check_command,
+    check_no_port,
+    check_task_fits,
+)
 from ..core._options import ContainerOptions, TaskOptions
 from ..core._scaling import PlacementOptions, check_task_count_range
 from ..core._typecheck import require_types
@@ -285,14 +290,7 @@ class QueueWorkerProps:
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("QueueWorkerProps")
-        checks.check(
-            self.container.port is None,
-            "container.port",
-            self.container.port,
-            "no port: a queue worker takes no connections (it has no security group ingress)",
-            "Drop port; a service that is called belongs behind a load balancer or Service "
-            "Connect.",
-        )
+        check_no_port(checks, self.container, "a queue worker")
         check_health_check_command(checks, self.container)
         check_task_fits(checks, self.task, self.container)
         check_exec(checks, self.placement, self.container)
