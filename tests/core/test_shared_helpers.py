@@ -26,9 +26,9 @@ from tests.conftest import new_stack
 
 def test_desired_count_at_creation_is_the_placement_count_else_the_scaling_minimum() -> None:
     scaling = ScalingOptions(min_capacity=3, max_capacity=9)
-    assert desired_count_at_creation(PlacementOptions(), scaling) == 3
-    assert desired_count_at_creation(PlacementOptions(desired_count=5), scaling) == 5
-    assert desired_count_at_creation(PlacementOptions(desired_count=0), scaling) == 0
+    assert desired_count_at_creation(PlacementOptions(), scaling.min_capacity) == 3
+    assert desired_count_at_creation(PlacementOptions(desired_count=5), scaling.min_capacity) == 5
+    assert desired_count_at_creation(PlacementOptions(desired_count=0), scaling.min_capacity) == 0
 
 
 def test_task_count_range_is_checked_the_same_for_options_and_schedules() -> None:

@@ -216,7 +216,7 @@ class BackendServiceProps:
     @property
     def effective_desired_count(self) -> int:
         """``placement.desired_count``, or ``scaling.min_capacity`` when it is not set."""
-        return desired_count_at_creation(self.placement, self.scaling)
+        return desired_count_at_creation(self.placement, self.scaling.min_capacity)
 
     @property
     def health_timing(self) -> HealthTiming:

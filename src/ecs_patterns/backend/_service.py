@@ -29,6 +29,7 @@ from ..core._service import (
     autoscale_task_count,
     exec_session_log_allowance,
     order_service_creation,
+    private_fargate_service,
 )
 from ..core._task import HardenedTask, aws_logs_driver
 from ..core.deployment import ServiceTargets
@@ -299,24 +300,15 @@ class BackendService(Construct):
     def _service(self, props: BackendServiceProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
         connect = props.service_connect
-        return ecs.FargateService(
+        return private_fargate_service(
             self,
-            "Service",
             cluster=self.cluster.cluster,
-            task_definition=task.task_definition,
-            service_name=placement.service_name,
+            task=task,
+            placement=placement,
             desired_count=props.effective_desired_count,
-            min_healthy_percent=100,
-            max_healthy_percent=200,
-            # The controller, circuit breaker, AZ rebalancing and strategy settings.
-            **props.deployment.service_options(),
-            capacity_provider_strategies=props.capacity.to_cdk(),
-            enable_ecs_managed_tags=True,
-            propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=placement.enable_execute_command,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            assign_public_ip=False,
-            security_groups=[self.security_group],
+            capacity=props.capacity,
+            security_group=self.security_group,
+            deployment=props.deployment.service_options(),
             service_connect_configuration=ecs.ServiceConnectProps(
                 namespace=self.namespace,
                 services=[

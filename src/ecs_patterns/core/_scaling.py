@@ -142,7 +142,7 @@ def check_task_count_range(checks: Checks, min_capacity: int, max_capacity: int)
         )
 
 
-def desired_count_at_creation(placement: PlacementOptions, scaling: ScalingOptions) -> int:
-    """``placement.desired_count``, or ``scaling.min_capacity`` when it is not set."""
+def desired_count_at_creation(placement: PlacementOptions, min_capacity: int) -> int:
+    """``placement.desired_count``, or the scaling range's ``min_capacity`` when it is not set."""
     desired = placement.desired_count
-    return desired if desired is not None else scaling.min_capacity
+    return desired if desired is not None else min_capacity

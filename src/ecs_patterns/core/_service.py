@@ -8,19 +8,72 @@ target-tracking autoscaling are written once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from aws_cdk import Stack
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
 
+from ._capacity import CapacityStrategy
 from ._compliance import WildcardAllowance, exempt
 from ._exemptions import SERVICE_DEPENDS_ON_CLUSTER, exec_session_logs
 from ._iam import flatten_reference
-from ._scaling import ScalingOptions
+from ._scaling import PlacementOptions, ScalingOptions
 from ._task import HardenedTask
 
-__all__ = ["autoscale_task_count", "exec_session_log_allowance", "order_service_creation"]
+if TYPE_CHECKING:
+    from .deployment import ServiceOptions
+
+__all__ = [
+    "autoscale_task_count",
+    "exec_session_log_allowance",
+    "order_service_creation",
+    "private_fargate_service",
+]
+
+
+def private_fargate_service(
+    scope: Construct,
+    *,
+    cluster: ecs.ICluster,
+    task: HardenedTask,
+    placement: PlacementOptions,
+    desired_count: int,
+    capacity: CapacityStrategy,
+    security_group: ec2.ISecurityGroup,
+    deployment: ServiceOptions,
+    health_check_grace_period: Duration | None = None,
+    service_connect_configuration: ecs.ServiceConnectProps | None = None,
+) -> ecs.FargateService:
+    """The workload's ``Service``: in the private subnets, without public IPs.
+
+    New tasks start before old ones stop (100 % / 200 % healthy); ECS-managed tags, and the
+    service's own tags propagated to its tasks; ECS Exec as ``placement`` says. ``deployment``
+    holds the arguments the deployment strategy owns (controller, circuit breaker, AZ
+    rebalancing, strategy settings).
+    """
+    return ecs.FargateService(
+        scope,
+        "Service",
+        cluster=cluster,
+        task_definition=task.task_definition,
+        service_name=placement.service_name,
+        desired_count=desired_count,
+        min_healthy_percent=100,
+        max_healthy_percent=200,
+        health_check_grace_period=health_check_grace_period,
+        **deployment,
+        capacity_provider_strategies=capacity.to_cdk(),
+        enable_ecs_managed_tags=True,
+        propagate_tags=ecs.PropagatedTagSource.SERVICE,
+        enable_execute_command=placement.enable_execute_command,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+        assign_public_ip=False,
+        security_groups=[security_group],
+        service_connect_configuration=service_connect_configuration,
+    )
 
 
 def order_service_creation(

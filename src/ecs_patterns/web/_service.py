@@ -30,6 +30,7 @@ from ..core._service import (
     autoscale_task_count,
     exec_session_log_allowance,
     order_service_creation,
+    private_fargate_service,
 )
 from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
@@ -314,25 +315,16 @@ class FargateWebService(Construct):
     def _service(self, props: WebServiceProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
         capacity = placement.capacity or self.cluster.default_capacity
-        return ecs.FargateService(
+        return private_fargate_service(
             self,
-            "Service",
             cluster=self.cluster.cluster,
-            task_definition=task.task_definition,
-            service_name=placement.service_name,
+            task=task,
+            placement=placement,
             desired_count=props.effective_desired_count,
-            min_healthy_percent=100,
-            max_healthy_percent=200,
+            capacity=capacity,
+            security_group=self.service_security_group,
+            deployment=props.deployment.service_options(),
             health_check_grace_period=props.target_group.health_check_grace_period,
-            # The controller, circuit breaker, AZ rebalancing and strategy settings.
-            **props.deployment.service_options(),
-            capacity_provider_strategies=capacity.to_cdk(),
-            enable_ecs_managed_tags=True,
-            propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=placement.enable_execute_command,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            assign_public_ip=False,
-            security_groups=[self.service_security_group],
             service_connect_configuration=self._service_connect(props.service_connect, task),
         )
 

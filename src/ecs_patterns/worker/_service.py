@@ -20,12 +20,15 @@ from ..core._capacity import announce_spot_without_base
 from ..core._compliance import WildcardAllowance, exempt
 from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
 from ..core._iam import ManagedPolicyRole, wildcard_exemptions
+from ..core._scaling import desired_count_at_creation
 from ..core._service import (
     exec_session_log_allowance,
     order_service_creation,
+    private_fargate_service,
 )
 from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask
+from ..core.deployment import ServiceOptions
 from ._alarms import WorkerAlarms
 from ._exemptions import TASK_PROTECTION_ACTIONS, task_protection_allowance
 from ._props import QUEUE_URL_VARIABLE, QueueWorkerProps
@@ -175,31 +178,22 @@ class QueueWorkerService(Construct):
     def _service(self, props: QueueWorkerProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
         capacity = props.capacity
-        desired = (
-            placement.desired_count
-            if placement.desired_count is not None
-            else props.scaling.min_capacity
-        )
-        service = ecs.FargateService(
+        service = private_fargate_service(
             self,
-            "Service",
             cluster=self.cluster.cluster,
-            task_definition=task.task_definition,
-            service_name=placement.service_name,
-            desired_count=desired,
+            task=task,
+            placement=placement,
+            desired_count=desired_count_at_creation(placement, props.scaling.min_capacity),
+            capacity=capacity,
+            security_group=self.security_group,
             # Rolling: new tasks start before old ones stop, so the backlog keeps draining.
-            min_healthy_percent=100,
-            max_healthy_percent=200,
-            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
-            deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS),
-            capacity_provider_strategies=capacity.to_cdk(),
-            enable_ecs_managed_tags=True,
-            propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=placement.enable_execute_command,
-            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.ENABLED,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            assign_public_ip=False,
-            security_groups=[self.security_group],
+            deployment=ServiceOptions(
+                circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+                deployment_controller=ecs.DeploymentController(
+                    type=ecs.DeploymentControllerType.ECS
+                ),
+                availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.ENABLED,
+            ),
         )
         if capacity.may_lose_every_task:
             # On the CloudFormation resource, where the rule's finding is.
