@@ -185,7 +185,9 @@ class BackendServiceProps:
             "Keep min_capacity at 1 or more: CPU and memory target tracking cannot start a "
             "first task, so a backend at 0 tasks would stay unreachable.",
         )
-        check_desired_count(checks, self.placement, self.scaling)
+        check_desired_count(
+            checks, self.placement, self.scaling.min_capacity, self.scaling.max_capacity
+        )
         self.deployment.check(
             checks,
             DeploymentFacts(timing=self.health_timing, service_connect=True, load_balancer=False),

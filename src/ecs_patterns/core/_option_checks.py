@@ -9,7 +9,7 @@ every workload kind composes the same structs under the same names (``container`
 from __future__ import annotations
 
 from ._options import OTEL_COLLECTOR_CPU, OTEL_COLLECTOR_MEMORY_MIB, ContainerOptions, TaskOptions
-from ._scaling import PlacementOptions, ScalingOptions
+from ._scaling import PlacementOptions
 from ._validation import Checks, is_token
 
 __all__ = [
@@ -86,11 +86,12 @@ def check_exec(checks: Checks, placement: PlacementOptions, container: Container
 
 
 def check_desired_count(
-    checks: Checks, placement: PlacementOptions, scaling: ScalingOptions
+    checks: Checks, placement: PlacementOptions, min_capacity: int, max_capacity: int
 ) -> None:
-    """The count at creation lies within the autoscaling range."""
-    low, high, desired = scaling.min_capacity, scaling.max_capacity, placement.desired_count
-    if desired is None or is_token(low) or is_token(high):
+    """The count at creation lies within the autoscaling range ``min_capacity`` to
+    ``max_capacity`` (compared only when all three are literals)."""
+    low, high, desired = min_capacity, max_capacity, placement.desired_count
+    if desired is None or is_token(low) or is_token(high) or is_token(desired):
         return
     checks.check(
         low <= desired <= high,

@@ -437,7 +437,9 @@ class WebServiceProps:
             "Keep min_capacity at 1 or more (2 for one task per AZ); a web service with 0 "
             "tasks serves 503s.",
         )
-        check_desired_count(checks, self.placement, self.scaling)
+        check_desired_count(
+            checks, self.placement, self.scaling.min_capacity, self.scaling.max_capacity
+        )
         self._check_deployment(checks)
         check_tags(checks, "tags", self.tags)
         checks.done()

@@ -13,6 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from ..cluster import FargateCluster
 from ..core._capacity import CapacityStrategy
 from ..core._option_checks import (
+    check_desired_count,
     check_exec,
     check_health_check_command,
     check_no_port,
@@ -313,22 +314,10 @@ class QueueWorkerProps:
                 "least one message within the latency",
                 "Raise acceptable_latency or lower processing_time.",
             )
-        self._check_desired_count(checks)
-        checks.done()
-
-    def _check_desired_count(self, checks: Checks) -> None:
-        low, high = self.scaling.min_capacity, self.scaling.max_capacity
-        desired = self.placement.desired_count
-        if desired is None or is_token(low) or is_token(high) or is_token(desired):
-            return
-        checks.check(
-            low <= desired <= high,
-            "placement.desired_count",
-            desired,
-            f"from scaling.min_capacity ({low}) to scaling.max_capacity ({high})",
-            "Set desired_count within the scaling range, or leave it unset to start at "
-            "min_capacity.",
+        check_desired_count(
+            checks, self.placement, self.scaling.min_capacity, self.scaling.max_capacity
         )
+        checks.done()
 
     @property
     def capacity(self) -> CapacityStrategy:
