@@ -6,13 +6,7 @@ resources carry; values that depend on the resource are small functions.
 
 from __future__ import annotations
 
-__all__ = ["CLIENT_INGRESS_DESCRIPTION", "EXEC_SESSION_LOGS_REASON"]
+__all__ = ["CLIENT_INGRESS_DESCRIPTION"]
 
 CLIENT_INGRESS_DESCRIPTION = "A declared Service Connect client of the backend, on the app port"
 """The description of each ingress rule ``BackendService.allow_from`` adds."""
-
-EXEC_SESSION_LOGS_REASON = (
-    "the ECS Exec agent writes each session to a new log stream of the cluster's one, "
-    "KMS-encrypted exec session log group; ':*' names the streams of that group only"
-)
-"""AwsSolutions-IAM5 on the task role's ECS Exec session-log statement."""

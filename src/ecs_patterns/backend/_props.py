@@ -14,7 +14,7 @@ from ..cluster import FargateCluster
 from ..core._capacity import CapacityStrategy
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions
-from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
+from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions, desired_count_at_creation
 from ..core._service_connect import check_dns_name
 from ..core._typecheck import require_types
 from ..core._validation import Checks, check_tags, is_token, seconds
@@ -185,7 +185,9 @@ class BackendServiceProps:
             "Keep min_capacity at 1 or more: CPU and memory target tracking cannot start a "
             "first task, so a backend at 0 tasks would stay unreachable.",
         )
-        check_desired_count(checks, self.placement, self.scaling)
+        check_desired_count(
+            checks, self.placement, self.scaling.min_capacity, self.scaling.max_capacity
+        )
         self.deployment.check(
             checks,
             DeploymentFacts(timing=self.health_timing, service_connect=True, load_balancer=False),
@@ -216,8 +218,7 @@ class BackendServiceProps:
     @property
     def effective_desired_count(self) -> int:
         """``placement.desired_count``, or ``scaling.min_capacity`` when it is not set."""
-        desired = self.placement.desired_count
-        return desired if desired is not None else self.scaling.min_capacity
+        return desired_count_at_creation(self.placement, self.scaling.min_capacity)
 
     @property
     def health_timing(self) -> HealthTiming:

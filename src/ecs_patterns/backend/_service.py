@@ -17,18 +17,23 @@ from constructs import Construct
 
 from ..cluster import FargateCluster
 from ..core._capacity import announce_spot_without_base
-from ..core._compliance import WildcardAllowance, exempt
+from ..core._compliance import exempt
 from ..core._errors import ConfigurationError, Problem
 from ..core._exemptions import (
     EXEC_CHANNELS,
     EXEC_DESCRIBE_LOG_GROUPS,
-    SERVICE_DEPENDS_ON_CLUSTER,
 )
-from ..core._iam import ManagedPolicyRole, flatten_reference, wildcard_exemptions
+from ..core._iam import ManagedPolicyRole, wildcard_exemptions
 from ..core._options import ContainerOptions, LoggingOptions
+from ..core._service import (
+    autoscale_task_count,
+    exec_session_log_allowance,
+    order_service_creation,
+    private_fargate_service,
+)
 from ..core._task import HardenedTask, aws_logs_driver
 from ..core.deployment import ServiceTargets
-from ._exemptions import CLIENT_INGRESS_DESCRIPTION, EXEC_SESSION_LOGS_REASON
+from ._exemptions import CLIENT_INGRESS_DESCRIPTION
 from ._props import BackendServiceProps
 
 __all__ = ["BackendService"]
@@ -145,7 +150,7 @@ class BackendService(Construct):
             allow_all_outbound=True,
         )
         self.service = self._service(props, task)
-        self.scalable_target = self._autoscaling(props)
+        self.scalable_target = autoscale_task_count(self.service, props.scaling)
         capacity = props.capacity
         if capacity.may_lose_every_task:
             cfn_service = self.service.node.default_child
@@ -177,12 +182,17 @@ class BackendService(Construct):
                 dns_record_type=servicediscovery.DnsRecordType.A,
                 dns_ttl=Duration.seconds(10),
             )
-        self._order_service_creation(task)
+        order_service_creation(self.service, task, self.cluster.cluster)
         if (policy := task.task_role.policy) is not None:
             exempt(
                 policy,
                 *wildcard_exemptions(
-                    policy, [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()]
+                    policy,
+                    [
+                        EXEC_CHANNELS,
+                        EXEC_DESCRIBE_LOG_GROUPS,
+                        exec_session_log_allowance(self, self.cluster.exec_log_group),
+                    ],
                 ),
             )
         for key, value in props.tags.items():
@@ -290,24 +300,15 @@ class BackendService(Construct):
     def _service(self, props: BackendServiceProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
         connect = props.service_connect
-        return ecs.FargateService(
+        return private_fargate_service(
             self,
-            "Service",
             cluster=self.cluster.cluster,
-            task_definition=task.task_definition,
-            service_name=placement.service_name,
+            task=task,
+            placement=placement,
             desired_count=props.effective_desired_count,
-            min_healthy_percent=100,
-            max_healthy_percent=200,
-            # The controller, circuit breaker, AZ rebalancing and strategy settings.
-            **props.deployment.service_options(),
-            capacity_provider_strategies=props.capacity.to_cdk(),
-            enable_ecs_managed_tags=True,
-            propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=placement.enable_execute_command,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            assign_public_ip=False,
-            security_groups=[self.security_group],
+            capacity=props.capacity,
+            security_group=self.security_group,
+            deployment=props.deployment.service_options(),
             service_connect_configuration=ecs.ServiceConnectProps(
                 namespace=self.namespace,
                 services=[
@@ -324,57 +325,4 @@ class BackendService(Construct):
                     props.container.logging, _SERVICE_CONNECT_LOG_PREFIX, task.log_group
                 ),
             ),
-        )
-
-    def _autoscaling(self, props: BackendServiceProps) -> ecs.ScalableTaskCount:
-        options = props.scaling
-        scaling = self.service.auto_scale_task_count(
-            min_capacity=options.min_capacity, max_capacity=options.max_capacity
-        )
-        scale_in, scale_out = options.scale_in_cooldown, options.scale_out_cooldown
-        scaling.scale_on_cpu_utilization(
-            "Cpu",
-            target_utilization_percent=options.cpu_target_percent,
-            scale_in_cooldown=scale_in,
-            scale_out_cooldown=scale_out,
-        )
-        if options.memory_target_percent is not None:
-            scaling.scale_on_memory_utilization(
-                "Memory",
-                target_utilization_percent=options.memory_target_percent,
-                scale_in_cooldown=scale_in,
-                scale_out_cooldown=scale_out,
-            )
-        for index, entry in enumerate(options.scheduled):
-            scaling.scale_on_schedule(
-                f"Schedule{index}",
-                schedule=entry.schedule,
-                min_capacity=entry.min_capacity,
-                max_capacity=entry.max_capacity,
-                time_zone=entry.time_zone,
-            )
-        return scaling
-
-    def _order_service_creation(self, task: HardenedTask) -> None:
-        """Create the service (and so start tasks) only once its roles and capacity exist."""
-        cfn_service = self.service.node.default_child
-        assert isinstance(cfn_service, ecs.CfnService)
-        # As for the web service and the worker: the roles hold their permissions, and
-        # FARGATE_SPOT is associated with the cluster (aws/containers-roadmap#631), which
-        # aws-cdk-lib adds under the ecs.Cluster only at synthesis; the dependency on the
-        # whole ecs.Cluster duplicates the service's Ref to it (cfn-lint W3005).
-        cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        exempt(cfn_service, SERVICE_DEPENDS_ON_CLUSTER)
-
-    def _exec_session_logs(self) -> WildcardAllowance:
-        """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
-        stack = Stack.of(self)
-        group = self.cluster.exec_log_group.log_group_name
-        arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return WildcardAllowance(
-            actions=frozenset(
-                {"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}
-            ),
-            resource=flatten_reference(stack.resolve(arn)),
-            reason=EXEC_SESSION_LOGS_REASON,
         )

@@ -97,26 +97,12 @@ class Exemption:
                     fix="Name the rules this reason covers, e.g. nag=['AwsSolutions-S1'].",
                 )
             )
-        for check_id in self.checkov:
-            if not _CHECKOV_ID.fullmatch(check_id):
-                problems.append(
-                    Problem(
-                        prop="checkov",
-                        value=check_id,
-                        allowed="a checkov check id like 'CKV_AWS_117'",
-                        fix="Copy the id from checkov's report.",
-                    )
-                )
-        for rule_id in self.cfn_lint:
-            if not _CFN_LINT_ID.fullmatch(rule_id):
-                problems.append(
-                    Problem(
-                        prop="cfn_lint",
-                        value=rule_id,
-                        allowed="a cfn-lint rule id like 'W3005'",
-                        fix="Copy the id from cfn-lint's report.",
-                    )
-                )
+        problems += _malformed_ids(
+            "checkov", self.checkov, _CHECKOV_ID, "a checkov check id like 'CKV_AWS_117'", "checkov"
+        )
+        problems += _malformed_ids(
+            "cfn_lint", self.cfn_lint, _CFN_LINT_ID, "a cfn-lint rule id like 'W3005'", "cfn-lint"
+        )
         for rule_id in self.nag:
             if not isinstance(rule_id, str) or not rule_id.strip() or rule_id != rule_id.strip():
                 problems.append(
@@ -129,6 +115,17 @@ class Exemption:
                 )
         if problems:
             raise ConfigurationError("Exemption", problems)
+
+
+def _malformed_ids(
+    prop: str, ids: Sequence[str], pattern: re.Pattern[str], allowed: str, tool: str
+) -> list[Problem]:
+    """A :class:`Problem` for each id in ``ids`` that ``pattern`` does not match in full."""
+    return [
+        Problem(prop=prop, value=rule_id, allowed=allowed, fix=f"Copy the id from {tool}'s report.")
+        for rule_id in ids
+        if not pattern.fullmatch(rule_id)
+    ]
 
 
 @dataclass(frozen=True, kw_only=True)

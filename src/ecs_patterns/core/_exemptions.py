@@ -22,6 +22,7 @@ __all__ = [
     "SPOT_ONLY",
     "TRACING_POLICY",
     "WRITABLE_ROOT_FILESYSTEM",
+    "exec_session_logs",
     "plain_environment",
     "task_definition",
 ]
@@ -53,6 +54,18 @@ EXEC_DESCRIBE_LOG_GROUPS = WildcardAllowance(
     reason="logs:DescribeLogGroups (the ECS Exec agent looks up its session log group) has no "
     "resource-level permissions",
 )
+
+
+def exec_session_logs(resource: str) -> WildcardAllowance:
+    """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
+    return WildcardAllowance(
+        actions=frozenset({"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}),
+        resource=resource,
+        reason="the ECS Exec agent writes each session to a new log stream of the "
+        "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
+        "that group only",
+    )
+
 
 # --- the task definition ----------------------------------------------------------------------
 

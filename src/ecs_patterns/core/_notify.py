@@ -8,6 +8,9 @@ must let them use the key. Both statements are added here, scoped as tightly as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import jsii
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
@@ -17,7 +20,13 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
-__all__ = ["TopicTarget", "alarm_topic", "allow_alarm_publishing", "allow_rule_publishing"]
+__all__ = [
+    "TopicTarget",
+    "alarm_topic",
+    "allow_alarm_publishing",
+    "allow_rule_publishing",
+    "task_state_change_rule",
+]
 
 _PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com")
 
@@ -107,3 +116,38 @@ class TopicTarget:
 
     def bind(self, rule: events_refs.IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
         return events.RuleTargetConfig(arn=self._topic.topic_arn, input=self._message)
+
+
+def task_state_change_rule(
+    scope: Construct,
+    id: str,
+    *,
+    description: str,
+    detail: Mapping[str, Any],
+    topic: sns.ITopic,
+    headline: str,
+) -> events.Rule:
+    """An EventBridge rule on "ECS Task State Change" events matching ``detail``, to ``topic``.
+
+    The message names the task, its group, stop code and stopped reason after ``headline``;
+    only this rule may publish to the topic (:func:`allow_rule_publishing`).
+    """
+    rule = events.Rule(
+        scope,
+        id,
+        description=description,
+        event_pattern=events.EventPattern(
+            source=["aws.ecs"],
+            detail_type=["ECS Task State Change"],
+            detail=dict(detail),
+        ),
+    )
+    field_ = events.EventField.from_path
+    message = events.RuleTargetInput.from_text(
+        f"{headline}: {field_('$.detail.taskArn')} "
+        f"({field_('$.detail.group')}), stop code {field_('$.detail.stopCode')}: "
+        f"{field_('$.detail.stoppedReason')}"
+    )
+    rule.add_target(TopicTarget(topic, message))
+    allow_rule_publishing(topic, rule)
+    return rule

@@ -9,7 +9,7 @@ every workload kind composes the same structs under the same names (``container`
 from __future__ import annotations
 
 from ._options import OTEL_COLLECTOR_CPU, OTEL_COLLECTOR_MEMORY_MIB, ContainerOptions, TaskOptions
-from ._scaling import PlacementOptions, ScalingOptions
+from ._scaling import PlacementOptions
 from ._validation import Checks, is_token
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "check_desired_count",
     "check_exec",
     "check_health_check_command",
+    "check_no_port",
     "check_task_fits",
 ]
 
@@ -85,11 +86,12 @@ def check_exec(checks: Checks, placement: PlacementOptions, container: Container
 
 
 def check_desired_count(
-    checks: Checks, placement: PlacementOptions, scaling: ScalingOptions
+    checks: Checks, placement: PlacementOptions, min_capacity: int, max_capacity: int
 ) -> None:
-    """The count at creation lies within the autoscaling range."""
-    low, high, desired = scaling.min_capacity, scaling.max_capacity, placement.desired_count
-    if desired is None or is_token(low) or is_token(high):
+    """The count at creation lies within the autoscaling range ``min_capacity`` to
+    ``max_capacity`` (compared only when all three are literals)."""
+    low, high, desired = min_capacity, max_capacity, placement.desired_count
+    if desired is None or is_token(low) or is_token(high) or is_token(desired):
         return
     checks.check(
         low <= desired <= high,
@@ -98,4 +100,15 @@ def check_desired_count(
         f"from scaling.min_capacity ({low}) to scaling.max_capacity ({high})",
         "Set desired_count within the autoscaling range, or leave it unset to start at "
         "min_capacity.",
+    )
+
+
+def check_no_port(checks: Checks, container: ContainerOptions, workload: str) -> None:
+    """``container.port`` is unset: ``workload`` (e.g. "a queue worker") takes no connections."""
+    checks.check(
+        container.port is None,
+        "container.port",
+        container.port,
+        f"no port: {workload} takes no connections (it has no security group ingress)",
+        "Drop port; a service that is called belongs behind a load balancer or Service Connect.",
     )

@@ -13,7 +13,14 @@ from ._limits import ECS_NAME_RE
 from ._typecheck import require_types
 from ._validation import Checks, is_token
 
-__all__ = ["MAX_TASKS", "PlacementOptions", "ScalingOptions", "ScheduledCapacity"]
+__all__ = [
+    "MAX_TASKS",
+    "PlacementOptions",
+    "ScalingOptions",
+    "ScheduledCapacity",
+    "check_task_count_range",
+    "desired_count_at_creation",
+]
 
 MAX_TASKS = 5000
 """ECS: tasks per service."""
@@ -41,16 +48,7 @@ class ScheduledCapacity:
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("ScheduledCapacity")
-        checks.int_range("min_capacity", self.min_capacity, 0, MAX_TASKS)
-        checks.int_range("max_capacity", self.max_capacity, 1, MAX_TASKS)
-        if not is_token(self.min_capacity) and not is_token(self.max_capacity):
-            checks.check(
-                self.min_capacity <= self.max_capacity,
-                "min_capacity",
-                self.min_capacity,
-                f"at most max_capacity ({self.max_capacity})",
-                "Lower min_capacity or raise max_capacity.",
-            )
+        check_task_count_range(checks, self.min_capacity, self.max_capacity)
         checks.done()
 
 
@@ -82,17 +80,7 @@ class ScalingOptions:
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("ScalingOptions")
-        checks.int_range("min_capacity", self.min_capacity, 0, MAX_TASKS)
-        checks.int_range("max_capacity", self.max_capacity, 1, MAX_TASKS)
-        low, high = self.min_capacity, self.max_capacity
-        if not is_token(low) and not is_token(high):
-            checks.check(
-                low <= high,
-                "min_capacity",
-                low,
-                f"at most max_capacity ({high})",
-                "Lower min_capacity or raise max_capacity.",
-            )
+        check_task_count_range(checks, self.min_capacity, self.max_capacity)
         checks.int_range("cpu_target_percent", self.cpu_target_percent, 10, 90)
         checks.int_range("memory_target_percent", self.memory_target_percent, 10, 90)
         checks.duration_range("scale_in_cooldown", self.scale_in_cooldown, 0, 3600)
@@ -135,3 +123,26 @@ class PlacementOptions:
             )
         checks.int_range("desired_count", self.desired_count, 0, MAX_TASKS)
         checks.done()
+
+
+def check_task_count_range(checks: Checks, min_capacity: int, max_capacity: int) -> None:
+    """A task-count range: ``min_capacity`` 0 to 5000, ``max_capacity`` 1 to 5000, min <= max.
+
+    The order is compared only when both are literals; tokens are left to CloudFormation.
+    """
+    checks.int_range("min_capacity", min_capacity, 0, MAX_TASKS)
+    checks.int_range("max_capacity", max_capacity, 1, MAX_TASKS)
+    if not is_token(min_capacity) and not is_token(max_capacity):
+        checks.check(
+            min_capacity <= max_capacity,
+            "min_capacity",
+            min_capacity,
+            f"at most max_capacity ({max_capacity})",
+            "Lower min_capacity or raise max_capacity.",
+        )
+
+
+def desired_count_at_creation(placement: PlacementOptions, min_capacity: int) -> int:
+    """``placement.desired_count``, or the scaling range's ``min_capacity`` when it is not set."""
+    desired = placement.desired_count
+    return desired if desired is not None else min_capacity

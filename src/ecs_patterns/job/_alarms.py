@@ -15,7 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from ..core._notify import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
+from ..core._notify import alarm_topic, allow_alarm_publishing, task_state_change_rule
 from ._props import JobAlarmOptions
 
 __all__ = ["FAILED_RUNS_EXPRESSION", "JobAlarms", "failed_task_pattern"]
@@ -122,22 +122,11 @@ class JobAlarms(Construct):
             alarm.add_ok_action(action)
 
     def _failed_task_rule(self, cluster_arn: str, group: str) -> events.Rule:
-        rule = events.Rule(
+        return task_state_change_rule(
             self,
             "FailedTask",
             description="A task of the scheduled job exited non-zero or failed to start",
-            event_pattern=events.EventPattern(
-                source=["aws.ecs"],
-                detail_type=["ECS Task State Change"],
-                detail=failed_task_pattern(cluster_arn, group),
-            ),
+            detail=failed_task_pattern(cluster_arn, group),
+            topic=self.topic,
+            headline="Scheduled job task failed",
         )
-        field_ = events.EventField.from_path
-        message = events.RuleTargetInput.from_text(
-            f"Scheduled job task failed: {field_('$.detail.taskArn')} "
-            f"({field_('$.detail.group')}), stop code {field_('$.detail.stopCode')}: "
-            f"{field_('$.detail.stoppedReason')}"
-        )
-        rule.add_target(TopicTarget(self.topic, message))
-        allow_rule_publishing(self.topic, rule)
-        return rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Stack, TimeZone
+from aws_cdk import Aws, Stack, TimeZone
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
@@ -21,6 +21,7 @@ from ..cluster import FargateCluster
 from ..core._compliance import WildcardAllowance, exempt
 from ..core._iam import ManagedPolicyRole, wildcard_exemptions
 from ..core._logs import encrypted_log_group, per_stack_log_group_name
+from ..core._queues import dead_letter_queue, queue_key
 from ..core._task import HardenedTask
 from ._alarms import JobAlarms
 from ._definition import JobTarget, job_definition
@@ -43,7 +44,6 @@ GROUP_PREFIX = "scheduled-job:"
 failed-task rule matches this job's scheduled runs only."""
 
 _MAX_GROUP_LENGTH = 255
-_DLQ_RETENTION = Duration.days(14)  # SQS's maximum: time to inspect the failed invocations
 _TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
 
 
@@ -167,23 +167,13 @@ class ScheduledJob(Construct):
         removal = options.dead_letter_removal_policy
         key = options.dead_letter_key
         if key is None:
-            key = kms.Key(
+            key = queue_key(
                 self,
                 "DeadLetterKey",
                 description="ecs-patterns: scheduled job dead-letter queue",
-                enable_key_rotation=True,
                 removal_policy=removal,
-                pending_window=Duration.days(7) if removal == RemovalPolicy.DESTROY else None,
             )
-        queue = sqs.Queue(
-            self,
-            "DeadLetterQueue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=_DLQ_RETENTION,
-            removal_policy=removal,
-        )
+        queue = dead_letter_queue(self, key=key, removal_policy=removal)
         exempt(queue, DEAD_LETTER_QUEUE_HAS_NO_DEAD_LETTER_QUEUE)
         return key, queue
 

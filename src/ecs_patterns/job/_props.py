@@ -12,7 +12,7 @@ from aws_cdk import aws_sns as sns
 
 from ..cluster import FargateCluster
 from ..core._capacity import CapacityStrategy
-from ..core._option_checks import check_health_check_command, check_task_fits
+from ..core._option_checks import check_health_check_command, check_no_port, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
@@ -226,14 +226,7 @@ class ScheduledJobProps:
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("ScheduledJobProps")
-        checks.check(
-            self.container.port is None,
-            "container.port",
-            self.container.port,
-            "no port: a scheduled job takes no connections (it has no security group ingress)",
-            "Drop port; a service that is called belongs behind a load balancer or Service "
-            "Connect.",
-        )
+        check_no_port(checks, self.container, "a scheduled job")
         check_health_check_command(checks, self.container)
         check_task_fits(checks, self.task, self.container)
         checks.done()

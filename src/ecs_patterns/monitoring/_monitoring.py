@@ -26,10 +26,11 @@ from constructs import Construct
 from jsii.errors import JSIIError
 
 from ..core._errors import ConfigurationError, Problem
+from ..core._notify import task_state_change_rule
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 from ..core.deployment import DeploymentStrategy, deployment_controller
-from ._alarms import TopicTarget, alarm_topic, allow_alarm_publishing, allow_rule_publishing
+from ._alarms import alarm_topic, allow_alarm_publishing
 from ._dashboard import ServiceMetrics, service_widgets
 
 __all__ = ["MonitoringProps", "ServiceMonitoring"]
@@ -860,30 +861,19 @@ class ServiceMonitoring(Construct):
 
     def _task_failure_rule(self) -> events.Rule:
         service = self.props.service
-        rule = events.Rule(
+        return task_state_change_rule(
             self,
             "TaskFailures",
             description="ECS tasks of one service stopping unexpectedly",
-            event_pattern=events.EventPattern(
-                source=["aws.ecs"],
-                detail_type=["ECS Task State Change"],
-                detail={
-                    "clusterArn": [service.cluster.cluster_arn],
-                    "group": [f"service:{service.service_name}"],
-                    "lastStatus": ["STOPPED"],
-                    **_UNEXPECTED_STOP,
-                },
-            ),
+            detail={
+                "clusterArn": [service.cluster.cluster_arn],
+                "group": [f"service:{service.service_name}"],
+                "lastStatus": ["STOPPED"],
+                **_UNEXPECTED_STOP,
+            },
+            topic=self.topic,
+            headline="ECS task stopped unexpectedly",
         )
-        field_ = events.EventField.from_path
-        message = events.RuleTargetInput.from_text(
-            f"ECS task stopped unexpectedly: {field_('$.detail.taskArn')} "
-            f"({field_('$.detail.group')}), stop code {field_('$.detail.stopCode')}: "
-            f"{field_('$.detail.stoppedReason')}"
-        )
-        rule.add_target(TopicTarget(self.topic, message))
-        allow_rule_publishing(self.topic, rule)
-        return rule
 
     # -- rollback wiring -----------------------------------------------------------------------
 

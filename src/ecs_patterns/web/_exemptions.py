@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..core._compliance import Exemption, WildcardAllowance
+from ..core._compliance import Exemption
 
 __all__ = [
     "PLAIN_HTTP_LISTENER",
     "REDIRECT_LISTENER",
     "TEST_LISTENER_PLAIN_HTTP",
     "access_log_bucket",
-    "exec_session_logs",
     "load_balancer",
     "long_deregistration_delay",
     "open_security_group",
@@ -208,18 +207,4 @@ def open_security_group(
             if port_80
             else ()
         ),
-    )
-
-
-# --- service ----------------------------------------------------------------------------------
-
-
-def exec_session_logs(resource: str) -> WildcardAllowance:
-    """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
-    return WildcardAllowance(
-        actions=frozenset({"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}),
-        resource=resource,
-        reason="the ECS Exec agent writes each session to a new log stream of the "
-        "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
-        "that group only",
     )

@@ -20,7 +20,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from ..cluster import FargateCluster, ImportedCluster
 from ..core._option_checks import check_desired_count, check_exec, check_task_fits
 from ..core._options import ContainerOptions, TaskOptions, check_timeout_below_interval
-from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions
+from ..core._scaling import MAX_TASKS, PlacementOptions, ScalingOptions, desired_count_at_creation
 from ..core._service_connect import check_dns_name
 from ..core._typecheck import require_types
 from ..core._validation import Checks, check_tags, is_token, seconds
@@ -437,7 +437,9 @@ class WebServiceProps:
             "Keep min_capacity at 1 or more (2 for one task per AZ); a web service with 0 "
             "tasks serves 503s.",
         )
-        check_desired_count(checks, self.placement, self.scaling)
+        check_desired_count(
+            checks, self.placement, self.scaling.min_capacity, self.scaling.max_capacity
+        )
         self._check_deployment(checks)
         check_tags(checks, "tags", self.tags)
         checks.done()
@@ -450,8 +452,7 @@ class WebServiceProps:
     @property
     def effective_desired_count(self) -> int:
         """``placement.desired_count``, or ``scaling.min_capacity`` when it is not set."""
-        desired = self.placement.desired_count
-        return desired if desired is not None else self.scaling.min_capacity
+        return desired_count_at_creation(self.placement, self.scaling.min_capacity)
 
     @property
     def health_timing(self) -> HealthTiming:

@@ -18,20 +18,24 @@ from ..cluster import ClusterHandle, FargateCluster
 from ..core._capacity import announce_spot_without_base
 from ..core._compliance import exempt
 from ..core._errors import ConfigurationError, Problem
-from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, SERVICE_DEPENDS_ON_CLUSTER
+from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
 from ..core._iam import (
     ManagedPolicyRole,
     WildcardAllowance,
-    flatten_reference,
     wildcard_exemptions,
 )
 from ..core._options import ContainerOptions
 from ..core._scaling import ScalingOptions
+from ..core._service import (
+    autoscale_task_count,
+    exec_session_log_allowance,
+    order_service_creation,
+    private_fargate_service,
+)
 from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
 from ..core._validation import is_token
 from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
-from . import _exemptions as exemptions
 from ._load_balancer import WebLoadBalancer
 from ._props import ServiceConnectOptions, WebServiceProps, certificate_arn
 
@@ -236,7 +240,7 @@ class FargateWebService(Construct):
         # Strategies build their release with _release_construct: a CodeDeployRelease.
         self.release: CodeDeployRelease | None = cast("CodeDeployRelease | None", deployed.release)
 
-        self._order_service_creation(task)
+        order_service_creation(self.service, task, self.cluster.cluster)
         if (policy := task.task_role.policy) is not None:
             exec_grants = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, *self._exec_session_logs()]
             exempt(policy, *wildcard_exemptions(policy, exec_grants))
@@ -280,17 +284,6 @@ class FargateWebService(Construct):
         """
         return longest_stack_wait(self.props.deployment, self.estimated_deployment_time())
 
-    def _order_service_creation(self, task: HardenedTask) -> None:
-        """Create the service (and so start tasks) only once everything it uses exists."""
-        cfn_service = self.service.node.default_child
-        assert isinstance(cfn_service, ecs.CfnService)
-        # Both roles hold their permissions (the managed policies are children of the roles):
-        # no failed image pulls or secret reads that the circuit breaker would count.
-        # FARGATE_SPOT must be associated with the cluster before a service names it
-        # (aws/containers-roadmap#631): see SERVICE_DEPENDS_ON_CLUSTER.
-        cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        exempt(cfn_service, SERVICE_DEPENDS_ON_CLUSTER)
-
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
         options = props.load_balancer
@@ -322,25 +315,16 @@ class FargateWebService(Construct):
     def _service(self, props: WebServiceProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
         capacity = placement.capacity or self.cluster.default_capacity
-        return ecs.FargateService(
+        return private_fargate_service(
             self,
-            "Service",
             cluster=self.cluster.cluster,
-            task_definition=task.task_definition,
-            service_name=placement.service_name,
+            task=task,
+            placement=placement,
             desired_count=props.effective_desired_count,
-            min_healthy_percent=100,
-            max_healthy_percent=200,
+            capacity=capacity,
+            security_group=self.service_security_group,
+            deployment=props.deployment.service_options(),
             health_check_grace_period=props.target_group.health_check_grace_period,
-            # The controller, circuit breaker, AZ rebalancing and strategy settings.
-            **props.deployment.service_options(),
-            capacity_provider_strategies=capacity.to_cdk(),
-            enable_ecs_managed_tags=True,
-            propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=placement.enable_execute_command,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            assign_public_ip=False,
-            security_groups=[self.service_security_group],
             service_connect_configuration=self._service_connect(props.service_connect, task),
         )
 
@@ -367,49 +351,23 @@ class FargateWebService(Construct):
     def _autoscaling(
         self, options: ScalingOptions, requests_per_target: int | None
     ) -> ecs.ScalableTaskCount:
-        scaling = self.service.auto_scale_task_count(
-            min_capacity=options.min_capacity, max_capacity=options.max_capacity
-        )
-        scale_in, scale_out = options.scale_in_cooldown, options.scale_out_cooldown
-        scaling.scale_on_cpu_utilization(
-            "Cpu",
-            target_utilization_percent=options.cpu_target_percent,
-            scale_in_cooldown=scale_in,
-            scale_out_cooldown=scale_out,
-        )
-        if options.memory_target_percent is not None:
-            scaling.scale_on_memory_utilization(
-                "Memory",
-                target_utilization_percent=options.memory_target_percent,
-                scale_in_cooldown=scale_in,
-                scale_out_cooldown=scale_out,
-            )
-        if requests_per_target is not None:
-            scaling.scale_on_request_count(
-                "Requests",
-                requests_per_target=requests_per_target,
-                target_group=self.target_group,
-                scale_in_cooldown=scale_in,
-                scale_out_cooldown=scale_out,
-            )
-        for index, entry in enumerate(options.scheduled):
-            scaling.scale_on_schedule(
-                f"Schedule{index}",
-                schedule=entry.schedule,
-                min_capacity=entry.min_capacity,
-                max_capacity=entry.max_capacity,
-                time_zone=entry.time_zone,
-            )
-        return scaling
+        def scale_on_requests(scaling: ecs.ScalableTaskCount) -> None:
+            if requests_per_target is not None:
+                scaling.scale_on_request_count(
+                    "Requests",
+                    requests_per_target=requests_per_target,
+                    target_group=self.target_group,
+                    scale_in_cooldown=options.scale_in_cooldown,
+                    scale_out_cooldown=options.scale_out_cooldown,
+                )
+
+        return autoscale_task_count(self.service, options, scale_on_requests)
 
     def _exec_session_logs(self) -> list[WildcardAllowance]:
         """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
         if self.cluster.exec_log_group is None:
             return []
-        stack = Stack.of(self)
-        group = self.cluster.exec_log_group.log_group_name
-        arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return [exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))]
+        return [exec_session_log_allowance(self, self.cluster.exec_log_group)]
 
 
 def _region_of(arn: str) -> str | None:

@@ -15,7 +15,6 @@ from ..core._iam import flatten_reference
 
 __all__ = [
     "TASK_PROTECTION_ACTIONS",
-    "exec_session_logs",
     "task_protection_allowance",
 ]
 
@@ -31,15 +30,4 @@ def task_protection_allowance(stack: Stack, tasks_arn: str) -> WildcardAllowance
         reason="a task's ARN is known only once it runs, so task protection is granted on the "
         "tasks of this worker's cluster ('task/<cluster>/*'); the app protects its own task "
         "from scale-in while it holds a message (task_protection=True)",
-    )
-
-
-def exec_session_logs(resource: str) -> WildcardAllowance:
-    """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
-    return WildcardAllowance(
-        actions=frozenset({"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}),
-        resource=resource,
-        reason="the ECS Exec agent writes each session to a new log stream of the "
-        "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
-        "that group only",
     )

@@ -12,9 +12,15 @@ from aws_cdk import aws_sqs as sqs
 
 from ..cluster import FargateCluster
 from ..core._capacity import CapacityStrategy
-from ..core._option_checks import check_exec, check_health_check_command, check_task_fits
+from ..core._option_checks import (
+    check_desired_count,
+    check_exec,
+    check_health_check_command,
+    check_no_port,
+    check_task_fits,
+)
 from ..core._options import ContainerOptions, TaskOptions
-from ..core._scaling import MAX_TASKS, PlacementOptions
+from ..core._scaling import PlacementOptions, check_task_count_range
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 
@@ -186,17 +192,7 @@ class BacklogScalingOptions:
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("BacklogScalingOptions")
-        checks.int_range("min_capacity", self.min_capacity, 0, MAX_TASKS)
-        checks.int_range("max_capacity", self.max_capacity, 1, MAX_TASKS)
-        low, high = self.min_capacity, self.max_capacity
-        if not is_token(low) and not is_token(high):
-            checks.check(
-                low <= high,
-                "min_capacity",
-                low,
-                f"at most max_capacity ({high})",
-                "Lower min_capacity or raise max_capacity.",
-            )
+        check_task_count_range(checks, self.min_capacity, self.max_capacity)
         checks.duration_range("acceptable_latency", self.acceptable_latency, 1, _MAX_RETENTION_S)
         checks.known(
             "acceptable_latency",
@@ -295,14 +291,7 @@ class QueueWorkerProps:
     def __post_init__(self) -> None:
         require_types(self)
         checks = Checks("QueueWorkerProps")
-        checks.check(
-            self.container.port is None,
-            "container.port",
-            self.container.port,
-            "no port: a queue worker takes no connections (it has no security group ingress)",
-            "Drop port; a service that is called belongs behind a load balancer or Service "
-            "Connect.",
-        )
+        check_no_port(checks, self.container, "a queue worker")
         check_health_check_command(checks, self.container)
         check_task_fits(checks, self.task, self.container)
         check_exec(checks, self.placement, self.container)
@@ -325,22 +314,10 @@ class QueueWorkerProps:
                 "least one message within the latency",
                 "Raise acceptable_latency or lower processing_time.",
             )
-        self._check_desired_count(checks)
-        checks.done()
-
-    def _check_desired_count(self, checks: Checks) -> None:
-        low, high = self.scaling.min_capacity, self.scaling.max_capacity
-        desired = self.placement.desired_count
-        if desired is None or is_token(low) or is_token(high) or is_token(desired):
-            return
-        checks.check(
-            low <= desired <= high,
-            "placement.desired_count",
-            desired,
-            f"from scaling.min_capacity ({low}) to scaling.max_capacity ({high})",
-            "Set desired_count within the scaling range, or leave it unset to start at "
-            "min_capacity.",
+        check_desired_count(
+            checks, self.placement, self.scaling.min_capacity, self.scaling.max_capacity
         )
+        checks.done()
 
     @property
     def capacity(self) -> CapacityStrategy:

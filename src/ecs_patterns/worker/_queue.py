@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from ..core._queues import dead_letter_queue, encrypted_queue, queue_key
 from ._props import QueueOptions
 
 __all__ = ["CONSUME_ACTIONS", "WorkerQueues", "grant_consume", "worker_queues"]
@@ -23,8 +24,6 @@ CONSUME_ACTIONS = (
 )
 """What a consumer needs: receive, delete when done, extend the visibility of a slow message,
 read the queue's attributes. Nothing that sends, purges or changes the queue."""
-
-_DLQ_RETENTION = Duration.days(14)  # SQS's maximum: time to inspect and redrive
 
 
 @dataclass(frozen=True)
@@ -43,39 +42,27 @@ def worker_queues(scope: Construct, options: QueueOptions) -> WorkerQueues:
     removal = options.removal_policy
     key = options.key
     if key is None:
-        key = kms.Key(
+        key = queue_key(
             scope,
             "QueueKey",
             description="ecs-patterns: worker queue and dead-letter queue",
-            enable_key_rotation=True,
             removal_policy=removal,
-            pending_window=Duration.days(7) if removal == RemovalPolicy.DESTROY else None,
         )
-    dead_letter_queue = sqs.Queue(
-        scope,
-        "DeadLetterQueue",
-        encryption=sqs.QueueEncryption.KMS,
-        encryption_master_key=key,
-        enforce_ssl=True,
-        retention_period=_DLQ_RETENTION,
-        removal_policy=removal,
-    )
+    dead_letters = dead_letter_queue(scope, key=key, removal_policy=removal)
     visibility = options.effective_visibility_timeout_s
     retention = options.effective_retention_s
-    queue = sqs.Queue(
+    queue = encrypted_queue(
         scope,
         "Queue",
-        encryption=sqs.QueueEncryption.KMS,
-        encryption_master_key=key,
-        enforce_ssl=True,
+        key=key,
+        removal_policy=removal,
         visibility_timeout=Duration.seconds(visibility) if visibility is not None else None,
         retention_period=Duration.seconds(retention) if retention is not None else None,
         dead_letter_queue=sqs.DeadLetterQueue(
-            queue=dead_letter_queue, max_receive_count=options.max_receive_count
+            queue=dead_letters, max_receive_count=options.max_receive_count
         ),
-        removal_policy=removal,
     )
-    return WorkerQueues(queue, dead_letter_queue, key)
+    return WorkerQueues(queue, dead_letters, key)
 
 
 def grant_consume(queues: WorkerQueues, role: iam.IGrantable) -> None:

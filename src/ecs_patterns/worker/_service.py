@@ -18,11 +18,17 @@ from constructs import Construct
 from ..cluster import FargateCluster
 from ..core._capacity import announce_spot_without_base
 from ..core._compliance import WildcardAllowance, exempt
-from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, SERVICE_DEPENDS_ON_CLUSTER
-from ..core._iam import ManagedPolicyRole, flatten_reference, wildcard_exemptions
+from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
+from ..core._iam import ManagedPolicyRole, wildcard_exemptions
+from ..core._scaling import desired_count_at_creation
+from ..core._service import (
+    exec_session_log_allowance,
+    order_service_creation,
+    private_fargate_service,
+)
 from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask
-from . import _exemptions as exemptions
+from ..core.deployment import ServiceOptions
 from ._alarms import WorkerAlarms
 from ._exemptions import TASK_PROTECTION_ACTIONS, task_protection_allowance
 from ._props import QUEUE_URL_VARIABLE, QueueWorkerProps
@@ -124,7 +130,11 @@ class QueueWorkerService(Construct):
             allow_all_outbound=True,
         )
         self.service = self._service(props, task)
-        allowances = [EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS, self._exec_session_logs()]
+        allowances = [
+            EXEC_CHANNELS,
+            EXEC_DESCRIBE_LOG_GROUPS,
+            exec_session_log_allowance(self, self.cluster.exec_log_group),
+        ]
         if props.task_protection:
             allowances.append(self._grant_task_protection())
         if (policy := self.task_role.policy) is not None:
@@ -163,36 +173,27 @@ class QueueWorkerService(Construct):
                 oldest_message_age_s=props.oldest_message_age_s,
                 min_capacity=scaling.min_capacity,
             )
-        self._order_service_creation(task)
+        order_service_creation(self.service, task, self.cluster.cluster)
 
     def _service(self, props: QueueWorkerProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
         capacity = props.capacity
-        desired = (
-            placement.desired_count
-            if placement.desired_count is not None
-            else props.scaling.min_capacity
-        )
-        service = ecs.FargateService(
+        service = private_fargate_service(
             self,
-            "Service",
             cluster=self.cluster.cluster,
-            task_definition=task.task_definition,
-            service_name=placement.service_name,
-            desired_count=desired,
+            task=task,
+            placement=placement,
+            desired_count=desired_count_at_creation(placement, props.scaling.min_capacity),
+            capacity=capacity,
+            security_group=self.security_group,
             # Rolling: new tasks start before old ones stop, so the backlog keeps draining.
-            min_healthy_percent=100,
-            max_healthy_percent=200,
-            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
-            deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS),
-            capacity_provider_strategies=capacity.to_cdk(),
-            enable_ecs_managed_tags=True,
-            propagate_tags=ecs.PropagatedTagSource.SERVICE,
-            enable_execute_command=placement.enable_execute_command,
-            availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.ENABLED,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            assign_public_ip=False,
-            security_groups=[self.security_group],
+            deployment=ServiceOptions(
+                circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+                deployment_controller=ecs.DeploymentController(
+                    type=ecs.DeploymentControllerType.ECS
+                ),
+                availability_zone_rebalancing=ecs.AvailabilityZoneRebalancing.ENABLED,
+            ),
         )
         if capacity.may_lose_every_task:
             # On the CloudFormation resource, where the rule's finding is.
@@ -212,21 +213,3 @@ class QueueWorkerService(Construct):
             iam.PolicyStatement(actions=sorted(TASK_PROTECTION_ACTIONS), resources=[tasks])
         )
         return task_protection_allowance(stack, tasks)
-
-    def _exec_session_logs(self) -> WildcardAllowance:
-        """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
-        stack = Stack.of(self)
-        group = self.cluster.exec_log_group.log_group_name
-        arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-        return exemptions.exec_session_logs(flatten_reference(stack.resolve(arn)))
-
-    def _order_service_creation(self, task: HardenedTask) -> None:
-        """Create the service (and so start tasks) only once its roles and capacity exist."""
-        cfn_service = self.service.node.default_child
-        assert isinstance(cfn_service, ecs.CfnService)
-        # Both roles hold their permissions (the managed policies are children of the roles),
-        # so no task fails to pull, read a secret or consume. FARGATE_SPOT must be associated
-        # with the cluster before a service names it (aws/containers-roadmap#631): see
-        # SERVICE_DEPENDS_ON_CLUSTER.
-        cfn_service.node.add_dependency(task.execution_role, task.task_role, self.cluster.cluster)
-        exempt(cfn_service, SERVICE_DEPENDS_ON_CLUSTER)
