@@ -80,7 +80,7 @@ def fleet_app(tmp_path_factory: pytest.TempPathFactory) -> App:
     ``aws_cdk.App`` is swapped for the same construction while the file runs.
     """
     outdir = tmp_path_factory.mktemp("fleet.out")
-    app = app_from_cdk_json(ROOT / "cdk.json", outdir=str(outdir))
+    app: App = app_from_cdk_json(ROOT / "cdk.json", outdir=str(outdir))
     calls: list[tuple[Any, ...]] = []
 
     def app_like_cdk_synth(*args: Any, **kwargs: Any) -> App:
@@ -91,7 +91,7 @@ def fleet_app(tmp_path_factory: pytest.TempPathFactory) -> App:
         patch.setattr(aws_cdk, "App", app_like_cdk_synth)
         namespace = runpy.run_path(str(FLEET), run_name="fleet")
     assert calls == [((), {})]  # the file builds exactly one App, with no arguments
-    assert namespace["app"] is app
+    assert id(namespace["app"]) == id(app)  # the module-level app is this one
     return app
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -722,7 +723,7 @@ def json_values(value: Any) -> list[Any]:
     return found
 
 
-def _statements_with(template: dict[str, Any], action: str) -> list[dict[str, Any]]:
+def _statements_with(template: Mapping[str, Any], action: str) -> list[dict[str, Any]]:
     return [
         statement
         for resource in template["Resources"].values()
