@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import App, CfnOutput, Environment, Stack
+from aws_cdk import App, CfnOutput, Duration, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
 import ecs_patterns as ep
 from ecs_patterns.testing import add_compliance_packs
+from sample_app.service.app import HEARTBEAT_CHECK
 
 __all__ = [
     "SAMPLE_REPOSITORY_NAME",
@@ -24,7 +25,8 @@ __all__ = [
 SAMPLE_REPOSITORY_STACK = "EcsPatternsSampleRepository"
 """The long-lived stack: repository and CI deploy role (deployed first on a new account)."""
 SAMPLE_SERVICES_STACK = "EcsPatternsSample"
-"""The services stack: cluster, ``Web`` and ``Api`` services, monitoring."""
+"""The services stack: cluster, ``Web``, ``Api`` and ``Orders`` services, ``Worker``,
+``NightlyReport``, monitoring."""
 SAMPLE_REPOSITORY_NAME = "ecs-patterns/sample-web"
 """The explicit name of the sample's ECR repository (``ECR_REPOSITORY`` in release.yml)."""
 
@@ -80,10 +82,13 @@ class SampleRepositoryStack(Stack):
 
 
 class SampleStack(Stack):
-    """A cluster and two monitored services running images from ``repository``.
+    """A cluster and every workload kind, all running the one image from ``repository``.
 
     ``web`` (internet-facing) deploys with CodeDeploy blue/green; ``api`` (internal) with ECS
     rolling deployments and the circuit breaker, so both styles are in the reviewed snapshot.
+    ``orders`` is a backend without a load balancer that ``api`` calls through Service Connect
+    (``http://orders:8080``); ``worker`` consumes a queue; ``nightly_report`` is a job that runs
+    at 02:30 Berlin time. The image picks what it runs from ``APP_ROLE``.
 
     ``repository`` is the :class:`SampleRepositoryStack`'s repository, passed as a construct: the
     CDK turns its name and ARN into exports of that stack and ``Fn::ImportValue`` here, and this
@@ -113,7 +118,8 @@ class SampleStack(Stack):
             env=env,
             description=(
                 "ecs-patterns sample: Fargate cluster, blue/green web service, rolling API "
-                "service, monitoring (images from EcsPatternsSampleRepository)"
+                "service, backend, queue worker, nightly job, monitoring (images from "
+                "EcsPatternsSampleRepository)"
             ),
         )
         self.repository = repository
@@ -182,6 +188,54 @@ class SampleStack(Stack):
                 topic=self.monitoring.topic,
                 min_running_tasks=1,
                 deployment_alarm_rollback=True,
+            ),
+        )
+        # A backend without a load balancer, reached through Service Connect only. The API
+        # calls it as http://orders:8080; a client must use the ECS deployment controller, so
+        # the blue/green web service (CodeDeploy) cannot be one.
+        self.orders = ep.BackendService(
+            self,
+            "Orders",
+            ep.BackendServiceProps(
+                container=ep.ContainerOptions(repository=self.repository, image_tag=image_tag),
+                cluster=self.cluster,
+            ),
+        )
+        self.orders.allow_from(self.api)
+        # The worker and the job run the same image in another role (APP_ROLE); neither has a
+        # port, so their health check is a command: the heartbeat the loop touches is fresh.
+        heartbeat = ep.HealthCheck(command=["CMD", "python3", "-c", HEARTBEAT_CHECK])
+        self.worker = ep.QueueWorkerService(
+            self,
+            "Worker",
+            ep.QueueWorkerProps(
+                container=ep.ContainerOptions(
+                    repository=self.repository,
+                    image_tag=image_tag,
+                    environment={"APP_ROLE": "worker"},
+                    health_check=heartbeat,
+                ),
+                cluster=self.cluster,
+                queue=ep.QueueOptions(processing_time=Duration.seconds(30)),
+                alarms=ep.WorkerAlarmOptions(topic=self.monitoring.topic),
+            ),
+        )
+        self.nightly_report = ep.ScheduledJob(
+            self,
+            "NightlyReport",
+            ep.ScheduledJobProps(
+                container=ep.ContainerOptions(
+                    repository=self.repository,
+                    image_tag=image_tag,
+                    environment={"APP_ROLE": "job"},
+                    health_check=heartbeat,
+                ),
+                cluster=self.cluster,
+                schedule=ep.ScheduleOptions(
+                    expression="cron(30 2 * * ? *)", time_zone="Europe/Berlin"
+                ),
+                run=ep.RunOptions(max_run_time=Duration.minutes(30)),
+                alarms=ep.JobAlarmOptions(topic=self.monitoring.topic),
             ),
         )
 

@@ -12,6 +12,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk.assertions import Template
 
 import ecs_patterns as ep
+from sample_app.service.app import HEARTBEAT_CHECK, HEARTBEAT_FILE
 from sample_app.stacks import SAMPLE_SERVICES_STACK
 from tests.conftest import SampleSynthesized, new_stack
 from tests.stacks.service import IMAGE
@@ -92,10 +93,17 @@ def sample_app_container(sample_synthesized: SampleSynthesized) -> dict[str, Any
         for c in r["Properties"]["ContainerDefinitions"]
         if c["Name"] == "app"
     ]
-    assert len(apps) == 2
-    assert apps[0]["User"] == apps[1]["User"]
-    assert apps[0]["HealthCheck"] == apps[1]["HealthCheck"]
-    return dict(apps[0])
+    # Web, API, backend, worker and job all run the one sample image as the same user.
+    assert len(apps) == 5
+    assert len({app["User"] for app in apps}) == 1
+    # The three with a port share the default HTTP check; the worker and the job, which have
+    # no port, run the image's heartbeat check with the python3 the image has.
+    served = [app for app in apps if app.get("PortMappings")]
+    assert len(served) == 3
+    assert all(app["HealthCheck"] == served[0]["HealthCheck"] for app in served)
+    unserved = [app["HealthCheck"]["Command"] for app in apps if not app.get("PortMappings")]
+    assert unserved == [["CMD", "python3", "-c", HEARTBEAT_CHECK]] * 2
+    return dict(served[0])
 
 
 def test_sample_dockerfile_runs_as_the_user_the_sample_services_run_as(
@@ -125,3 +133,18 @@ def test_sample_image_has_a_program_the_default_health_check_runs(
     healthcheck = re.search(r"^HEALTHCHECK .*CMD (.+)$", runtime, flags=re.MULTILINE)
     assert healthcheck is not None
     assert healthcheck[1] == sample_app_container["HealthCheck"]["Command"][1]
+
+
+def test_sample_heartbeat_lives_on_the_writable_scratch_volume(
+    sample_synthesized: SampleSynthesized,
+) -> None:
+    # The root filesystem is read-only; the worker and the job can only touch the heartbeat
+    # because it is on the /tmp volume every task mounts.
+    template = sample_synthesized.templates[SAMPLE_SERVICES_STACK]
+    for resource in template["Resources"].values():
+        if resource["Type"] != "AWS::ECS::TaskDefinition":
+            continue
+        (app,) = [c for c in resource["Properties"]["ContainerDefinitions"] if c["Name"] == "app"]
+        assert app["ReadonlyRootFilesystem"] is True
+        mounts = [m["ContainerPath"] for m in app["MountPoints"]]
+        assert any(HEARTBEAT_FILE.startswith(f"{path.rstrip('/')}/") for path in mounts), mounts

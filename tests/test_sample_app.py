@@ -11,6 +11,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from ecs_patterns.testing import Finding, assert_no_findings
+from sample_app.service.app import HEARTBEAT_CHECK
 from sample_app.stacks import (
     SAMPLE_REPOSITORY_NAME,
     SAMPLE_REPOSITORY_STACK,
@@ -107,7 +108,8 @@ def test_sample_service_image_comes_from_the_repository_stack_and_context_tag(
     }
     resources = sample[0][SAMPLE_SERVICES_STACK]["Resources"]
     tasks = [r for r in resources.values() if r["Type"] == "AWS::ECS::TaskDefinition"]
-    assert len(tasks) == 2  # the blue/green web service and the rolling API
+    # The web service, the API, the backend, the worker and the job: one image for all.
+    assert len(tasks) == 5
     for task in tasks:
         image = json.dumps(task["Properties"]["ContainerDefinitions"][0]["Image"])
         assert ":bootstrap" in image  # cdk.json's image_tag
@@ -122,7 +124,7 @@ def test_sample_service_image_comes_from_the_repository_stack_and_context_tag(
         for s in r["Properties"]["PolicyDocument"]["Statement"]
         if "ecr:BatchGetImage" in json.dumps(s["Action"])
     ]
-    assert len(pulls) == 2
+    assert len(pulls) == 5
     for statement in pulls:
         (name,) = re.findall(r'"Fn::ImportValue": "([^"]+)"', json.dumps(statement["Resource"]))
         assert name in exports
@@ -163,6 +165,104 @@ def test_sample_api_service_deploys_rolling_with_circuit_breaker_and_alarm_rollb
     assert config["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
     assert (config["Alarms"]["Enable"], config["Alarms"]["Rollback"]) == (True, True)
     assert (config["MinimumHealthyPercent"], config["MaximumPercent"]) == (100, 200)
+
+
+def _resources_of(sample: tuple[Templates, list[Finding]], kind: str) -> dict[str, Any]:
+    resources = sample[0][SAMPLE_SERVICES_STACK]["Resources"]
+    return {k: r for k, r in resources.items() if r["Type"] == kind}
+
+
+def _app_container_of(sample: tuple[Templates, list[Finding]], prefix: str) -> dict[str, Any]:
+    (task,) = [
+        r
+        for k, r in _resources_of(sample, "AWS::ECS::TaskDefinition").items()
+        if k.startswith(prefix)
+    ]
+    (app,) = [c for c in task["Properties"]["ContainerDefinitions"] if c["Name"] == "app"]
+    return dict(app)
+
+
+def test_sample_api_calls_the_orders_backend_through_service_connect(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    services = _services(sample)
+    (orders,) = [p for k, p in services.items() if k.startswith("Orders")]
+    (api,) = [p for k, p in services.items() if k.startswith("Api")]
+    (web,) = [p for k, p in services.items() if k.startswith("Web")]
+    server = orders["ServiceConnectConfiguration"]
+    assert server["Enabled"] is True
+    ((service,),) = [server["Services"]]
+    assert service["DiscoveryName"] == "orders"
+    assert service["ClientAliases"] == [{"DnsName": "orders", "Port": 8080}]
+    assert "LoadBalancers" not in orders or not orders["LoadBalancers"]
+    # The API is a client of the same namespace (no services of its own)...
+    client = api["ServiceConnectConfiguration"]
+    assert client["Enabled"] is True
+    assert client["Namespace"] == server["Namespace"]
+    assert not client.get("Services")
+    # ...the blue/green web service (CodeDeploy controller) cannot be one.
+    assert "ServiceConnectConfiguration" not in web
+    # The backend admits the API on its port and nothing else.
+    ingress = [
+        r["Properties"]
+        for r in _resources_of(sample, "AWS::EC2::SecurityGroupIngress").values()
+        if r["Properties"]["GroupId"] == {"Fn::GetAtt": [_orders_sg(sample), "GroupId"]}
+    ]
+    assert len(ingress) == 1
+    assert (ingress[0]["FromPort"], ingress[0]["ToPort"]) == (8080, 8080)
+    assert "Api" in json.dumps(ingress[0]["SourceSecurityGroupId"])
+
+
+def _orders_sg(sample: tuple[Templates, list[Finding]]) -> str:
+    (sg,) = [k for k in _resources_of(sample, "AWS::EC2::SecurityGroup") if k.startswith("Orders")]
+    return sg
+
+
+def test_sample_worker_consumes_an_encrypted_queue_in_the_worker_role(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    queues = {
+        k: q for k, q in _resources_of(sample, "AWS::SQS::Queue").items() if k.startswith("Worker")
+    }
+    assert len(queues) == 2  # the work queue and its dead-letter queue
+    assert all("KmsMasterKeyId" in q["Properties"] for q in queues.values())
+    # processing_time 30 s: visibility timeout 2 x 30 s + 30 s.
+    (main,) = [q for q in queues.values() if "RedrivePolicy" in q["Properties"]]
+    assert main["Properties"]["VisibilityTimeout"] == 90
+    app = _app_container_of(sample, "Worker")
+    variables = {v["Name"]: v["Value"] for v in app["Environment"]}
+    assert variables["APP_ROLE"] == "worker"
+    assert "QUEUE_URL" in variables
+    assert "PortMappings" not in app or not app["PortMappings"]
+
+
+def test_sample_job_runs_nightly_in_berlin_in_the_job_role(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    (schedule,) = _resources_of(sample, "AWS::Scheduler::Schedule").values()
+    props = schedule["Properties"]
+    assert props["ScheduleExpression"] == "cron(30 2 * * ? *)"
+    assert props["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    (machine,) = [
+        k for k in _resources_of(sample, "AWS::StepFunctions::StateMachine") if "Nightly" in k
+    ]
+    assert props["Target"]["Arn"] == {"Ref": machine}
+    app = _app_container_of(sample, "NightlyReport")
+    assert {v["Name"]: v["Value"] for v in app["Environment"]} == {"APP_ROLE": "job"}
+
+
+def test_sample_worker_and_job_health_check_is_the_images_heartbeat_check(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    for prefix in ("Worker", "NightlyReport"):
+        check = _app_container_of(sample, prefix)["HealthCheck"]["Command"]
+        assert check == ["CMD", "python3", "-c", HEARTBEAT_CHECK]
+
+
+def test_sample_failures_of_every_workload_reach_the_one_topic(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    assert len(_resources_of(sample, "AWS::SNS::Topic")) == 1
 
 
 def test_sample_app_sources_exist() -> None:

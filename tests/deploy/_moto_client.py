@@ -166,6 +166,31 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
         out["task_definitions"][logical] = ecs.describe_task_definition(taskDefinition=arn)[
             "taskDefinition"
         ]
+    sqs = _client("sqs", endpoint)
+    out["queues"] = {
+        logical: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        for logical, url in ids("AWS::SQS::Queue").items()
+    }
+    cloud_map = _client("servicediscovery", endpoint)
+    out["namespaces"] = {
+        logical: cloud_map.get_namespace(Id=namespace_id)["Namespace"]
+        for logical, namespace_id in ids("AWS::ServiceDiscovery::HttpNamespace").items()
+    }
+    scheduler = _client("scheduler", endpoint)
+    out["schedules"] = {
+        logical: scheduler.get_schedule(Name=name)
+        for logical, name in ids("AWS::Scheduler::Schedule").items()
+    }
+    states = _client("stepfunctions", endpoint)
+    out["state_machines"] = {
+        logical: states.describe_state_machine(stateMachineArn=arn)
+        for logical, arn in ids("AWS::StepFunctions::StateMachine").items()
+    }
+    events = _client("events", endpoint)
+    out["rules"] = {
+        logical: events.describe_rule(Name=name.split("|")[-1].split("/")[-1])
+        for logical, name in ids("AWS::Events::Rule").items()
+    }
     for logical, arn in ids("AWS::ElasticLoadBalancingV2::Listener").items():
         out["listeners"][logical] = elbv2.describe_listeners(ListenerArns=[arn])["Listeners"][0]
     for logical, arn in ids("AWS::ElasticLoadBalancingV2::TargetGroup").items():

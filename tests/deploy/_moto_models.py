@@ -12,9 +12,16 @@ returns the ``Ref`` and ``Fn::GetAtt`` values real CloudFormation documents:
   group holds (from this model or from ``CreateDeploymentGroup``).
 * ``AWS::ApplicationAutoScaling::ScalableTarget``: ``Ref`` ``resourceId|dimension|namespace``;
   minimum, maximum and suspended state (an update changes them in place).
+* ``AWS::ServiceDiscovery::HttpNamespace``: ``Ref`` the namespace id, ``Fn::GetAtt`` ``Arn``
+  and ``Id``; created through moto's Cloud Map API (name and description), so
+  ``GetNamespace`` reads it back.
+* ``AWS::Scheduler::Schedule``: ``Ref`` the name, ``Fn::GetAtt`` ``Arn``; expression, time zone,
+  state, flexible window and target (the API's own PascalCase) through moto's Scheduler API,
+  so ``GetSchedule`` reads it back. Nothing is ever invoked.
 * ``AWS::ECS::Service`` (moto's model, patched): keeps the deployment controller, load
   balancers, network configuration, capacity provider strategy and platform version; moto
-  kept only cluster, task definition and desired count.
+  kept only cluster, task definition and desired count. A Service Connect configuration is
+  kept on the service's primary deployment, where ``DescribeServices`` reports it.
 
 Nothing here is validated as AWS would (cfn-lint and the synthesis tests cover properties).
 """
@@ -30,6 +37,8 @@ from moto.codedeploy.models import codedeploy_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs import models as ecs_models
+from moto.scheduler.models import scheduler_backends
+from moto.servicediscovery.models import servicediscovery_backends
 
 
 def _camel(value: Any) -> Any:
@@ -205,7 +214,136 @@ class ScalableTarget(CloudFormationModel, BaseModel):  # type: ignore[misc]
         )
 
 
-MODELLED = (CodeDeployApplication, CodeDeployDeploymentGroup, ScalableTarget)
+class HttpNamespace(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, namespace_id: str, arn: str) -> None:
+        self.id, self.arn = namespace_id, arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ServiceDiscovery::HttpNamespace"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.id
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("Arn", "Id")
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.arn if attribute_name == "Arn" else self.id
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> HttpNamespace:
+        p = cloudformation_json.get("Properties", {})
+        name = _name(p, "Name", resource_name)
+        backend = servicediscovery_backends[account_id][region_name]
+        backend.create_http_namespace(
+            name,
+            creator_request_id=resource_name,
+            description=p.get("Description") or "",
+            tags=p.get("Tags") or [],
+        )
+        (namespace,) = [n for n in backend.namespaces.values() if n.name == name]
+        return cls(namespace.id, namespace.arn)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return original_resource  # the sample never renames its namespace
+
+
+class SchedulerSchedule(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, name: str, group: str, arn: str) -> None:
+        self.name, self.group, self.arn = name, group, arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Scheduler::Schedule"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.arn
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> SchedulerSchedule:
+        p = cloudformation_json.get("Properties", {})
+        name = _name(p, "Name", resource_name)
+        backend = scheduler_backends[account_id][region_name]
+        group = str(p.get("GroupName") or "default")
+        backend.schedule_groups[group].schedules.pop(name, None)  # an update replaces it
+        schedule = backend.create_schedule(
+            description=p.get("Description"),
+            end_date=p.get("EndDate"),
+            flexible_time_window=p.get("FlexibleTimeWindow") or {"Mode": "OFF"},
+            group_name=group,
+            kms_key_arn=p.get("KmsKeyArn"),
+            name=name,
+            schedule_expression=str(p["ScheduleExpression"]),
+            schedule_expression_timezone=p.get("ScheduleExpressionTimezone"),
+            start_date=p.get("StartDate"),
+            state=p.get("State"),
+            target=dict(p["Target"]),
+            action_after_completion=p.get("ActionAfterCompletion"),
+        )
+        return cls(name, group, schedule.arn)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> SchedulerSchedule:
+        return cls.create_from_cloudformation_json(
+            original_resource.name, cloudformation_json, account_id, region_name
+        )
+
+
+MODELLED = (
+    CodeDeployApplication,
+    CodeDeployDeploymentGroup,
+    ScalableTarget,
+    HttpNamespace,
+    SchedulerSchedule,
+)
 """Types these models take off the deploy test's skipped list."""
 
 # moto lists its models once (cached) from CloudFormationModel's subclasses: list them again.
@@ -252,6 +390,10 @@ def _service_create_with_fields(
         service.platform_version = p["PlatformVersion"]
     if "DeploymentConfiguration" in p:
         service.deployment_configuration = _camel(p["DeploymentConfiguration"])
+    if "ServiceConnectConfiguration" in p:
+        for deployment in service.deployments:
+            if deployment.get("status") == "PRIMARY":
+                deployment["serviceConnectConfiguration"] = _camel(p["ServiceConnectConfiguration"])
     return service
 
 

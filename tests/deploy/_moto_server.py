@@ -45,9 +45,10 @@ library. The gap:
    provider strategy, which moto drops), and runs the release custom resource's Update
    through the library's handler after moto's stack update (moto sends custom resources
    only Create).
-9. Types moto skips that the release needs, modelled thinly in ``_moto_models``: CodeDeploy
-   application and deployment group, the scalable target, and the ECS service fields moto's
-   CloudFormation drops.
+9. Types moto skips that the release or the sample's other workloads need, modelled thinly in
+   ``_moto_models``: CodeDeploy application and deployment group, the scalable target, the
+   Cloud Map HTTP namespace (Service Connect), the Scheduler schedule, and the ECS service
+   fields moto's CloudFormation drops.
 """
 
 from __future__ import annotations
@@ -202,6 +203,7 @@ PLACEHOLDERS: dict[str, Callable[[Skipped], dict[str, str]]] = {
     "AWS::EC2::SecurityGroupEgress": _id_only,
     "AWS::S3::BucketPolicy": _id_only,
     "AWS::SNS::TopicPolicy": _id_only,
+    "AWS::SQS::QueuePolicy": _id_only,
     "AWS::WAFv2::WebACLAssociation": _id_only,
     "AWS::WAFv2::LoggingConfiguration": _id_only,
     "AWS::ECS::ClusterCapacityProviderAssociations": _id_only,

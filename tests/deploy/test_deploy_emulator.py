@@ -72,6 +72,7 @@ NEXT_TAG = "emulator-2"
 SKIPPED_BY_MOTO: dict[str, str] = {
     "AWS::S3::BucketPolicy": "bucket policies (TLS-only, ALB log delivery) are not modelled",
     "AWS::SNS::TopicPolicy": "the alarm topic's policy is not modelled",
+    "AWS::SQS::QueuePolicy": "the queues' TLS-only policies are not modelled",
     "AWS::ECS::ClusterCapacityProviderAssociations": "FARGATE/FARGATE_SPOT strategy unmodelled",
     "AWS::EC2::SecurityGroupEgress": "standalone egress rules (ALB to tasks) are not modelled",
     "AWS::ApplicationAutoScaling::ScalingPolicy": "scaling policies are not modelled",
@@ -347,7 +348,7 @@ def test_service_fields_read_back(created: dict[str, Any]) -> None:
         )
         assert "launchType" not in held or not held["launchType"], logical
         assert [(b["containerName"], b["containerPort"]) for b in held["loadBalancers"]] == [
-            (b["ContainerName"], b["ContainerPort"]) for b in props["LoadBalancers"]
+            (b["ContainerName"], b["ContainerPort"]) for b in props.get("LoadBalancers", [])
         ]
         network = props["NetworkConfiguration"]["AwsvpcConfiguration"]
         held_network = held["networkConfiguration"]["awsvpcConfiguration"]
@@ -355,7 +356,98 @@ def test_service_fields_read_back(created: dict[str, Any]) -> None:
         assert len(held_network["subnets"]) == len(network["Subnets"])
         assert all(s.startswith("subnet-") for s in held_network["subnets"])
     controllers = {p["DeploymentController"]["Type"] for p in services.values()}
-    assert controllers == {"CODE_DEPLOY", "ECS"}  # Web (blue/green) and Api (rolling)
+    assert controllers == {"CODE_DEPLOY", "ECS"}  # Web (blue/green), the others rolling
+    # Web, Api, the Orders backend and the worker; the job is no service (RunTask per run).
+    assert len(services) == 4
+    # The backend and the worker have no load balancer.
+    assert sum(1 for p in services.values() if not p.get("LoadBalancers")) == 2
+
+
+def _by_prefix(items: dict[str, Any], prefix: str) -> Any:
+    (found,) = [value for logical, value in items.items() if logical.startswith(prefix)]
+    return found
+
+
+def test_service_connect_namespace_and_configuration_read_back(created: dict[str, Any]) -> None:
+    """The cluster's Cloud Map HTTP namespace exists (modelled, _moto_models), and the backend
+    (server) and the API (client) carry their Service Connect configuration on it."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    namespaces = _resources(template, "AWS::ServiceDiscovery::HttpNamespace")
+    assert set(state["namespaces"]) == set(namespaces)
+    ((logical, props),) = namespaces.items()
+    held = state["namespaces"][logical]
+    assert (held["Name"], held["Type"]) == (props["Name"], "HTTP")
+    services = _resources(template, "AWS::ECS::Service")
+    connected = {k: p for k, p in services.items() if "ServiceConnectConfiguration" in p}
+    assert {k.split("Service")[0] for k in connected} == {"Api", "Orders"}
+    for name, props in connected.items():
+        assert props["ServiceConnectConfiguration"]["Namespace"] == {"Fn::GetAtt": [logical, "Arn"]}
+        (primary,) = [d for d in state["services"][name]["deployments"] if d["status"] == "PRIMARY"]
+        config = primary["serviceConnectConfiguration"]
+        assert config["enabled"] is True
+        assert config["namespace"] == held["Arn"]  # the GetAtt resolved to the namespace
+    orders = _by_prefix(state["services"], "OrdersService")
+    (primary,) = orders["deployments"]
+    ((server,),) = [primary["serviceConnectConfiguration"]["services"]]
+    assert server["discoveryName"] == "orders"
+    assert server["clientAliases"] == [{"dnsName": "orders", "port": 8080}]
+    api = _by_prefix(state["services"], "ApiService")
+    assert not api["deployments"][0]["serviceConnectConfiguration"].get("services")
+
+
+def test_worker_queues_read_back(created: dict[str, Any]) -> None:
+    """The worker's queue and dead-letter queue exist with their KMS key, retention,
+    visibility timeout and redrive policy as configured."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    queues = _resources(template, "AWS::SQS::Queue")
+    assert set(state["queues"]) == set(queues)
+    keys = state["physical"]["AWS::KMS::Key"]
+    for logical, props in queues.items():
+        held = state["queues"][logical]
+        key = props["KmsMasterKeyId"]["Fn::GetAtt"][0]
+        assert held["KmsMasterKeyId"].endswith(keys[key]), logical
+        for key_name in ("MessageRetentionPeriod", "VisibilityTimeout"):
+            if key_name in props:
+                assert int(held[key_name]) == int(props[key_name]), (logical, key_name)
+    work = _by_prefix(queues, "WorkerQueue")
+    assert work["VisibilityTimeout"] == 90  # processing time 30 s x 2 + 30 s
+    held = _by_prefix(state["queues"], "WorkerQueue")
+    redrive = json.loads(held["RedrivePolicy"])
+    assert int(redrive["maxReceiveCount"]) == work["RedrivePolicy"]["maxReceiveCount"] == 5
+    dead_letter = work["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert redrive["deadLetterTargetArn"] == state["queues"][dead_letter]["QueueArn"]
+    # The worker's container is told its queue.
+    task = _by_prefix(state["task_definitions"], "WorkerTask")
+    (app,) = task["containerDefinitions"]
+    variables = {v["name"]: v["value"] for v in app["environment"]}
+    assert variables["APP_ROLE"] == "worker"
+    assert variables["QUEUE_URL"].endswith(held["QueueArn"].rsplit(":", 1)[-1])
+
+
+def test_nightly_job_schedule_and_state_machine_read_back(created: dict[str, Any]) -> None:
+    """The schedule (modelled, _moto_models) starts the job's state machine at 02:30 Berlin
+    time with its retry policy and dead-letter queue; the state machine runs the job's task."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    schedules = _resources(template, "AWS::Scheduler::Schedule")
+    assert set(state["schedules"]) == set(schedules)
+    ((logical, props),) = schedules.items()
+    held = state["schedules"][logical]
+    assert held["ScheduleExpression"] == "cron(30 2 * * ? *)"
+    assert held["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert held["State"] == "ENABLED"
+    assert held["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    machine = props["Target"]["Arn"]["Ref"]
+    assert held["Target"]["Arn"] == state["state_machines"][machine]["stateMachineArn"]
+    assert held["Target"]["RetryPolicy"] == props["Target"]["RetryPolicy"]
+    dead_letter = props["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+    assert held["Target"]["DeadLetterConfig"]["Arn"] == state["queues"][dead_letter]["QueueArn"]
+    assert held["Target"]["RoleArn"].startswith(f"arn:aws:iam::{ACCOUNT}:role/")
+    definition = json.loads(state["state_machines"][machine]["definition"])
+    assert "arn:aws:states:::ecs:runTask.sync" in json.dumps(definition)
+    task = _by_prefix(state["task_definitions"], "NightlyReportTask")
+    (app,) = task["containerDefinitions"]
+    assert {v["name"]: v["value"] for v in app["environment"]} == {"APP_ROLE": "job"}
+    assert set(state["rules"]) == set(_resources(template, "AWS::Events::Rule"))
 
 
 def test_codedeploy_group_reads_back(created: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ from ecs_patterns.job._definition import (
     capacity_provider_strategy,
     job_definition,
 )
-from tests.conftest import CFN_LINT, new_stack
+from ecs_patterns.testing import nag_findings
+from tests.conftest import CFN_LINT, ENV, new_app, new_stack
 from tests.stacks import job as job_stacks
 
 NIGHTLY = job_stacks.NIGHTLY
@@ -674,3 +676,58 @@ def test_the_definition_is_valid_states_language(tmp_path: Path) -> None:
     broken = json.loads(json.dumps(definitions[0]))
     broken["States"]["SkipRun"]["Type"] = "Fial"
     assert any(":E3601:" in line for line in _lint_definitions(tmp_path, [broken]))
+
+
+def test_a_cluster_of_another_stack_leaves_no_finding_and_the_same_reference() -> None:
+    """The task-ARN wildcard is acknowledged as cdk-nag prints it at synthesis: with the
+    cluster in another stack, the cluster name is an import of that stack's export."""
+    app = new_app()
+    platform = Stack(app, "Platform", env=ENV)
+    cluster = ep.FargateCluster(platform, "Cluster")
+    consumer = Stack(app, "Nightly", env=ENV)
+    ep.ScheduledJob(
+        consumer,
+        "Job",
+        ep.ScheduledJobProps(
+            container=_container(),
+            cluster=cluster,
+            schedule=ep.ScheduleOptions(expression="rate(1 day)"),
+        ),
+    )
+    assert nag_findings(consumer) == []
+    template = Template.from_stack(consumer).to_json()
+    exports = {
+        o["Export"]["Name"]
+        for o in Template.from_stack(platform).to_json()["Outputs"].values()
+        if "Export" in o
+    }
+    imported = {
+        i["Fn::ImportValue"]
+        for statement in _statements_with(template, "ecs:StopTask")
+        for i in json_values(statement["Resource"])
+        if isinstance(i, dict) and "Fn::ImportValue" in i
+    }
+    assert imported  # the task ARN names the cluster through the export
+    assert imported <= exports
+
+
+def json_values(value: Any) -> list[Any]:
+    """Every dict and list nested in ``value`` (depth first), ``value`` included."""
+    found = [value]
+    if isinstance(value, dict):
+        for item in value.values():
+            found += json_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += json_values(item)
+    return found
+
+
+def _statements_with(template: Mapping[str, Any], action: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::IAM::ManagedPolicy"
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+        if action in json.dumps(statement["Action"])
+    ]
