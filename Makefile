@@ -114,9 +114,12 @@ clean:
 
 # Byte-compiled first, as a wheel install would be: an editable install has no .pyc of its own,
 # and machines with PYTHONDONTWRITEBYTECODE=1 (like this one) would otherwise time the compiler.
+# The results are written to benchmarks/results.md (committed with the date and machine in it).
 bench: setup
 	$(PY) -m compileall -q src
-	$(PY) benchmarks/synth.py --repeat 3
+	$(PY) benchmarks/synth.py --repeat 3 > benchmarks/results.md.tmp
+	mv benchmarks/results.md.tmp benchmarks/results.md
+	cat benchmarks/results.md
 
 scale: setup
 	$(PY) benchmarks/scale.py
