@@ -274,6 +274,13 @@ class ContainerOptions:
     logging: LoggingOptions = field(default_factory=LoggingOptions)
     """Retention and removal of the container's encrypted log group. Default:
     :class:`LoggingOptions` with its defaults (one year, retained)."""
+    command: Sequence[str] | None = None
+    """The command the container runs, in place of the image's ``CMD`` (ECS ``command``).
+    Default: the image's own ``CMD``. Lets one image serve several workloads, e.g. a web
+    service and the worker or job beside it. When given: at least one item, none empty."""
+    entry_point: Sequence[str] | None = None
+    """The entry point, in place of the image's ``ENTRYPOINT`` (ECS ``entryPoint``). Default:
+    the image's own ``ENTRYPOINT``. When given: at least one item, none empty."""
 
     def __post_init__(self) -> None:
         require_types(self)
@@ -293,6 +300,18 @@ class ContainerOptions:
             "packs cannot judge a port known only at deploy time",
         )
         checks.int_range("port", self.port, 1, 65535)
+        for prop in ("command", "entry_point"):
+            value = getattr(self, prop)
+            if value is not None and not is_token(value):
+                items = list(value)
+                checks.check(
+                    bool(items) and all(is_token(i) or bool(str(i).strip()) for i in items),
+                    prop,
+                    items,
+                    "at least one item, none of them empty",
+                    f"Pass e.g. {prop}=['python3', '/app/worker.py'], or leave {prop} unset "
+                    "to use the image's own.",
+                )
         if self.user is not None and not is_token(self.user):
             checks.check(
                 bool(self.user.strip()),

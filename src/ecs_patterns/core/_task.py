@@ -265,6 +265,8 @@ class HardenedTask(Construct):
             secrets=dict(options.secrets) or None,
             logging=aws_logs_driver(options.logging, "ecs", self.log_group),
             stop_timeout=options.stop_timeout,
+            command=list(options.command) if options.command is not None else None,
+            entry_point=list(options.entry_point) if options.entry_point is not None else None,
         )
         self._scratch(container, _SCRATCH_VOLUME)
         # aws-cdk-lib grants each secret to the execution role when the container is built;
