@@ -115,7 +115,7 @@ class CodeDeployTrafficShift:
 
     @classmethod
     def linear(cls, percent: int = 10, interval: Duration | None = None) -> CodeDeployTrafficShift:
-        """``percent`` every ``interval``. Default 10 % every minute: the source documents'
+        """``percent`` every ``interval``. Default 10 % every minute, AWS's predefined
         ``CodeDeployDefault.ECSLinear10PercentEvery1Minutes``."""
         return cls(
             kind=ShiftKind.LINEAR,
@@ -225,7 +225,7 @@ class CodeDeployBlueGreen(DeploymentStrategy):
 
     Attributes:
         traffic_shift: :class:`CodeDeployTrafficShift`. Default linear 10 % every minute
-            (``ECSLinear10PercentEvery1Minutes``, the source documents' choice): a bad release
+            (AWS's predefined ``ECSLinear10PercentEvery1Minutes``): a bad release
             reaches 10 % of the users first. It does not give the alarms a chance per step: a
             3-of-3 one-minute alarm needs 3 breaching minutes plus 1 to 2 minutes of metric
             delivery and evaluation, so it fires about 4 to 5 minutes after a bad release starts
@@ -236,16 +236,16 @@ class CodeDeployBlueGreen(DeploymentStrategy):
             ``test_listener_cidrs``). Default 8443. 1 to 65535, not 80 or 443.
         termination_wait: How long the blue tasks keep running after production traffic has
             moved, ready for an immediate rollback; alarms still roll back during it. Default
-            5 minutes (the source documents). CodeDeploy reports success only after it, so
-            ``cdk deploy`` waits for it too. Whole minutes from 0. CodeDeploy accepts up to
-            2880, but ``cdk deploy`` waits for the whole deployment through a custom resource
-            (at most 55 minutes, :data:`RELEASE_TIMEOUT_MAX`), so the estimate's total, this
-            wait included, must fit ``release_timeout`` (by default 55 minutes less a 15-minute
-            margin): with the other defaults about 28 minutes at most (43 with
-            ``release_timeout=Duration.minutes(55)``). Longer values are rejected by
+            5 minutes: long enough for a 3-of-3 one-minute alarm to fire. CodeDeploy reports
+            success only after it, so ``cdk deploy`` waits for it too. Whole minutes from 0.
+            CodeDeploy accepts up to 2880, but ``cdk deploy`` waits for the whole deployment
+            through a custom resource (at most 55 minutes, :data:`RELEASE_TIMEOUT_MAX`), so the
+            estimate's total, this wait included, must fit ``release_timeout`` (by default 55
+            minutes less a 15-minute margin): with the other defaults about 28 minutes at most
+            (43 with ``release_timeout=Duration.minutes(55)``). Longer values are rejected by
             :class:`WebServiceProps`.
         deployment_ready_wait: 0 (default) continues to test traffic as soon as the green
-            tasks are healthy (``CONTINUE_DEPLOYMENT``, as the source documents). A positive
+            tasks are healthy (``CONTINUE_DEPLOYMENT``): no person has to approve. A positive
             wait makes CodeDeploy wait for an approval (``aws deploy continue-deployment``)
             before shifting traffic, and stop (roll back) when none comes in time. Whole
             minutes; counted in the estimate like ``termination_wait`` and limited the same

@@ -62,13 +62,13 @@ class EcsNativeBlueGreen(DeploymentStrategy):
             that fails under production traffic fires about 4 to 5 minutes after the switch; a
             shorter bake lets blue go before it can. With the other defaults a BLUE_GREEN
             deployment has all production traffic on the new version after about 1.3 minutes
-            and completes after about 7.3 (the source documents target 5 for the deployment;
-            the bake is the price of an instant rollback). Raise it with a longer alarm window
+            and completes after about 7.3 (over a 5-minute deployment target: the bake is
+            the price of an instant rollback). Raise it with a longer alarm window
             (``MonitoringProps.evaluation_periods``). 0 to 1440 minutes, whole minutes.
         step_percent: Traffic per step: LINEAR 3 to 100 (default 10), CANARY 0.1 to 100
             (default 10), multiples of 0.1. Only with LINEAR or CANARY.
-        step_bake_time: Wait between steps: LINEAR default 1 minute (as the source documents'
-            CodeDeploy linear configuration; ECS's own default, 6 minutes, makes a 10-step
+        step_bake_time: Wait between steps: LINEAR default 1 minute (as CodeDeploy's predefined
+            ECSLinear10PercentEvery1Minutes; ECS's own default, 6 minutes, makes a 10-step
             deployment take over an hour), CANARY default 5 minutes. 0 to 1440 whole minutes.
             Only with LINEAR or CANARY.
         test_listener_port: Port of the test listener (same protocol and certificate as
