@@ -491,19 +491,14 @@ class CodeDeployRelease(Construct):
         first create deletes it instead of leaving it behind.
         """
         key, retention, removal_policy = self._log_settings
-        name = (
-            "/aws/vendedlogs/states/waiter-state-machine-"
-            f"{self.is_complete_function.function_name}-{self.node.addr}"
-        )
-        return logs.LogGroup(
+        return encrypted_log_group(
             self,
             "WaiterLogs",
-            log_group_name=name,
-            encryption_key=key,
+            key=key,
             retention=retention,
-            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
-            if removal_policy == RemovalPolicy.RETAIN
-            else removal_policy,
+            removal_policy=removal_policy,
+            name="/aws/vendedlogs/states/waiter-state-machine-"
+            f"{self.is_complete_function.function_name}-{self.node.addr}",
         )
 
     def _provider(self, timeout: Duration, vpc: ec2.IVpc | None) -> cr.Provider:
