@@ -259,8 +259,9 @@ class WebLoadBalancer(Construct):
             return listener, redirect
         Annotations.of(self).add_warning_v2(
             "ecs-patterns:PlainHttp",
-            "allow_plain_http=True: the load balancer serves plain HTTP on port 80 without "
-            "TLS. Pass certificate=... for HTTPS in any environment that carries real data.",
+            "LoadBalancerOptions(allow_plain_http=True): the load balancer serves plain HTTP on "
+            "port 80 without TLS. Pass LoadBalancerOptions(certificate=...) for HTTPS in any "
+            "environment that carries real data.",
         )
         listener = self.load_balancer.add_listener(
             "Http",
