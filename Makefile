@@ -30,7 +30,7 @@ DOCS_VENV  := .venv-docs
 DOCS_STAMP := $(DOCS_VENV)/.installed
 # --- end docs and release ---
 
-.PHONY: setup synth test lint typecheck unit bench scale snapshot-update clean compliance-report deploy-test test-deep docs dist
+.PHONY: setup synth test lint typecheck unit bench scale cost snapshot-update clean compliance-report deploy-test test-deep docs dist
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -123,3 +123,10 @@ bench: setup
 
 scale: setup
 	$(PY) benchmarks/scale.py
+
+# The fixed monthly cost of the default deployment and of each added service, one load balancer
+# per service against the shared ingress (1, 10 and 30 services), counted in the synthesized
+# templates and priced from the dated table benchmarks/prices-us-east-1.toml; every line printed
+# with its arithmetic and assumptions. Deterministic; no AWS account involved.
+cost: setup
+	$(PY) benchmarks/cost.py

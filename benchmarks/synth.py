@@ -1,12 +1,14 @@
 """Synthesis benchmark: ecs-patterns' FargateWebService against aws_ecs_patterns' stock
-ApplicationLoadBalancedFargateService, at 1, 10 and 50 services.
+ApplicationLoadBalancedFargateService, at 1, 10 and 50 services (the fleet at 1, 10 and 30).
 
 Each measurement is a fresh ``python benchmarks/synth.py --child PATTERN N`` process (imports,
 jsii start-up and aws-cdk-lib's built-in CloudFormation validation included, as in ``cdk synth``),
 and the two patterns alternate so that machine noise hits both alike. Each service is the
-one-statement default of its pattern in its own stack, in two layouts: ``own-vpc`` (each stack
-also has the pattern's default VPC and cluster) and ``shared`` (one VPC and cluster stack that
-every service stack references, the layout the docs recommend for many services).
+one-statement default of its pattern in its own stack, in three layouts: ``own-vpc`` (each stack
+also has the pattern's default VPC and cluster), ``shared`` (one VPC and cluster stack that
+every service stack references, the layout the docs recommend for many services) and ``fleet``
+(the platform stack also holds a ``SharedIngress``, and every ``FargateWebService`` is routed on
+it by host name; the stock pattern keeps its own load balancer per service, on one cluster).
 
 Run with ``make bench`` (or ``python benchmarks/synth.py --repeat 3``). Not a test: it prints a
 Markdown table for benchmarks/README.md.
@@ -45,7 +47,10 @@ def _build_app(
 
     ``layout``: ``own-vpc`` gives each service stack its pattern's default VPC and cluster;
     ``shared`` puts one VPC and cluster in a ``Shared`` stack that every service stack
-    references (the layout the docs recommend for many services; CDK exports and imports).
+    references (the layout the docs recommend for many services; CDK exports and imports);
+    ``fleet`` is ``shared`` with a ``SharedIngress`` in the ``Shared`` stack and every
+    ``FargateWebService`` routed on it by host name (the stock pattern keeps one load balancer
+    per service: it has no shared-ingress form).
     Pattern ``sample`` builds the sample app exactly as ``cdk synth`` does (its four cdk-nag
     packs registered); ``count``, ``layout`` and ``validation`` are ignored. ``validation=False``
     turns aws-cdk-lib's built-in CloudFormation validation off (the breakdown measures it
@@ -72,15 +77,36 @@ def _build_app(
     image = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27")
     stock_cluster: ecs.Cluster | None = None
     our_cluster: ep.FargateCluster | None = None
-    if layout == "shared":
+    ingress: ep.SharedIngress | None = None
+    if layout in ("shared", "fleet"):
         shared = Stack(app, "Shared", env=env)
         if pattern == "stock":
             vpc = ec2.Vpc(shared, "Vpc", max_azs=2)
             stock_cluster = ecs.Cluster(shared, "Cluster", vpc=vpc)
         else:
             our_cluster = ep.FargateCluster(shared, "Cluster", ep.ClusterProps())
+        if layout == "fleet" and our_cluster is not None:
+            ingress = ep.SharedIngress(
+                shared,
+                "Ingress",
+                ep.SharedIngressProps(
+                    cluster=our_cluster,
+                    certificates=[acm.Certificate.from_certificate_arn(shared, "Cert", CERT_ARN)],
+                ),
+            )
     for i in range(count):
         stack = Stack(app, f"Svc{i}", env=env)
+        if ingress is not None:
+            # The fleet layout: each service routed on the shared ingress by its host name.
+            ep.FargateWebService(
+                stack,
+                "Web",
+                ep.WebServiceProps(
+                    container=ep.ContainerOptions(image=image),
+                    ingress=ep.IngressRoute(ingress=ingress, hosts=[f"svc{i}.example.com"]),
+                ),
+            )
+            continue
         cert = acm.Certificate.from_certificate_arn(stack, "Cert", CERT_ARN)
         if pattern == "stock":
             stock.ApplicationLoadBalancedFargateService(
@@ -415,8 +441,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell (median reported)")
     parser.add_argument("--counts", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument(
-        "--layouts", nargs="+", choices=sorted(LAYOUT_TITLES), default=["own-vpc", "shared"]
+        "--fleet-counts",
+        type=int,
+        nargs="+",
+        default=[1, 10, 30],
+        help="service counts of the fleet layout (the others use --counts)",
     )
+    parser.add_argument(
+        "--layouts",
+        nargs="+",
+        choices=sorted(LAYOUT_TITLES),
+        default=["own-vpc", "shared", "fleet"],
+    )
+    parser.add_argument("--fleet-only", action="store_true", help="measure only the fleet layout")
     parser.add_argument(
         "--child", nargs=4, metavar=("PATTERN", "N", "OUTDIR", "LAYOUT"), help=argparse.SUPPRESS
     )
@@ -458,8 +495,11 @@ def main() -> None:
         f"Measured {date.today()} on {platform.machine()} with {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, median of {args.repeat} fresh processes each."
     )
+    if args.fleet_only:
+        _print_layout("fleet", args.fleet_counts, args.repeat)
+        return
     for layout in args.layouts:
-        _print_layout(layout, args.counts, args.repeat)
+        _print_layout(layout, args.fleet_counts if layout == "fleet" else args.counts, args.repeat)
     # The sample app (what `cdk synth` runs, nag packs included) against the stock pattern with
     # the same number of services, alternating.
     sample_runs: list[Sample] = []
@@ -484,7 +524,14 @@ def main() -> None:
 LAYOUT_TITLES = {
     "own-vpc": "Each service in its own stack with its pattern's default VPC and cluster",
     "shared": "One shared VPC and cluster stack, each service in its own stack (recommended)",
+    "fleet": "The fleet: one platform stack (cluster and `SharedIngress`), each service in its "
+    "own stack routed on the shared ingress; the stock pattern with one load balancer per "
+    "service on one shared cluster (it has no shared-ingress form)",
 }
+
+# The fleet layout's goal: one more service on the shared ingress costs at most this many times
+# the stock pattern's time per added service.
+FLEET_GOAL = 1.5
 
 
 def _print_layout(layout: str, counts: list[int], repeat: int) -> None:
@@ -523,11 +570,15 @@ def _print_layout(layout: str, counts: list[int], repeat: int) -> None:
         lo, hi = min(counts), max(counts)
         for field, what in (("seconds", "wall"), ("cpu_seconds", "CPU")):
             marginals = {p: (med(p, hi, field) - med(p, lo, field)) / (hi - lo) for p in PATTERNS}
+            ratio = marginals["ecs-patterns"] / marginals["stock"]
+            goal = ""
+            if layout == "fleet":
+                met = "met" if ratio <= FLEET_GOAL else "not met"
+                goal = f" (goal: at most {FLEET_GOAL}x, {met})"
             print(
                 f"\nMarginal {what} time per extra service ({lo} to {hi}): ecs-patterns "
                 f"{marginals['ecs-patterns'] * 1000:.0f} ms, stock "
-                f"{marginals['stock'] * 1000:.0f} ms, ratio "
-                f"{marginals['ecs-patterns'] / marginals['stock']:.2f}"
+                f"{marginals['stock'] * 1000:.0f} ms, ratio {ratio:.2f}{goal}"
             )
 
 
