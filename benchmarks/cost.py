@@ -26,6 +26,7 @@ import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -164,8 +165,10 @@ def _num(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.4g}"
 
 
-def _usd(value: float) -> str:
-    return f"{value:,.2f}"
+def usd_text(value: float) -> str:
+    """Dollars and cents, half up (0.0225 x 730 = 16.425 prints 16.43, not the float's 16.42)."""
+    cents = Decimal(repr(round(value, 6))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{cents:,}"
 
 
 # --- reading the templates ------------------------------------------------------------------
@@ -819,10 +822,10 @@ def bill_table(bill: Bill) -> list[str]:
     ]
     for line in bill.lines:
         rows.append(
-            f"| {line.item} | {_num(line.quantity)} {line.what} | {_usd(line.usd_month)} "
+            f"| {line.item} | {_num(line.quantity)} {line.what} | {usd_text(line.usd_month)} "
             f"| {line.arithmetic} | {line.assumption} |"
         )
-    rows.append(f"| **total** | | **{_usd(bill.total)}** | | |")
+    rows.append(f"| **total** | | **{usd_text(bill.total)}** | | |")
     rows += [f"\nNot priced: {note}." for note in bill.not_priced]
     return rows
 
@@ -872,7 +875,7 @@ def report(
         "|---:|" + "---:|" * len(names),
     ]
     for n in counts:
-        cells = [_usd(layouts[name][n].total) if n in layouts[name] else "-" for name in names]
+        cells = [usd_text(layouts[name][n].total) if n in layouts[name] else "-" for name in names]
         out.append(f"| {n} | " + " | ".join(cells) + " |")
     lo, hi = min(counts), max(counts)
     if hi > lo:
@@ -886,27 +889,27 @@ def report(
             "Each added service, USD a month (from "
             f"{lo} to {hi} services): "
             + "; ".join(
-                f"{name} {_usd(sum(usd for _, usd in lines.values()))}"
+                f"{name} {usd_text(sum(usd for _, usd in lines.values()))}"
                 for name, lines in marginal.items()
             )
             + ".",
             "",
             "### What one added service adds, by line",
             "",
-            "| item | " + " | ".join(names) + " |",
-            "|---|" + "---|" * len(names),
+            "| item | " + " | ".join(f"{name}, USD/month (quantity)" for name in names) + " |",
+            "|---|" + "---:|" * len(names),
         ]
         items = list(dict.fromkeys(item for lines in marginal.values() for item in lines))
         for item in items:
             cells = []
             for name in names:
                 quantity, usd = marginal.get(name, {}).get(item, (0.0, 0.0))
-                cells.append(f"{_num(quantity)} = {_usd(usd)}")
+                cells.append(f"{usd_text(usd)} ({_num(quantity)})" if quantity or usd else "-")
             out.append(f"| {item} | " + " | ".join(cells) + " |")
         out.append(
             "| **total** | "
             + " | ".join(
-                f"**{_usd(sum(usd for _, usd in marginal.get(name, {}).values()))}**"
+                f"**{usd_text(sum(usd for _, usd in marginal.get(name, {}).values()))}**"
                 for name in names
             )
             + " |"
@@ -920,7 +923,7 @@ def report(
         out += [
             "",
             "Fixed part (the platform stack, before any service): "
-            + "; ".join(f"{name} {_usd(usd)}" for name, usd in fixed.items())
+            + "; ".join(f"{name} {usd_text(usd)}" for name, usd in fixed.items())
             + " USD a month.",
         ]
         for name in names:

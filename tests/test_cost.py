@@ -317,6 +317,12 @@ def test_assumptions_move_only_their_lines(
 # --- the printed report ---------------------------------------------------------------------
 
 
+def test_dollars_round_half_up() -> None:
+    assert cost.usd_text(0.0225 * 730) == "16.43"  # the float is 16.42499...
+    assert cost.usd_text(1394.444) == "1,394.44"
+    assert cost.usd_text(0) == "0.00"
+
+
 def test_report_prints_each_line_with_its_arithmetic_and_assumption(
     default_templates: dict[str, cost.Template], prices: cost.PriceTable
 ) -> None:
@@ -332,11 +338,11 @@ def test_report_prints_each_line_with_its_arithmetic_and_assumption(
     for line in bill.lines:
         (row,) = [r for r in rows if r.startswith(f"| {line.item} |")]
         cells = [c.strip() for c in row.strip("|").split("|")]
-        assert cells[2] == f"{line.usd_month:,.2f}"
+        assert cells[2] == cost.usd_text(line.usd_month)
         assert cells[3] == line.arithmetic
         assert cells[4] == line.assumption
         assert cells[4]
-    assert f"**{bill.total:,.2f}**" in text
+    assert f"**{cost.usd_text(bill.total)}**" in text
     assert "Not priced: Container Insights" in text
     # The printed arithmetic reproduces the printed amount.
     nat = bill.by_item()["NAT gateways"]
@@ -366,4 +372,36 @@ def test_one_added_service_with_its_own_load_balancer(
     assert sum(usd for _, usd in added.values()) == pytest.approx(large.total - small.total)
     text = cost.report(prices, assumptions, small, {"own": {1: small, 2: large}})
     assert "Each added service, USD a month (from 1 to 2 services): own " in text
-    assert f"own {large.total - small.total:,.2f}" in text
+    assert f"own {cost.usd_text(large.total - small.total)}" in text
+
+
+def test_one_added_service_on_the_shared_ingress(
+    two_services: dict[str, cost.Template], prices: cost.PriceTable
+) -> None:
+    """On the shared ingress an added service brings its tasks and rule, not a load balancer,
+    public addresses or a web ACL: those are the platform stack's, counted once."""
+    assumptions = cost.Assumptions()
+    shared = cost.synthesize(cost.shared_ingress(2))
+    platform = shared["Platform"]["Resources"].values()
+    assert [r["Type"] for r in platform].count("AWS::ElasticLoadBalancingV2::LoadBalancer") == 1
+
+    def added(templates: dict[str, cost.Template]) -> dict[str, tuple[float, float]]:
+        one = {name: t for name, t in templates.items() if name != "Svc1"}
+        small = cost.price_templates(one, prices, assumptions)
+        large = cost.price_templates(templates, prices, assumptions)
+        return cost.per_service(small, large, 1)
+
+    on_ingress, own = added(shared), added(two_services)
+    for item in (
+        "Application Load Balancer, hours",
+        "Public IPv4 addresses",
+        "AWS WAF web ACLs",
+        "AWS WAF rules",
+    ):
+        assert item not in on_ingress
+        assert own[item][0] > 0
+    fargate = [item for item in own if item.startswith("Fargate")]
+    assert fargate
+    for item in fargate:
+        assert on_ingress[item] == own[item]
+    assert sum(usd for _, usd in on_ingress.values()) < sum(usd for _, usd in own.values())
