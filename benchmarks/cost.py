@@ -160,6 +160,13 @@ class Bill:
         return {line.item: line for line in self.lines}
 
 
+def _counted(quantity: float, what: str) -> str:
+    """``2 gateways``, ``1 gateway``, ``1.25 tasks``, ``1 address``."""
+    if quantity == 1:
+        what = what[:-2] if what.endswith("sses") else what.removesuffix("s")
+    return f"{_num(quantity)} {what}"
+
+
 def _num(value: float) -> str:
     """A quantity as printed: whole numbers without decimals, others with up to 4."""
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.4g}"
@@ -822,7 +829,7 @@ def bill_table(bill: Bill) -> list[str]:
     ]
     for line in bill.lines:
         rows.append(
-            f"| {line.item} | {_num(line.quantity)} {line.what} | {usd_text(line.usd_month)} "
+            f"| {line.item} | {_counted(line.quantity, line.what)} | {usd_text(line.usd_month)} "
             f"| {line.arithmetic} | {line.assumption} |"
         )
     rows.append(f"| **total** | | **{usd_text(bill.total)}** | | |")

@@ -405,3 +405,15 @@ def test_one_added_service_on_the_shared_ingress(
     for item in fargate:
         assert on_ingress[item] == own[item]
     assert sum(usd for _, usd in on_ingress.values()) < sum(usd for _, usd in own.values())
+
+
+def test_the_documented_default_bill_is_the_computed_one(
+    default_templates: dict[str, cost.Template], prices: cost.PriceTable
+) -> None:
+    """docs/performance-scale-cost.md shows the default deployment's bill as `make cost` prints
+    it: a change of price or of the default resources must be carried into the docs."""
+    bill = cost.price_templates(default_templates, prices, cost.Assumptions())
+    docs = (cost.ROOT / "docs" / "performance-scale-cost.md").read_text(encoding="utf-8")
+    rows = [row for row in cost.bill_table(bill) if row.startswith("| ")]
+    missing = [row for row in rows if row not in docs]
+    assert not missing, "run `make cost` and update docs/performance-scale-cost.md: " + str(missing)
