@@ -283,8 +283,11 @@ def _task_count(template: Template, service_id: str, props: Mapping[str, Any]) -
         target_props = _props(target)
         if target_props.get("ScalableDimension") != "ecs:service:DesiredCount":
             continue
-        if service_id in json.dumps(target_props.get("ResourceId")):
-            return int(target_props["MinCapacity"]), "the autoscaling minimum"
+        minimum = target_props.get("MinCapacity")
+        if f'"{service_id}"' in json.dumps(target_props.get("ResourceId")) and isinstance(
+            minimum, int
+        ):
+            return minimum, "the autoscaling minimum"
     if isinstance(props.get("DesiredCount"), int):
         return int(props["DesiredCount"]), "the desired count"
     return 1, "no desired count: CloudFormation's default of 1"
@@ -314,6 +317,8 @@ def services_tasks(templates: Mapping[str, Template]) -> list[Tasks]:
             storage_gb=float(task.get("EphemeralStorage", {}).get("SizeInGiB", 20)),
         )
         count, source = _task_count(template, service_id, props)
+        if "Cpu" not in task or "Memory" not in task:
+            source += "; task size not in the template, 0.25 vCPU and 0.5 GB assumed"
         strategy = props.get("CapacityProviderStrategy")
         launch_type = props.get("LaunchType")
         if not strategy and launch_type is None and len(cluster_defaults) == 1:
