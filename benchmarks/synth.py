@@ -257,10 +257,12 @@ def _node_cpu() -> tuple[float, float]:
     return relay, kernel
 
 
-def _phase_child(pattern: str, count: int, validation: bool, outdir: str) -> None:
+def _phase_child(
+    pattern: str, count: int, validation: bool, outdir: str, layout: str = "shared"
+) -> None:
     """Child process: build then synthesize, timing each phase and counting jsii round trips.
 
-    Shared layout (one cluster stack, one stack per service). Printed as JSON: build wall time,
+    ``layout`` as in ``_build_app`` (default: shared). Printed as JSON: build wall time,
     the Python process's CPU, the relay's and the kernel's CPU during the build, the number of
     requests to the jsii kernel, and the synthesis wall time.
     """
@@ -277,7 +279,7 @@ def _phase_child(pattern: str, count: int, validation: bool, outdir: str) -> Non
     jsii_process._NodeProcess.send = send  # type: ignore[assignment,method-assign]
     relay_start, kernel_start = _node_cpu()  # no jsii process yet: aws_cdk is not imported
     start, cpu_start = time.perf_counter(), time.process_time()
-    app = _build_app(pattern, count, outdir, "shared", validation)
+    app = _build_app(pattern, count, outdir, layout, validation)
     built, cpu_built = time.perf_counter(), time.process_time()
     relay, kernel = _node_cpu()
     trips = dict(kinds)
@@ -320,9 +322,10 @@ BREAKDOWN_ROWS = (
 )
 
 
-def _breakdown(count: int, repeat: int) -> dict[str, dict[str, float]]:
-    """Per extra service, in the shared layout: each phase's cost at ``count`` services minus
-    its cost at 1, divided by ``count - 1`` (fixed costs such as jsii start-up cancel out).
+def _breakdown(count: int, repeat: int, layout: str = "shared") -> dict[str, dict[str, float]]:
+    """Per extra service, in ``layout`` (default: shared): each phase's cost at ``count``
+    services minus its cost at 1, divided by ``count - 1`` (fixed costs such as jsii start-up
+    cancel out).
 
     Validation is the synthesis time with the built-in validation on minus the same without.
     Medians of ``repeat`` fresh processes per cell, patterns alternating.
@@ -331,7 +334,8 @@ def _breakdown(count: int, repeat: int) -> dict[str, dict[str, float]]:
     def run(pattern: str, n: int, validation: bool) -> dict[str, float]:
         with tempfile.TemporaryDirectory() as outdir:
             args = [sys.executable, __file__, "--phase-child", pattern, str(n), str(validation)]
-            out = subprocess.run([*args, outdir], check=True, capture_output=True, text=True).stdout
+            args += [outdir, layout]
+            out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
         result: dict[str, float] = json.loads(out)
         return result
 
@@ -370,10 +374,10 @@ def _breakdown(count: int, repeat: int) -> dict[str, dict[str, float]]:
     return per_service
 
 
-def _print_breakdown(count: int, repeat: int) -> None:
-    rows = _breakdown(count, repeat)
+def _print_breakdown(count: int, repeat: int, layout: str = "shared") -> None:
+    rows = _breakdown(count, repeat, layout)
     print(
-        f"\nWhere one more service's time goes (shared layout, 1 against {count} services in "
+        f"\nWhere one more service's time goes ({layout} layout, 1 against {count} services in "
         f"one process, median of {repeat} fresh processes per cell):\n"
     )
     print("| per extra service | ecs-patterns | stock | ratio |")
@@ -387,9 +391,10 @@ def _print_breakdown(count: int, repeat: int) -> None:
             ((key.removeprefix("kind:"), n) for key, n in rows[pattern].items() if "kind:" in key),
             key=lambda item: -item[1],
         )
+        imported = "" if layout == "fleet" and pattern != "stock" else " and certificate import"
         print(
-            f"\nRound trips of one more {pattern} service (its stack and certificate import "
-            "included), by request: " + ", ".join(f"{kind} {n:.0f}" for kind, n in kinds if n)
+            f"\nRound trips of one more {pattern} service (its stack{imported} included), by "
+            "request: " + ", ".join(f"{kind} {n:.0f}" for kind, n in kinds if n)
         )
 
 
@@ -467,9 +472,15 @@ def main() -> None:
         "--breakdown-count", type=int, default=21, help="services in the breakdown's large app"
     )
     parser.add_argument(
+        "--breakdown-layout",
+        choices=sorted(LAYOUT_TITLES),
+        default="shared",
+        help="the breakdown's layout (fleet: where one more service on the shared ingress goes)",
+    )
+    parser.add_argument(
         "--phase-child",
-        nargs=4,
-        metavar=("PATTERN", "N", "VALIDATION", "OUTDIR"),
+        nargs="+",
+        metavar="PATTERN N VALIDATION OUTDIR [LAYOUT]",
         help=argparse.SUPPRESS,
     )
     args = parser.parse_args()
@@ -480,11 +491,11 @@ def main() -> None:
         _print_imports(args.repeat)
         return
     if args.phase_child:
-        pattern, count, validation, outdir = args.phase_child
-        _phase_child(pattern, int(count), validation == "True", outdir)
+        pattern, count, validation, outdir, *layout = args.phase_child
+        _phase_child(pattern, int(count), validation == "True", outdir, *layout)
         return
     if args.breakdown_only:
-        _print_breakdown(args.breakdown_count, args.repeat)
+        _print_breakdown(args.breakdown_count, args.repeat, args.breakdown_layout)
         return
     if args.child:
         pattern, count, outdir, layout = args.child
