@@ -36,7 +36,7 @@ from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
 from ..core._validation import is_token
 from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
-from ._load_balancer import WebLoadBalancer
+from ._load_balancer import WebLoadBalancer, default_ingress_cidrs
 from ._props import ServiceConnectOptions, WebServiceProps, certificate_arn
 
 if TYPE_CHECKING:
@@ -287,30 +287,15 @@ class FargateWebService(Construct):
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
         options = props.load_balancer
-        if options.ingress_cidrs is not None:
-            return list(options.ingress_cidrs)
-        if options.internet_facing:
-            return ["0.0.0.0/0"]
-        # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
-        # literal so reviewers and rules see the real range.
-        if self.cluster.known_vpc_cidr is not None:
-            return [self.cluster.known_vpc_cidr]
-        try:
-            return [self.cluster.vpc.vpc_cidr_block]
-        except Exception:  # jsii: a VPC imported without vpc_cidr_block raises on access
-            raise ConfigurationError(
-                "WebServiceProps",
-                [
-                    Problem(
-                        prop="load_balancer.ingress_cidrs",
-                        value=None,
-                        allowed="explicit CIDRs for an internal load balancer in a VPC "
-                        "imported without its CIDR",
-                        fix="Pass ingress_cidrs=[...] (e.g. the VPC or corporate CIDRs), or "
-                        "import the VPC with vpc_cidr_block.",
-                    )
-                ],
-            ) from None
+        assert options is not None
+        return default_ingress_cidrs(
+            options.ingress_cidrs,
+            internet_facing=options.internet_facing,
+            known_vpc_cidr=self.cluster.known_vpc_cidr,
+            vpc=self.cluster.vpc,
+            props_name="WebServiceProps",
+            prop="load_balancer.ingress_cidrs",
+        )
 
     def _service(self, props: WebServiceProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
