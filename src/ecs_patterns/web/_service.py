@@ -34,15 +34,21 @@ from ..core._service import (
 )
 from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
-from ..core._validation import is_token
 from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
+from ._alb_checks import certificate_arn, region_problems
+from ._ingress import SharedIngress
+from ._ingress_props import IngressRoute
 from ._load_balancer import WebLoadBalancer, default_ingress_cidrs
-from ._props import ServiceConnectOptions, WebServiceProps, certificate_arn
+from ._props import ServiceConnectOptions, WebServiceProps
+from ._routing import RouteConditions
 
 if TYPE_CHECKING:
+    from aws_cdk import aws_certificatemanager as acm
+
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
     # services that deploy through CodeDeploy (an app pays only for what it uses).
     from aws_cdk import aws_codedeploy as codedeploy
+    from aws_cdk import aws_route53 as route53
 
     from ..release import CodeDeployRelease
 
@@ -131,17 +137,29 @@ class FargateWebService(Construct):
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
         _check_against_the_stack(Stack.of(scope), props)
-        if props.cluster is not None and props.placement.service_name is not None:
+        route = props.ingress
+        given_cluster = props.cluster or (route.ingress.props.cluster if route else None)
+        owner = f"{scope.node.path}/{id}"
+        if given_cluster is not None and props.placement.service_name is not None:
             claim_service_name(
-                props.cluster,
+                given_cluster,
                 props.placement.service_name,
-                f"{scope.node.path}/{id}",
+                owner,
                 props_name="WebServiceProps",
+            )
+        self.ingress: SharedIngress | None = route.ingress if route else None
+        self.route_priority: int | None = None
+        if route is not None:
+            self.route_priority = route.ingress.routes.claim(
+                owner,
+                RouteConditions.of(route.hosts, route.paths, route.headers),
+                route.priority,
+                target_groups=2 if props.deployment.needs_green_target_group else 1,
             )
         super().__init__(scope, id)
         self.props = props
         self.cluster: ClusterHandle = (
-            props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
+            given_cluster if given_cluster is not None else FargateCluster(self, "Cluster")
         )
         if props.placement.enable_execute_command and self.cluster.exec_log_group is None:
             raise ConfigurationError(
@@ -158,7 +176,7 @@ class FargateWebService(Construct):
                 ],
             )
         vpc = self.cluster.vpc
-        ingress_cidrs = self._ingress_cidrs(props)
+        ingress_cidrs = self._ingress_cidrs(props) if route is None else []
 
         task = HardenedTask(
             self, "Task", container=self._container(props), task=props.task, key=self.cluster.key
@@ -170,30 +188,13 @@ class FargateWebService(Construct):
         self.task_role: ManagedPolicyRole = task.task_role
         self.log_group: logs.LogGroup = task.log_group
 
-        alb = WebLoadBalancer(
-            self,
-            "LoadBalancer",
-            options=props.load_balancer,
-            target_group=props.target_group,
-            port=props.port,
-            health_check_path=props.container.health_check.path,
-            deployment=props.deployment,
-            logging=props.container.logging,
-            vpc=vpc,
-            ingress_cidrs=ingress_cidrs,
-            key=self.cluster.key,
-        )
-        self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
-        self.load_balancer_security_group: ec2.SecurityGroup = alb.security_group
-        self.listener: elbv2.ApplicationListener = alb.listener
-        self.redirect_listener: elbv2.ApplicationListener | None = alb.redirect_listener
-        self.target_group: elbv2.ApplicationTargetGroup = alb.target_group
-        self.green_target_group: elbv2.ApplicationTargetGroup | None = alb.green_target_group
-        self.test_listener: elbv2.ApplicationListener | None = alb.test_listener
-        self.production_rule: elbv2.ApplicationListenerRule | None = alb.production_rule
-        self.test_rule: elbv2.ApplicationListenerRule | None = alb.test_rule
-        self.access_log_bucket: s3.Bucket = alb.access_log_bucket
-        self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
+        self.dns_records: list[route53.ARecord] = []
+        self.certificate: acm.Certificate | None = None
+        if route is None:
+            self._own_load_balancer(props, vpc, ingress_cidrs)
+        else:
+            assert self.route_priority is not None
+            self._shared_load_balancer(props, route, self.route_priority, vpc)
 
         self.service_security_group = ec2.SecurityGroup(
             self,
@@ -248,6 +249,65 @@ class FargateWebService(Construct):
         # tasks get the service's through propagate_tags=SERVICE.
         for key, value in props.tags.items():
             Tags.of(self).add(key, value)
+
+    def _own_load_balancer(self, props: WebServiceProps, vpc: ec2.IVpc, cidrs: list[str]) -> None:
+        assert props.load_balancer is not None  # WebServiceProps requires one without ingress
+        alb = WebLoadBalancer(
+            self,
+            "LoadBalancer",
+            options=props.load_balancer,
+            target_group=props.target_group,
+            port=props.port,
+            health_check_path=props.container.health_check.path,
+            deployment=props.deployment,
+            logging=props.container.logging,
+            vpc=vpc,
+            ingress_cidrs=cidrs,
+            key=self.cluster.key,
+        )
+        self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
+        self.load_balancer_security_group: ec2.SecurityGroup = alb.security_group
+        self.listener: elbv2.ApplicationListener = alb.listener
+        self.redirect_listener: elbv2.ApplicationListener | None = alb.redirect_listener
+        self.target_group: elbv2.ApplicationTargetGroup = alb.target_group
+        self.green_target_group: elbv2.ApplicationTargetGroup | None = alb.green_target_group
+        self.test_listener: elbv2.ApplicationListener | None = alb.test_listener
+        self.production_rule: elbv2.ApplicationListenerRule | None = alb.production_rule
+        self.test_rule: elbv2.ApplicationListenerRule | None = alb.test_rule
+        self.access_log_bucket: s3.Bucket = alb.access_log_bucket
+        self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
+
+    def _shared_load_balancer(
+        self, props: WebServiceProps, route: IngressRoute, priority: int, vpc: ec2.IVpc
+    ) -> None:
+        """The service's route through a shared ingress, built in this scope (its stack)."""
+        from ._route import IngressAttachment
+
+        ingress = route.ingress
+        attached = IngressAttachment(
+            self,
+            "Ingress",
+            route=route,
+            priority=priority,
+            target_group_options=props.target_group,
+            port=props.port,
+            health_check_path=props.container.health_check.path,
+            deployment=props.deployment,
+            vpc=vpc,
+        )
+        self.load_balancer = ingress.load_balancer
+        self.load_balancer_security_group = ingress.security_group
+        self.listener = ingress.listener
+        self.redirect_listener = ingress.redirect_listener
+        self.target_group = attached.target_group
+        self.green_target_group = attached.green_target_group
+        self.test_listener = ingress.test_listener if attached.test_rule is not None else None
+        self.production_rule = attached.production_rule
+        self.test_rule = attached.test_rule
+        self.access_log_bucket = ingress.access_log_bucket
+        self.web_acl = ingress.web_acl
+        self.dns_records = attached.dns_records
+        self.certificate = attached.certificate
 
     @staticmethod
     def _container(props: WebServiceProps) -> ContainerOptions:
@@ -355,41 +415,21 @@ class FargateWebService(Construct):
         return [exec_session_log_allowance(self, self.cluster.exec_log_group)]
 
 
-def _region_of(arn: str) -> str | None:
-    parts = arn.split(":")
-    return parts[3] if len(parts) > 5 and parts[3] else None
-
-
 def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
     """Refuse ARNs of another region than the stack: the deploy would fail on them.
 
-    An ALB takes ACM certificates and regional web ACLs of its own region only. Checked when
-    both the ARN and the stack's region are literals (an imported certificate, an env-bound
-    stack); tokens are left to CloudFormation.
+    An ALB takes ACM certificates and regional web ACLs of its own region only (a shared
+    ingress checks its own).
     """
-    region = stack.region
-    if is_token(region):
+    options = props.load_balancer
+    if options is None:
         return
-    problems: list[Problem] = []
-    arns = [
-        ("load_balancer.certificate", certificate_arn(props.load_balancer.certificate)),
-        ("load_balancer.web_acl_arn", props.load_balancer.web_acl_arn),
-    ]
-    for prop, arn in arns:
-        what = prop.split(".")[-1].replace("_arn", "").replace("_", " ")
-        if not isinstance(arn, str) or is_token(arn):
-            continue
-        arn_region = _region_of(arn)
-        if arn_region is not None and arn_region != region:
-            problems.append(
-                Problem(
-                    prop=prop,
-                    value=arn,
-                    allowed=f"an ARN in the stack's region {region} (this one is in "
-                    f"{arn_region}): a load balancer uses certificates and web ACLs of its "
-                    "own region only",
-                    fix=f"Use the {what} of {region}, or deploy the stack to {arn_region}.",
-                )
-            )
+    problems = region_problems(
+        stack,
+        [
+            ("load_balancer.certificate", certificate_arn(options.certificate)),
+            ("load_balancer.web_acl_arn", options.web_acl_arn),
+        ],
+    )
     if problems:
         raise ConfigurationError("WebServiceProps", problems)
