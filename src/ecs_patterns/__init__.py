@@ -72,7 +72,12 @@ if TYPE_CHECKING:
         ScheduledJobProps,
         ScheduleOptions,
     )
-    from .monitoring import MonitoringProps, ServiceMonitoring
+    from .monitoring import (
+        IngressMonitoring,
+        IngressMonitoringProps,
+        MonitoringProps,
+        ServiceMonitoring,
+    )
     from .release import CodeDeployRelease
     from .repository import EcrRepository, RepositoryProps
     from .rules import EcsHardeningChecks
@@ -131,6 +136,8 @@ __all__ = [
     "HealthTiming",
     "ImageRepository",
     "ImportedCluster",
+    "IngressMonitoring",
+    "IngressMonitoringProps",
     "IngressRoute",
     "JobAlarmOptions",
     "LoadBalancerOptions",
@@ -202,6 +209,8 @@ _MODULE_OF: dict[str, str] = {
     "HealthTiming": ".core",
     "ImageRepository": ".core",
     "ImportedCluster": ".cluster",
+    "IngressMonitoring": ".monitoring",
+    "IngressMonitoringProps": ".monitoring",
     "IngressRoute": ".web",
     "JOB_CAPACITY": ".job",
     "JobAlarmOptions": ".job",

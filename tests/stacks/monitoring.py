@@ -193,4 +193,20 @@ def with_alb(stack: Stack) -> None:
     )
 
 
-STACKS = {"MonitoringDefaults": defaults, "MonitoringWithAlb": with_alb}
+def ingress(stack: Stack) -> None:
+    """The load-balancer-level alarms of a shared load balancer, once, with every default."""
+    alb = elbv2.ApplicationLoadBalancer.from_application_load_balancer_attributes(
+        stack, "SharedAlb", load_balancer_arn=ALB_ARN, security_group_id=ALB_SECURITY_GROUP
+    )
+    ep.IngressMonitoring(
+        stack,
+        "IngressMonitoring",
+        ep.IngressMonitoringProps(load_balancer=alb, email_subscriptions=["oncall@example.com"]),
+    )
+
+
+STACKS = {
+    "MonitoringDefaults": defaults,
+    "MonitoringWithAlb": with_alb,
+    "MonitoringIngress": ingress,
+}

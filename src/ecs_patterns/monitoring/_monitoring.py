@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -21,25 +20,26 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 from jsii.errors import JSIIError
 
 from ..core._errors import ConfigurationError, Problem
 from ..core._notify import task_state_change_rule
+from ..core._shared_load_balancers import shared_load_balancer_owner
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 from ..core.deployment import DeploymentStrategy, deployment_controller
-from ._alarms import alarm_topic, allow_alarm_publishing
+from ._checks import (
+    MAX_ALARM_NAME_PREFIX,
+    check_alarm_window,
+    check_subscriptions,
+    notification_topic,
+)
 from ._dashboard import ServiceMetrics, service_widgets
 
 __all__ = ["MonitoringProps", "ServiceMonitoring"]
 
-_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[A-Za-z]{2,}$")
 _DASHBOARD_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
-_MAX_PREFIX = 200  # alarm names are at most 255 characters; the longest suffix is 15
-_DAY_S = 86_400
-_WEEK_S = 7 * _DAY_S
 # Container Insights publishes service-level task counts here (ClusterName + ServiceName).
 _INSIGHTS = "ECS/ContainerInsights"
 # ECS stops a task with these codes, or with a reason starting "Task failed", when it crashed,
@@ -244,6 +244,17 @@ class MonitoringProps:
                     "Add the target group to a listener before creating ServiceMonitoring.",
                 )
         self._check_alternate(checks)
+        if self.load_balancer is not None:
+            owner = shared_load_balancer_owner(self.load_balancer)
+            checks.check(
+                owner is None,
+                "load_balancer",
+                self.load_balancer.node.path,
+                f"the service's own load balancer (this one is shared by the services of {owner})",
+                "Drop load_balancer: the shared load balancer's alarms belong to "
+                "IngressMonitoring(IngressMonitoringProps(load_balancer=...)), once for all its "
+                "services; ServiceMonitoring keeps this service's target-group alarms.",
+            )
         if self.deployment_alarm_rollback:
             for problem in deployment_alarm_problems(self.service, self.deployment_group):
                 checks.fail(problem.prop, problem.value, problem.allowed, problem.fix)
@@ -320,72 +331,16 @@ class MonitoringProps:
                 "a duration from 1 ms to 4000 s (the longest ALB idle timeout)",
                 "Set latency_p99_threshold to Duration.millis(n) or Duration.seconds(n).",
             )
-        period = seconds(self.period)
-        if period is not None:
-            checks.check(
-                period >= 60 and period % 60 == 0 and period <= _DAY_S,
-                "period",
-                f"{period:g}s",
-                "a multiple of 60 s up to 1 day (ECS and ALB metrics have 1-minute resolution)",
-                "Set period to Duration.minutes(1) or another whole number of minutes.",
-            )
-        checks.int_range("evaluation_periods", self.evaluation_periods, 1, 1440)
-        evaluations = self.evaluation_periods
-        if isinstance(evaluations, int) and not is_token(evaluations):
-            checks.int_range(
-                "datapoints_to_alarm",
-                self.datapoints_to_alarm,
-                1,
-                max(min(evaluations, 1440), 1),
-                "Set datapoints_to_alarm (the M of 'M out of N') no higher than "
-                "evaluation_periods (the N).",
-            )
-            if period is not None and evaluations >= 1:
-                limit = _DAY_S if period < 3600 else _WEEK_S
-                checks.check(
-                    period * evaluations <= limit,
-                    "evaluation_periods",
-                    evaluations,
-                    f"period x evaluation_periods of at most {limit // _DAY_S} day(s) "
-                    f"(CloudWatch), here {period:g}s x {evaluations}",
-                    "Lower evaluation_periods or period.",
-                )
-        prefix = self.alarm_name_prefix
-        if prefix is not None and not is_token(prefix):
-            checks.check(
-                0 < len(prefix) <= _MAX_PREFIX and prefix.isprintable(),
-                "alarm_name_prefix",
-                prefix,
-                f"1 to {_MAX_PREFIX} printable characters",
-                "Use a short prefix such as 'prod-web'.",
-            )
+        check_alarm_window(
+            checks,
+            period=self.period,
+            evaluation_periods=self.evaluation_periods,
+            datapoints_to_alarm=self.datapoints_to_alarm,
+            alarm_name_prefix=self.alarm_name_prefix,
+        )
 
     def _check_subscriptions(self, checks: Checks) -> None:
-        for email in self._endpoints(checks, "email_subscriptions"):
-            checks.check(
-                bool(_EMAIL.match(email)),
-                "email_subscriptions",
-                email,
-                "email addresses such as 'oncall@example.com'",
-                "Fix the address, or move a webhook URL to https_subscriptions.",
-            )
-        for url in self._endpoints(checks, "https_subscriptions"):
-            parts = urlsplit(url)
-            checks.check(
-                parts.scheme == "https" and bool(parts.hostname),
-                "https_subscriptions",
-                url,
-                "https:// URLs with a host",
-                "Use the endpoint's https:// URL; plain HTTP would send alarms unencrypted.",
-            )
-
-    def _endpoints(self, checks: Checks, name: str) -> list[str]:
-        """The resolved entries of a subscription list (its type is checked already)."""
-        values = getattr(self, name)
-        resolved = [v for v in values if not is_token(v)]
-        duplicates = sorted({v for v in resolved if resolved.count(v) > 1})
-        checks.check(not duplicates, name, duplicates, "each endpoint once", "Remove repeats.")
-        return resolved
+        check_subscriptions(checks, self.email_subscriptions, self.https_subscriptions)
 
     def _check_dashboard(self, checks: Checks) -> None:
         checks.check(
@@ -583,21 +538,13 @@ class ServiceMonitoring(Construct):
         self.alarm_name_prefix = (
             props.alarm_name_prefix
             if props.alarm_name_prefix is not None
-            else Names.unique_resource_name(self, max_length=_MAX_PREFIX, separator="-")
+            else Names.unique_resource_name(self, max_length=MAX_ALARM_NAME_PREFIX, separator="-")
         )
-        self.key: kms.IKey | None = None
         self.topic: sns.ITopic
-        if props.topic is None:
-            self.topic, self.key = alarm_topic(self, "Topic")
-        else:
-            self.topic = props.topic
-        allow_alarm_publishing(self.topic)
-        for email in props.email_subscriptions:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))
-        for url in props.https_subscriptions:
-            self.topic.add_subscription(
-                subscriptions.UrlSubscription(url, protocol=sns.SubscriptionProtocol.HTTPS)
-            )
+        self.key: kms.IKey | None
+        self.topic, self.key = notification_topic(
+            self, props.topic, props.email_subscriptions, props.https_subscriptions
+        )
         self._action = cw_actions.SnsAction(self.topic)
 
         self.alarms: dict[str, cloudwatch.Alarm] = {}

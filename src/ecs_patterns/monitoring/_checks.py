@@ -1,0 +1,130 @@
+"""What every monitoring construct checks and wires the same way: the alarm window, the
+alarm-name prefix, the subscriptions, and the notification topic they go to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from aws_cdk import Duration
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from ..core._validation import Checks, is_token, seconds
+from ._alarms import alarm_topic, allow_alarm_publishing
+
+__all__ = [
+    "MAX_ALARM_NAME_PREFIX",
+    "check_alarm_window",
+    "check_subscriptions",
+    "notification_topic",
+]
+
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[A-Za-z]{2,}$")
+# Alarm names are at most 255 characters; the longest suffix a construct adds is 15.
+MAX_ALARM_NAME_PREFIX = 200
+_DAY_S = 86_400
+_WEEK_S = 7 * _DAY_S
+
+
+def check_alarm_window(
+    checks: Checks,
+    *,
+    period: Duration,
+    evaluation_periods: int,
+    datapoints_to_alarm: int,
+    alarm_name_prefix: str | None,
+) -> None:
+    """The period (whole minutes up to a day), M of N datapoints, CloudWatch's limit on
+    period x evaluation periods, and a printable alarm-name prefix."""
+    period_s = seconds(period)
+    if period_s is not None:
+        checks.check(
+            period_s >= 60 and period_s % 60 == 0 and period_s <= _DAY_S,
+            "period",
+            f"{period_s:g}s",
+            "a multiple of 60 s up to 1 day (ECS and ALB metrics have 1-minute resolution)",
+            "Set period to Duration.minutes(1) or another whole number of minutes.",
+        )
+    checks.int_range("evaluation_periods", evaluation_periods, 1, 1440)
+    if isinstance(evaluation_periods, int) and not is_token(evaluation_periods):
+        checks.int_range(
+            "datapoints_to_alarm",
+            datapoints_to_alarm,
+            1,
+            max(min(evaluation_periods, 1440), 1),
+            "Set datapoints_to_alarm (the M of 'M out of N') no higher than "
+            "evaluation_periods (the N).",
+        )
+        if period_s is not None and evaluation_periods >= 1:
+            limit = _DAY_S if period_s < 3600 else _WEEK_S
+            checks.check(
+                period_s * evaluation_periods <= limit,
+                "evaluation_periods",
+                evaluation_periods,
+                f"period x evaluation_periods of at most {limit // _DAY_S} day(s) "
+                f"(CloudWatch), here {period_s:g}s x {evaluation_periods}",
+                "Lower evaluation_periods or period.",
+            )
+    prefix = alarm_name_prefix
+    if prefix is not None and not is_token(prefix):
+        checks.check(
+            0 < len(prefix) <= MAX_ALARM_NAME_PREFIX and prefix.isprintable(),
+            "alarm_name_prefix",
+            prefix,
+            f"1 to {MAX_ALARM_NAME_PREFIX} printable characters",
+            "Use a short prefix such as 'prod-web'.",
+        )
+
+
+def check_subscriptions(checks: Checks, emails: Sequence[str], urls: Sequence[str]) -> None:
+    """Email addresses that look like addresses, https:// endpoints, each given once."""
+    for email in _endpoints(checks, "email_subscriptions", emails):
+        checks.check(
+            bool(_EMAIL.match(email)),
+            "email_subscriptions",
+            email,
+            "email addresses such as 'oncall@example.com'",
+            "Fix the address, or move a webhook URL to https_subscriptions.",
+        )
+    for url in _endpoints(checks, "https_subscriptions", urls):
+        parts = urlsplit(url)
+        checks.check(
+            parts.scheme == "https" and bool(parts.hostname),
+            "https_subscriptions",
+            url,
+            "https:// URLs with a host",
+            "Use the endpoint's https:// URL; plain HTTP would send alarms unencrypted.",
+        )
+
+
+def _endpoints(checks: Checks, name: str, values: Sequence[str]) -> list[str]:
+    """The resolved entries of a subscription list (its type is checked already)."""
+    resolved = [v for v in values if not is_token(v)]
+    duplicates = sorted({v for v in resolved if resolved.count(v) > 1})
+    checks.check(not duplicates, name, duplicates, "each endpoint once", "Remove repeats.")
+    return resolved
+
+
+def notification_topic(
+    scope: Construct,
+    topic: sns.ITopic | None,
+    emails: Sequence[str],
+    urls: Sequence[str],
+) -> tuple[sns.ITopic, kms.IKey | None]:
+    """The given topic, or a new encrypted one (``Topic`` and ``TopicKey`` in ``scope``), open
+    to CloudWatch alarms, with the email and HTTPS subscriptions added."""
+    key: kms.IKey | None = None
+    if topic is None:
+        topic, key = alarm_topic(scope, "Topic")
+    allow_alarm_publishing(topic)
+    for email in emails:
+        topic.add_subscription(subscriptions.EmailSubscription(email))
+    for url in urls:
+        topic.add_subscription(
+            subscriptions.UrlSubscription(url, protocol=sns.SubscriptionProtocol.HTTPS)
+        )
+    return topic, key
