@@ -12,6 +12,7 @@ from constructs import Construct
 
 from ..cluster import ClusterHandle
 from ..core._errors import ConfigurationError
+from ..core._shared_load_balancers import mark_shared_load_balancer
 from ._alb_checks import certificate_arn, region_problems
 from ._ingress_props import SharedIngressProps
 from ._load_balancer import AlbSettings, HardenedAlb, default_ingress_cidrs
@@ -57,7 +58,8 @@ class SharedIngress(Construct):
     scope, importing the listeners and the security group by id: a service stack depends on
     the platform stack and never the reverse, so there is no reference cycle and each service
     stack deploys on its own. Load-balancer-level alarms belong to the ingress; a service's
-    watch its own target group(s).
+    watch its own target group(s): monitor the ingress once with ``IngressMonitoring``
+    (``MonitoringProps`` refuses this load balancer).
 
     Attributes:
         props: the props as given.
@@ -104,6 +106,9 @@ class SharedIngress(Construct):
         self.security_group: ec2.SecurityGroup = alb.security_group
         self.access_log_bucket: s3.Bucket = alb.access_log_bucket
         self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
+        # Its load-balancer-level alarms belong to the ingress (IngressMonitoring), not to the
+        # monitoring of each service behind it.
+        mark_shared_load_balancer(self.load_balancer, self.node.path)
         self.listener: elbv2.ApplicationListener
         self.redirect_listener: elbv2.ApplicationListener | None
         self.listener, self.redirect_listener = alb.listeners(
