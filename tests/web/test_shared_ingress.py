@@ -14,7 +14,6 @@ import pytest
 from aws_cdk import Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
 import ecs_patterns as ep
@@ -346,7 +345,8 @@ def test_the_load_balancer_reaches_each_service_on_its_port_only(shared: Templat
     ingress = [
         r["Properties"] for r in shared.find_resources("AWS::EC2::SecurityGroupIngress").values()
     ]
-    assert len(egress) == 2 and len(ingress) == 2
+    assert len(egress) == 2
+    assert len(ingress) == 2
     for rule in egress:
         assert rule["GroupId"]["Fn::GetAtt"][0].startswith("IngressSecurityGroup")
         assert (rule["FromPort"], rule["ToPort"], rule["IpProtocol"]) == (8080, 8080, "tcp")
@@ -417,15 +417,15 @@ def test_the_shared_form_exposes_the_ingress_and_its_own_rules(stack: Stack) -> 
         assert web.load_balancer_security_group is ingress.security_group
         assert web.production_rule is not None
         assert web.cluster is _child(stack, "Cluster")
-    assert orders.test_rule is None and orders.green_target_group is None
+    assert orders.test_rule is None
+    assert orders.green_target_group is None
     assert orders.test_listener is None
-    assert payments.test_rule is not None and payments.green_target_group is not None
+    assert payments.test_rule is not None
+    assert payments.green_target_group is not None
     assert payments.test_listener is ingress.test_listener
-    assert payments.dns_records == [] and payments.certificate is None
-    assert {r.owner for r in ingress.routes.routes} == {
-        "SharedIngress/Orders",
-        "SharedIngress/Payments",
-    }
+    assert payments.dns_records == []
+    assert payments.certificate is None
+    assert ingress.routes.rule_count == 2
     assert ingress.routes.target_group_count == 3
 
 
