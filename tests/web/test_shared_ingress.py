@@ -176,8 +176,8 @@ def variants() -> dict[str, Stack]:
         stack = Stack(app, name, env=ENV)
         stacks[name] = stack
         cluster = ep.FargateCluster(stack, "Cluster")
-        if "allow_plain_http" not in props:
-            props.setdefault("certificates", [_certificate(stack)])
+        if "allow_plain_http" not in props and "certificates" not in props:
+            props["certificates"] = [_certificate(stack)]
         return ep.SharedIngress(stack, "Ingress", ep.SharedIngressProps(cluster=cluster, **props))
 
     build("Protected", deletion_protection=True)
