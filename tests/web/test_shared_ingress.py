@@ -61,7 +61,7 @@ def _certificate(stack: Stack, arn: str = CERTIFICATE_ARN, id: str = "Cert") -> 
     return acm.Certificate.from_certificate_arn(stack, id, arn)
 
 
-def _listeners(template: Template) -> dict[int, dict[str, Any]]:
+def _listeners(template: Template) -> dict[int, Any]:
     return {r["Properties"]["Port"]: r for r in template.find_resources(LISTENER).values()}
 
 
@@ -298,7 +298,7 @@ def test_a_rolling_service_gets_one_rule_with_its_conditions_and_derived_priorit
         {"Field": "host-header", "HostHeaderConfig": {"Values": ["orders.example.com"]}}
     ]
     assert rule["Priority"] == orders.route_priority
-    assert 1000 <= orders.route_priority <= 49999
+    assert 31000 <= orders.route_priority <= 40999  # the band of host-only rules
     assert rule["ListenerArn"] == {"Ref": _listener_id(shared, 443)}
     ((action),) = rule["Actions"]
     assert action["Type"] == "forward"
@@ -425,7 +425,7 @@ def test_the_shared_form_exposes_the_ingress_and_its_own_rules(stack: Stack) -> 
     assert payments.test_listener is ingress.test_listener
     assert payments.dns_records == []
     assert payments.certificate is None
-    assert ingress.routes.rule_count == 2
+    assert ingress.routes.rule_count == 3  # Payments has a production and a test rule
     assert ingress.routes.target_group_count == 3
 
 

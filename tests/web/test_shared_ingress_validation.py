@@ -359,3 +359,38 @@ def test_an_imported_vpc_without_cidr_needs_explicit_clients_on_an_internal_ingr
             ),
         )
     assert err.value.props == ("ingress_cidrs",)
+
+
+@pytest.mark.parametrize(
+    ("route", "prop"),
+    [
+        ({}, "ingress"),
+        ({"hosts": ["not a host"]}, "ingress.hosts"),
+        ({"paths": ["orders/*"]}, "ingress.paths"),
+        ({"paths": ["/" + "a" * 128]}, "ingress.paths"),
+        ({"hosts": [f"h{i}.example.com" for i in range(6)]}, "ingress"),
+        ({"hosts": ["a.example.com"], "priority": 0}, "ingress.priority"),
+        ({"hosts": ["a.example.com"], "priority": 50001}, "ingress.priority"),
+    ],
+)
+def test_bad_routes_are_refused_naming_the_ingress_prop(
+    stack: Stack, cluster: ep.FargateCluster, route: dict[str, Any], prop: str
+) -> None:
+    ingress = _ingress(stack, cluster)
+    err = _web_fail(ingress=ep.IngressRoute(ingress=ingress, **route))
+    assert err.props_class == "WebServiceProps"
+    assert prop in err.props
+
+
+def test_overlapping_derived_routes_are_refused_naming_both_services(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster)
+    route = ep.IngressRoute(ingress=ingress, hosts=["shop.example.com"])
+    ep.FargateWebService(stack, "First", ep.WebServiceProps(container=_container(), ingress=route))
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.FargateWebService(
+            stack, "Second", ep.WebServiceProps(container=_container(), ingress=route)
+        )
+    assert "Test/First" in str(err.value)
+    assert "Test/Second" in str(err.value)
