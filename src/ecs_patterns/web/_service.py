@@ -83,7 +83,9 @@ class FargateWebService(Construct):
       app container as a non-root user on a read-only root filesystem with a writable ``/tmp``, a
       named ``http`` port, a container health check and ``awslogs`` to a KMS-encrypted, finite log
       group; optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
-    * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
+    * **Load balancer**: its own (``load_balancer``), or a rule on a :class:`SharedIngress`
+      that many services share (``ingress``; the page "SharedIngress"). Its own: HTTPS with an
+      ACM certificate and a TLS 1.2/1.3 policy, port 80
       redirecting to 443; invalid headers dropped, desync mitigation, deletion protection;
       access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
       AWS managed rules, logged with credentials redacted. Its security group admits the
@@ -133,6 +135,16 @@ class FargateWebService(Construct):
         production_rule / test_rule: the listener rules ECS rewrites (ECS-native only).
         application / deployment_group / deployment_config: CodeDeploy only, else None.
         release: the ``CodeDeployRelease`` custom resource (CodeDeploy only), else None.
+        ingress: the :class:`SharedIngress` of the shared form, else None. In the shared form
+            ``load_balancer``, ``listener``, ``redirect_listener``, ``test_listener``,
+            ``access_log_bucket``, ``web_acl`` and ``load_balancer_security_group`` are the
+            ingress's; ``target_group``, ``green_target_group``, ``production_rule`` (set for
+            rolling too) and ``test_rule`` are the service's own.
+        route_priority: the priority of the service's listener rule(s) on the ingress (given or
+            derived), else None.
+        dns_records: the alias ``route53.ARecord`` per host (``IngressRoute.hosted_zone``).
+        certificate: the ``acm.Certificate`` created for the hosts
+            (``IngressRoute.certificate``), else None.
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
