@@ -457,3 +457,48 @@ def test_the_service_port_decides_the_security_group_rule() -> None:
         "AWS::EC2::SecurityGroupEgress", {"FromPort": 9000, "ToPort": 9000}
     )
     template.resource_count_is("AWS::EC2::SecurityGroupEgress", 1)
+
+
+def test_header_conditions_and_request_scaling_work_across_stacks() -> None:
+    app = new_app()
+    platform = Stack(app, "Platform", env=ENV)
+    ingress = ep.SharedIngress(
+        platform,
+        "Ingress",
+        ep.SharedIngressProps(
+            cluster=ep.FargateCluster(platform, "Cluster"), allow_plain_http=True
+        ),
+    )
+    stack = Stack(app, "Tenant", env=ENV)
+    ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            ingress=ep.IngressRoute(ingress=ingress, headers={"X-Tenant": ["b", "a"]}),
+            target_group=ep.TargetGroupOptions(requests_per_target=500),
+        ),
+    )
+    template = Template.from_stack(stack)
+    (rule,) = _rules(template).values()
+    assert rule["Conditions"] == [
+        {
+            "Field": "http-header",
+            "HttpHeaderConfig": {"HttpHeaderName": "x-tenant", "Values": ["a", "b"]},
+        }
+    ]
+    assert 1000 <= rule["Priority"] <= 10999  # the band of header rules, evaluated first
+    # Request-count scaling reads the shared load balancer's name from the imported listener.
+    template.has_resource_properties(
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        {
+            "TargetTrackingScalingPolicyConfiguration": Match.object_like(
+                {
+                    "TargetValue": 500,
+                    "PredefinedMetricSpecification": Match.object_like(
+                        {"PredefinedMetricType": "ALBRequestCountPerTarget"}
+                    ),
+                }
+            )
+        },
+    )
