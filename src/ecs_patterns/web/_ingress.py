@@ -130,6 +130,8 @@ class SharedIngress(Construct):
             test_port=test_port,
             test_cidrs=test_cidrs,
             test_prefix_lists=props.test_listener_cidrs is None,
+            reaches="the port of each service attached to it (one rule per service, written "
+            "when the service attaches)",
         )
         alb.waf(props.logging, self.cluster.key)
         self.web_acl: wafv2.CfnWebACL | None = alb.web_acl

@@ -323,9 +323,11 @@ class HardenedAlb:
         test_port: int | None = None,
         test_cidrs: Sequence[str] = (),
         test_prefix_lists: bool = False,
+        reaches: str = "the tasks' port",
     ) -> None:
         """Admit the clients on the listener ports, and ``test_cidrs`` (plus the prefix lists
-        when ``test_prefix_lists``) on the test listener's port."""
+        when ``test_prefix_lists``) on the test listener's port; ``reaches`` says what the load
+        balancer connects to, for the acknowledgement of an open security group."""
         settings = self.settings
         ports = [443, 80] if settings.https else [80]
         peers = [_ipv4(c) for c in cidrs]
@@ -354,7 +356,10 @@ class HardenedAlb:
             exempt(
                 self.security_group,
                 *exemptions.open_security_group(
-                    ports=public_ports, port_80="0.0.0.0/0" in cidrs, https=settings.https
+                    ports=public_ports,
+                    port_80="0.0.0.0/0" in cidrs,
+                    https=settings.https,
+                    reaches=reaches,
                 ),
             )
 

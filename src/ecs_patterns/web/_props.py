@@ -1,7 +1,8 @@
 """Props of FargateWebService: typed, frozen, keyword-only, validated before any resource exists.
 
 Long module: the web service's props and its two load-balancer option structs, each field with
-its documentation and its checks; the checks across structs need all three.
+its documentation and its checks; the checks across structs need all three, and the checks of a
+route through a shared ingress need the service (its deployment strategy and cluster).
 """
 
 from __future__ import annotations
