@@ -151,7 +151,8 @@ class FargateWebService(Construct):
         _check_against_the_stack(Stack.of(scope), props)
         route = props.ingress
         given_cluster = props.cluster or (route.ingress.props.cluster if route else None)
-        owner = f"{scope.node.path}/{id}"
+        # Read only when needed: each read of the path is a jsii round trip.
+        owner = f"{scope.node.path}/{id}" if route or props.placement.service_name else ""
         if given_cluster is not None and props.placement.service_name is not None:
             claim_service_name(
                 given_cluster,
