@@ -11,6 +11,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
+from aws_cdk.assertions import Template
 
 import ecs_patterns as ep
 from tests.conftest import ENV, new_app
@@ -394,3 +395,44 @@ def test_overlapping_derived_routes_are_refused_naming_both_services(
         )
     assert "Test/First" in str(err.value)
     assert "Test/Second" in str(err.value)
+
+
+def test_only_codedeploy_refuses_a_shared_listener() -> None:
+    assert ep.Rolling().shared_listener_refusal is None
+    assert ep.EcsNativeBlueGreen().shared_listener_refusal is None
+    refusal = ep.CodeDeployBlueGreen().shared_listener_refusal
+    assert refusal is not None
+    assert "TargetGroupPairInfo" in refusal
+
+
+def test_a_blue_green_route_certificate_is_served_on_the_test_listener_too(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster, test_listener_port=8443)
+    ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(
+                ingress=ingress,
+                hosts=["pay.example.com"],
+                hosted_zone=_zone(stack),
+                certificate=True,
+            ),
+            deployment=ep.EcsNativeBlueGreen(),
+        ),
+    )
+    template = Template.from_stack(stack)
+    listeners = {
+        r["Properties"]["Port"]: k
+        for k, r in template.find_resources("AWS::ElasticLoadBalancingV2::Listener").items()
+    }
+    served_on = {
+        r["Properties"]["ListenerArn"]["Ref"]
+        for r in template.find_resources(
+            "AWS::ElasticLoadBalancingV2::ListenerCertificate"
+        ).values()
+        if "Ref" in r["Properties"]["Certificates"][0]["CertificateArn"]
+    }
+    assert served_on == {listeners[443], listeners[8443]}
