@@ -57,6 +57,7 @@ STATELESS = frozenset(
     {
         "AWS::ApplicationAutoScaling::ScalableTarget",
         "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::CertificateManager::Certificate",  # DNS-validated: issued again from the record
         "AWS::CloudWatch::Alarm",
         "AWS::CloudWatch::CompositeAlarm",
         "AWS::CloudWatch::Dashboard",
@@ -83,6 +84,7 @@ STATELESS = frozenset(
         "AWS::ECS::Service",
         "AWS::ECS::TaskDefinition",
         "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::ListenerCertificate",
         "AWS::ElasticLoadBalancingV2::ListenerRule",
         "AWS::ElasticLoadBalancingV2::LoadBalancer",
         "AWS::ElasticLoadBalancingV2::TargetGroup",
@@ -97,6 +99,7 @@ STATELESS = frozenset(
         "AWS::SNS::Topic",
         "AWS::SNS::TopicPolicy",
         "AWS::SQS::QueuePolicy",
+        "AWS::Route53::RecordSet",
         "AWS::Scheduler::Schedule",
         "AWS::StepFunctions::StateMachine",
         "AWS::ServiceDiscovery::HttpNamespace",

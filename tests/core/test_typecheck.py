@@ -51,7 +51,16 @@ def valid(stack: Stack) -> dict[str, dict[str, Any]]:
     service = ecs.FargateService.from_fargate_service_attributes(
         stack, "Service", cluster=cluster, service_name="web"
     )
+    shared_cluster = ep.FargateCluster(stack, "SharedCluster")
+    ingress = ep.SharedIngress(
+        stack,
+        "Ingress",
+        ep.SharedIngressProps(cluster=shared_cluster, allow_plain_http=True),
+    )
     return {
+        "SharedIngressProps": {"cluster": shared_cluster, "allow_plain_http": True},
+        "IngressRoute": {"ingress": ingress, "hosts": ["api.example.com"]},
+        "IngressMonitoringProps": {"load_balancer": ingress.load_balancer},
         "CapacityStrategy": {},
         "ClusterProps": {},
         "RepositoryProps": {},

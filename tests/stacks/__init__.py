@@ -21,6 +21,7 @@ from . import (
     release,
     repository,
     service,
+    shared_ingress,
     worker,
 )
 
@@ -37,6 +38,7 @@ STACKS: dict[str, StackBuilder] = {
     **worker.STACKS,
     **backend.STACKS,
     **job.STACKS,
+    **shared_ingress.STACKS,
 }
 
 __all__ = ["STACKS", "StackBuilder"]

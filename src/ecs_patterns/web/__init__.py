@@ -1,4 +1,5 @@
-"""FargateWebService: an ALB-fronted, autoscaled, hardened Fargate service, and its props."""
+"""FargateWebService: an ALB-fronted, autoscaled, hardened Fargate service, and its props;
+SharedIngress: one hardened load balancer that many web services share."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import TYPE_CHECKING
 from ..core._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from ._ingress import SharedIngress
+    from ._ingress_props import IngressRoute, SharedIngressProps
     from ._props import (
         LoadBalancerOptions,
         ServiceConnectOptions,
@@ -17,8 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FargateWebService",
+    "IngressRoute",
     "LoadBalancerOptions",
     "ServiceConnectOptions",
+    "SharedIngress",
+    "SharedIngressProps",
     "TargetGroupOptions",
     "WebServiceProps",
 ]
@@ -26,8 +32,11 @@ __all__ = [
 # Public name -> the module that defines it, imported on first use.
 _MODULE_OF: dict[str, str] = {
     "FargateWebService": "._service",
+    "IngressRoute": "._ingress_props",
     "LoadBalancerOptions": "._props",
     "ServiceConnectOptions": "._props",
+    "SharedIngress": "._ingress",
+    "SharedIngressProps": "._ingress_props",
     "TargetGroupOptions": "._props",
     "WebServiceProps": "._props",
 }

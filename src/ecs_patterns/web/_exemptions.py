@@ -176,16 +176,17 @@ TEST_LISTENER_PLAIN_HTTP = (
 
 
 def open_security_group(
-    *, ports: Sequence[int], port_80: bool, https: bool
+    *, ports: Sequence[int], port_80: bool, https: bool, reaches: str = "the tasks' port"
 ) -> tuple[Exemption, ...]:
     """The security group of an internet-facing load balancer open to any IPv4 client on
-    ``ports``; ``port_80`` when the production listener ports are among them."""
+    ``ports``; ``port_80`` when the production listener ports are among them; ``reaches``
+    says what the load balancer may connect to."""
     return (
         Exemption(
             nag=["AwsSolutions-EC23"],
             reason="This is the security group of an internet-facing load balancer: it admits "
             f"any IPv4 client on the listener ports ({', '.join(map(str, ports))}) only, "
-            "and the load balancer reaches nothing but the tasks' port.",
+            f"and the load balancer reaches nothing but {reaches}.",
         ),
         *(
             (

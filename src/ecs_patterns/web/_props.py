@@ -1,15 +1,12 @@
 """Props of FargateWebService: typed, frozen, keyword-only, validated before any resource exists.
 
 Long module: the web service's props and its two load-balancer option structs, each field with
-its documentation and its checks; the checks across structs need all three.
+its documentation and its checks; the checks across structs need all three, and the checks of a
+route through a shared ingress need the service (its deployment strategy and cluster).
 """
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
-import re
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,7 +29,10 @@ from ..core.deployment import (
     Rolling,
     estimate_deployment_time,
 )
-from ._waf import WAF_MANAGED_RULE_GROUPS, WAF_RULE_ACTIONS, WafRuleAction
+from ._alb_checks import check_certificate_arn, check_clients, check_waf
+from ._ingress_props import IngressRoute, SharedIngressProps
+from ._routing import RouteConditions, condition_problems, priority_problems
+from ._waf import WafRuleAction
 
 __all__ = [
     "DEFAULT_PORT",
@@ -170,17 +170,7 @@ class LoadBalancerOptions:
                 "Pass certificate=acm.Certificate.from_certificate_arn(...), or set "
                 "allow_plain_http=True for a non-production, internal-only service.",
             )
-        arn = certificate_arn(self.certificate)
-        if arn is not None:
-            checks.check(
-                is_token(arn) or _ACM_ARN_RE.fullmatch(arn) is not None,
-                "certificate",
-                arn,
-                "an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID): an ALB "
-                "listener takes ACM certificates, and this library only those",
-                "Import the certificate from ACM with acm.Certificate.from_certificate_arn(...) "
-                "of its ACM ARN (request or import it into ACM in the stack's region first).",
-            )
+        check_certificate_arn(checks, "certificate", self.certificate)
         if self.certificate is not None and self.allow_plain_http:
             checks.fail(
                 "allow_plain_http",
@@ -188,86 +178,15 @@ class LoadBalancerOptions:
                 "False when a certificate is given (HTTP then redirects to HTTPS)",
                 "Drop allow_plain_http; with a certificate, port 80 redirects to 443.",
             )
-        if self.ingress_cidrs is not None:
-            cidrs = list(self.ingress_cidrs)
-            checks.check(
-                bool(cidrs) or bool(self.ingress_prefix_lists),
-                "ingress_cidrs",
-                cidrs,
-                "at least one CIDR or prefix list",
-                "List the client networks, e.g. ['10.0.0.0/8'], or leave ingress_cidrs unset.",
-            )
-            for cidr in cidrs:
-                checks.check(
-                    _is_ipv4_cidr(cidr),
-                    "ingress_cidrs",
-                    cidr,
-                    "IPv4 CIDRs such as '203.0.113.0/24'",
-                    "Write each entry as address/prefix with the host bits zero.",
-                )
-        for prefix_list in self.ingress_prefix_lists:
-            checks.check(
-                is_token(prefix_list) or prefix_list.startswith("pl-"),
-                "ingress_prefix_lists",
-                prefix_list,
-                "managed prefix list ids ('pl-...')",
-                "Pass the prefix list id, e.g. prefix_list.prefix_list_id.",
-            )
+        check_clients(checks, self.ingress_cidrs, self.ingress_prefix_lists)
         checks.int_range("access_log_expiry_days", self.access_log_expiry_days, 1, 3650)
-        if self.web_acl_arn is not None:
-            checks.check(
-                self.waf,
-                "web_acl_arn",
-                self.web_acl_arn,
-                "only with waf=True",
-                "Drop web_acl_arn, or keep waf=True to associate it.",
-            )
-            checks.check(
-                is_token(self.web_acl_arn) or ":global/webacl/" not in self.web_acl_arn,
-                "web_acl_arn",
-                self.web_acl_arn,
-                "a REGIONAL web ACL (.../regional/webacl/...); this is a CLOUDFRONT-scope web "
-                "ACL, which WAF cannot associate with a load balancer",
-                "Create or pick a web ACL with Scope REGIONAL in the load balancer's region, or "
-                "leave web_acl_arn unset for a new one.",
-            )
-            checks.check(
-                is_token(self.web_acl_arn) or ":wafv2:" in self.web_acl_arn,
-                "web_acl_arn",
-                self.web_acl_arn,
-                "a regional WAFv2 web ACL ARN (arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/...)",
-                "Pass the ARN of a REGIONAL web ACL in the load balancer's region.",
-            )
-        self._check_waf_rule_overrides(checks)
+        check_waf(
+            checks,
+            waf=self.waf,
+            web_acl_arn=self.web_acl_arn,
+            waf_rule_overrides=self.waf_rule_overrides,
+        )
         checks.done()
-
-    def _check_waf_rule_overrides(self, checks: Checks) -> None:
-        for group, rules in self.waf_rule_overrides.items():
-            checks.check(
-                group in WAF_MANAGED_RULE_GROUPS,
-                "waf_rule_overrides",
-                group,
-                "a managed rule group of the created web ACL: "
-                + ", ".join(WAF_MANAGED_RULE_GROUPS),
-                "Override rules of those groups only; for other rule groups, manage your own web "
-                "ACL and pass web_acl_arn.",
-            )
-            for rule, action in rules.items():
-                checks.check(
-                    bool(rule) and action in WAF_RULE_ACTIONS,
-                    "waf_rule_overrides",
-                    f"{group}: {rule!r}: {action!r}",
-                    "a rule name and an action: " + ", ".join(repr(a) for a in WAF_RULE_ACTIONS),
-                    f"Write e.g. {{{group!r}: {{'SizeRestrictions_BODY': 'count'}}}}.",
-                )
-        if self.waf_rule_overrides:
-            checks.check(
-                self.waf and self.web_acl_arn is None,
-                "waf_rule_overrides",
-                sorted(self.waf_rule_overrides),
-                "only with a web ACL the library creates (waf=True, no web_acl_arn)",
-                "Drop waf_rule_overrides, or change the rules in the web ACL you pass.",
-            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -396,9 +315,10 @@ class WebServiceProps:
     """Capacity providers, service name, desired count and ECS Exec. Default:
     :class:`PlacementOptions` with its defaults (the cluster's capacity strategy, no ECS
     Exec)."""
-    load_balancer: LoadBalancerOptions = field(default_factory=LoadBalancerOptions)
-    """The load balancer. Default: :class:`LoadBalancerOptions` with its defaults, which need a
-    ``certificate`` (or ``allow_plain_http=True``), so in practice it is always given."""
+    load_balancer: LoadBalancerOptions | None = None
+    """The service's own load balancer: :class:`LoadBalancerOptions`, which needs a
+    ``certificate`` (or ``allow_plain_http=True``). Required unless ``ingress`` is given (then
+    refused: the shared load balancer is configured by ``SharedIngressProps``)."""
     target_group: TargetGroupOptions = field(default_factory=TargetGroupOptions)
     """The target group's health checks, draining and request-count scaling. Default:
     :class:`TargetGroupOptions` with its defaults."""
@@ -413,6 +333,15 @@ class WebServiceProps:
     (``FargateCluster.from_existing(...)``, see :class:`ImportedCluster` for what the library
     cannot know about it). Default: a new FargateCluster (and VPC) with its defaults, so the
     minimal use is one statement."""
+    ingress: IngressRoute | None = None
+    """Share a load balancer: :class:`IngressRoute` names a :class:`SharedIngress` and the
+    host, path and header conditions (and priority) of the service's listener rule. Default
+    None: the service gets its own load balancer (``load_balancer``). With an ingress the
+    service keeps its own target group(s), health check and security-group rule (the load
+    balancer reaches only its port), all built in the service's stack; ``cluster`` defaults to
+    the ingress's; deployments are :class:`Rolling` or :class:`EcsNativeBlueGreen` (which needs
+    the ingress's ``test_listener_port``); :class:`CodeDeployBlueGreen` is refused, since a
+    CodeDeploy deployment acts on whole listeners."""
     service_connect: ServiceConnectOptions | None = None
     """:class:`ServiceConnectOptions`. Default: Service Connect off. Not with
     :class:`CodeDeployBlueGreen` (Service Connect needs the ECS deployment controller)."""
@@ -441,6 +370,7 @@ class WebServiceProps:
             checks, self.placement, self.scaling.min_capacity, self.scaling.max_capacity
         )
         self._check_deployment(checks)
+        self._check_ingress(checks)
         check_tags(checks, "tags", self.tags)
         checks.done()
 
@@ -485,40 +415,147 @@ class WebServiceProps:
             ),
         )
 
+    def _check_ingress(self, checks: Checks) -> None:
+        """Own load balancer or shared ingress, and what a shared ingress requires."""
+        route = self.ingress
+        if route is None:
+            if self.load_balancer is None:
+                checks.fail(
+                    "load_balancer",
+                    None,
+                    "LoadBalancerOptions for the service's own load balancer (with a "
+                    "certificate, or allow_plain_http=True), or ingress= to share one",
+                    "Pass load_balancer=LoadBalancerOptions(certificate=...), or "
+                    "ingress=IngressRoute(ingress=shared_ingress, hosts=[...]).",
+                )
+            return
+        if self.load_balancer is not None:
+            checks.fail(
+                "load_balancer",
+                "LoadBalancerOptions(...)",
+                "unset with ingress: the shared load balancer is configured by SharedIngressProps",
+                "Drop load_balancer, and set its options on SharedIngressProps.",
+            )
+        conditions = RouteConditions.of(route.hosts, route.paths, route.headers)
+        for problem in (
+            *condition_problems(conditions, "ingress"),
+            *priority_problems(route.priority, "ingress.priority"),
+        ):
+            checks.fail(problem.prop, problem.value, problem.allowed, problem.fix)
+        shared = route.ingress.props
+        self._check_ingress_deployment(checks, shared)
+        if (
+            self.cluster is not None
+            and self.cluster is not shared.cluster
+            and not _same_vpc(self.cluster, shared.cluster)
+        ):
+            checks.fail(
+                "cluster",
+                "a cluster in another VPC",
+                "the ingress's cluster, or a cluster in the ingress's VPC (a target group and "
+                "its load balancer share one VPC)",
+                "Drop cluster (it defaults to the ingress's), or attach the service to an "
+                "ingress in its own VPC.",
+            )
+        self._check_route_dns(checks, route, shared)
 
-# An ACM certificate ARN (any partition); the region is checked against the stack's at
-# construction (FargateWebService), where the stack is known.
-_CERTIFICATE_ARNS: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
+    def _check_ingress_deployment(self, checks: Checks, shared: SharedIngressProps) -> None:
+        deployment = self.deployment
+        refusal = deployment.shared_listener_refusal
+        if refusal is not None:
+            checks.fail(
+                "deployment",
+                deployment.name,
+                refusal,
+                "Use deployment=EcsNativeBlueGreen() (it shifts traffic within the service's "
+                "own listener rule, made for shared listeners), or keep CodeDeployBlueGreen "
+                "with the service's own load balancer (load_balancer=, no ingress=).",
+            )
+            return
+        port = deployment.test_listener_port
+        if port is None:
+            return
+        if shared.test_listener_port is None:
+            checks.fail(
+                "ingress",
+                "SharedIngressProps(test_listener_port=None)",
+                f"an ingress with a test listener for deployment={deployment.name} (its test "
+                "rule goes on the shared test listener)",
+                "Set SharedIngressProps(test_listener_port=8443) on the ingress.",
+            )
+            return
+        default_port = getattr(type(deployment), "test_listener_port", None)
+        checks.check(
+            port in (shared.test_listener_port, default_port),
+            "deployment.test_listener_port",
+            port,
+            f"the default, or the ingress's test_listener_port {shared.test_listener_port} "
+            "(the test listener is the ingress's, shared by every service)",
+            "Drop test_listener_port from the deployment strategy; the ingress's is used.",
+        )
+        clients = deployment.test_listener_clients
+        checks.check(
+            clients is None or list(clients) == list(shared.test_listener_cidrs or ()),
+            "deployment.test_listener_cidrs",
+            list(clients or ()),
+            "the default, or the ingress's test_listener_cidrs (the test listener and its "
+            "clients are the ingress's)",
+            "Drop test_listener_cidrs from the deployment strategy and set "
+            "SharedIngressProps(test_listener_cidrs=[...]).",
+        )
+
+    @staticmethod
+    def _check_route_dns(checks: Checks, route: IngressRoute, shared: SharedIngressProps) -> None:
+        literal = [h for h in route.hosts if not is_token(h) and not _has_wildcard(h)]
+        if route.hosted_zone is not None:
+            checks.check(
+                bool(literal) or any(is_token(h) for h in route.hosts),
+                "ingress.hosted_zone",
+                list(route.hosts),
+                "hosts without wildcards to create alias records for",
+                "Add the service's host names to hosts, or drop hosted_zone.",
+            )
+        if not route.certificate:
+            return
+        checks.check(
+            route.hosted_zone is not None,
+            "ingress.certificate",
+            True,
+            "only with hosted_zone (the certificate is validated through DNS records there)",
+            "Pass hosted_zone=route53.HostedZone.from_lookup(...), or drop certificate.",
+        )
+        checks.check(
+            shared.https,
+            "ingress.certificate",
+            True,
+            "only on an ingress with HTTPS (its listeners serve the certificate by SNI)",
+            "Give the ingress certificates (SharedIngressProps.certificates), or drop certificate.",
+        )
+        names = certificate_names(route.hosts)
+        checks.check(
+            bool(names),
+            "ingress.certificate",
+            list(route.hosts),
+            "hosts an ACM certificate can name (without '?'; '*' only as a whole first label)",
+            "Add literal host names, or drop certificate.",
+        )
 
 
-def certificate_arn(certificate: object) -> str | None:
-    """The certificate's ARN as a string (a token string when unresolved), read once per object.
-
-    None without a certificate, or for a Python implementation of ``ICertificate`` that holds
-    no ARN: nothing to judge then. Cached because each read is a jsii round trip and both the
-    props and the service check it.
-    """
-    if certificate is None:
-        return None
-    with contextlib.suppress(KeyError, TypeError):  # TypeError: not weak-referenceable
-        return _CERTIFICATE_ARNS[certificate]
-    value = getattr(certificate, "certificate_arn", None)
-    arn = value if isinstance(value, str) else None
-    with contextlib.suppress(TypeError):
-        _CERTIFICATE_ARNS[certificate] = arn
-    return arn
+def _has_wildcard(host: str) -> bool:
+    return "*" in host or "?" in host
 
 
-_ACM_ARN_RE = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+def certificate_names(hosts: Sequence[str]) -> list[str]:
+    """The hosts an ACM certificate can name: literal names, and ``*.`` wildcard names."""
+    names = []
+    for host in hosts:
+        rest = host[2:] if host.startswith("*.") else host
+        if is_token(host) or not _has_wildcard(rest):
+            names.append(host.lower() if not is_token(host) else host)
+    return list(dict.fromkeys(names))
 
 
-def _is_ipv4_cidr(cidr: str) -> bool:
-    if is_token(cidr):
+def _same_vpc(a: FargateCluster | ImportedCluster, b: FargateCluster | ImportedCluster) -> bool:
+    if a.vpc is b.vpc:
         return True
-    if "/" not in cidr:
-        return False
-    try:
-        ipaddress.IPv4Network(cidr, strict=True)
-    except ValueError:
-        return False
-    return True
+    return bool(a.vpc.vpc_id == b.vpc.vpc_id)

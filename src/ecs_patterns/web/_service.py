@@ -34,15 +34,21 @@ from ..core._service import (
 )
 from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
-from ..core._validation import is_token
 from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
-from ._load_balancer import WebLoadBalancer
-from ._props import ServiceConnectOptions, WebServiceProps, certificate_arn
+from ._alb_checks import certificate_arn, region_problems
+from ._ingress import SharedIngress
+from ._ingress_props import IngressRoute
+from ._load_balancer import WebLoadBalancer, default_ingress_cidrs
+from ._props import ServiceConnectOptions, WebServiceProps
+from ._routing import RouteConditions
 
 if TYPE_CHECKING:
+    from aws_cdk import aws_certificatemanager as acm
+
     # CodeDeploy and its release custom resource (Lambda, Step Functions) are imported only by
     # services that deploy through CodeDeploy (an app pays only for what it uses).
     from aws_cdk import aws_codedeploy as codedeploy
+    from aws_cdk import aws_route53 as route53
 
     from ..release import CodeDeployRelease
 
@@ -77,7 +83,9 @@ class FargateWebService(Construct):
       app container as a non-root user on a read-only root filesystem with a writable ``/tmp``, a
       named ``http`` port, a container health check and ``awslogs`` to a KMS-encrypted, finite log
       group; optionally an ADOT collector sidecar with hard limits for tracing to X-Ray.
-    * **Load balancer**: HTTPS with an ACM certificate and a TLS 1.2/1.3 policy, port 80
+    * **Load balancer**: its own (``load_balancer``), or a rule on a :class:`SharedIngress`
+      that many services share (``ingress``; the page "SharedIngress"). Its own: HTTPS with an
+      ACM certificate and a TLS 1.2/1.3 policy, port 80
       redirecting to 443; invalid headers dropped, desync mitigation, deletion protection;
       access logs to a private, TLS-only, versioned S3 bucket with expiry; a WAFv2 web ACL with
       AWS managed rules, logged with credentials redacted. Its security group admits the
@@ -127,21 +135,44 @@ class FargateWebService(Construct):
         production_rule / test_rule: the listener rules ECS rewrites (ECS-native only).
         application / deployment_group / deployment_config: CodeDeploy only, else None.
         release: the ``CodeDeployRelease`` custom resource (CodeDeploy only), else None.
+        ingress: the :class:`SharedIngress` of the shared form, else None. In the shared form
+            ``load_balancer``, ``listener``, ``redirect_listener``, ``test_listener``,
+            ``access_log_bucket``, ``web_acl`` and ``load_balancer_security_group`` are the
+            ingress's; ``target_group``, ``green_target_group``, ``production_rule`` (set for
+            rolling too) and ``test_rule`` are the service's own.
+        route_priority: the priority of the service's listener rule(s) on the ingress (given or
+            derived), else None.
+        dns_records: the alias ``route53.ARecord`` per host (``IngressRoute.hosted_zone``).
+        certificate: the ``acm.Certificate`` created for the hosts
+            (``IngressRoute.certificate``), else None.
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
         _check_against_the_stack(Stack.of(scope), props)
-        if props.cluster is not None and props.placement.service_name is not None:
+        route = props.ingress
+        given_cluster = props.cluster or (route.ingress.props.cluster if route else None)
+        # Read only when needed: each read of the path is a jsii round trip.
+        owner = f"{scope.node.path}/{id}" if route or props.placement.service_name else ""
+        if given_cluster is not None and props.placement.service_name is not None:
             claim_service_name(
-                props.cluster,
+                given_cluster,
                 props.placement.service_name,
-                f"{scope.node.path}/{id}",
+                owner,
                 props_name="WebServiceProps",
+            )
+        self.ingress: SharedIngress | None = route.ingress if route else None
+        self.route_priority: int | None = None
+        if route is not None:
+            self.route_priority = route.ingress.routes.claim(
+                owner,
+                RouteConditions.of(route.hosts, route.paths, route.headers),
+                route.priority,
+                target_groups=2 if props.deployment.needs_green_target_group else 1,
             )
         super().__init__(scope, id)
         self.props = props
         self.cluster: ClusterHandle = (
-            props.cluster if props.cluster is not None else FargateCluster(self, "Cluster")
+            given_cluster if given_cluster is not None else FargateCluster(self, "Cluster")
         )
         if props.placement.enable_execute_command and self.cluster.exec_log_group is None:
             raise ConfigurationError(
@@ -158,7 +189,7 @@ class FargateWebService(Construct):
                 ],
             )
         vpc = self.cluster.vpc
-        ingress_cidrs = self._ingress_cidrs(props)
+        ingress_cidrs = self._ingress_cidrs(props) if route is None else []
 
         task = HardenedTask(
             self, "Task", container=self._container(props), task=props.task, key=self.cluster.key
@@ -170,30 +201,13 @@ class FargateWebService(Construct):
         self.task_role: ManagedPolicyRole = task.task_role
         self.log_group: logs.LogGroup = task.log_group
 
-        alb = WebLoadBalancer(
-            self,
-            "LoadBalancer",
-            options=props.load_balancer,
-            target_group=props.target_group,
-            port=props.port,
-            health_check_path=props.container.health_check.path,
-            deployment=props.deployment,
-            logging=props.container.logging,
-            vpc=vpc,
-            ingress_cidrs=ingress_cidrs,
-            key=self.cluster.key,
-        )
-        self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
-        self.load_balancer_security_group: ec2.SecurityGroup = alb.security_group
-        self.listener: elbv2.ApplicationListener = alb.listener
-        self.redirect_listener: elbv2.ApplicationListener | None = alb.redirect_listener
-        self.target_group: elbv2.ApplicationTargetGroup = alb.target_group
-        self.green_target_group: elbv2.ApplicationTargetGroup | None = alb.green_target_group
-        self.test_listener: elbv2.ApplicationListener | None = alb.test_listener
-        self.production_rule: elbv2.ApplicationListenerRule | None = alb.production_rule
-        self.test_rule: elbv2.ApplicationListenerRule | None = alb.test_rule
-        self.access_log_bucket: s3.Bucket = alb.access_log_bucket
-        self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
+        self.dns_records: list[route53.ARecord] = []
+        self.certificate: acm.Certificate | None = None
+        if route is None:
+            self._own_load_balancer(props, vpc, ingress_cidrs)
+        else:
+            assert self.route_priority is not None
+            self._shared_load_balancer(props, route, self.route_priority, vpc)
 
         self.service_security_group = ec2.SecurityGroup(
             self,
@@ -249,6 +263,65 @@ class FargateWebService(Construct):
         for key, value in props.tags.items():
             Tags.of(self).add(key, value)
 
+    def _own_load_balancer(self, props: WebServiceProps, vpc: ec2.IVpc, cidrs: list[str]) -> None:
+        assert props.load_balancer is not None  # WebServiceProps requires one without ingress
+        alb = WebLoadBalancer(
+            self,
+            "LoadBalancer",
+            options=props.load_balancer,
+            target_group=props.target_group,
+            port=props.port,
+            health_check_path=props.container.health_check.path,
+            deployment=props.deployment,
+            logging=props.container.logging,
+            vpc=vpc,
+            ingress_cidrs=cidrs,
+            key=self.cluster.key,
+        )
+        self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
+        self.load_balancer_security_group: ec2.SecurityGroup = alb.security_group
+        self.listener: elbv2.ApplicationListener = alb.listener
+        self.redirect_listener: elbv2.ApplicationListener | None = alb.redirect_listener
+        self.target_group: elbv2.ApplicationTargetGroup = alb.target_group
+        self.green_target_group: elbv2.ApplicationTargetGroup | None = alb.green_target_group
+        self.test_listener: elbv2.ApplicationListener | None = alb.test_listener
+        self.production_rule: elbv2.ApplicationListenerRule | None = alb.production_rule
+        self.test_rule: elbv2.ApplicationListenerRule | None = alb.test_rule
+        self.access_log_bucket: s3.Bucket = alb.access_log_bucket
+        self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
+
+    def _shared_load_balancer(
+        self, props: WebServiceProps, route: IngressRoute, priority: int, vpc: ec2.IVpc
+    ) -> None:
+        """The service's route through a shared ingress, built in this scope (its stack)."""
+        from ._route import IngressAttachment
+
+        ingress = route.ingress
+        attached = IngressAttachment(
+            self,
+            "Ingress",
+            route=route,
+            priority=priority,
+            target_group_options=props.target_group,
+            port=props.port,
+            health_check_path=props.container.health_check.path,
+            deployment=props.deployment,
+            vpc=vpc,
+        )
+        self.load_balancer = ingress.load_balancer
+        self.load_balancer_security_group = ingress.security_group
+        self.listener = ingress.listener
+        self.redirect_listener = ingress.redirect_listener
+        self.target_group = attached.target_group
+        self.green_target_group = attached.green_target_group
+        self.test_listener = ingress.test_listener if attached.test_rule is not None else None
+        self.production_rule = attached.production_rule
+        self.test_rule = attached.test_rule
+        self.access_log_bucket = ingress.access_log_bucket
+        self.web_acl = ingress.web_acl
+        self.dns_records = attached.dns_records
+        self.certificate = attached.certificate
+
     @staticmethod
     def _container(props: WebServiceProps) -> ContainerOptions:
         """The container as the task runs it: the web kind's default port (8080) when none is
@@ -287,30 +360,15 @@ class FargateWebService(Construct):
     def _ingress_cidrs(self, props: WebServiceProps) -> list[str]:
         """The client CIDRs: as given, else anywhere (internet-facing) or the VPC (internal)."""
         options = props.load_balancer
-        if options.ingress_cidrs is not None:
-            return list(options.ingress_cidrs)
-        if options.internet_facing:
-            return ["0.0.0.0/0"]
-        # A new VPC's CIDR is a token to CloudFormation, but the cluster chose it: use the
-        # literal so reviewers and rules see the real range.
-        if self.cluster.known_vpc_cidr is not None:
-            return [self.cluster.known_vpc_cidr]
-        try:
-            return [self.cluster.vpc.vpc_cidr_block]
-        except Exception:  # jsii: a VPC imported without vpc_cidr_block raises on access
-            raise ConfigurationError(
-                "WebServiceProps",
-                [
-                    Problem(
-                        prop="load_balancer.ingress_cidrs",
-                        value=None,
-                        allowed="explicit CIDRs for an internal load balancer in a VPC "
-                        "imported without its CIDR",
-                        fix="Pass ingress_cidrs=[...] (e.g. the VPC or corporate CIDRs), or "
-                        "import the VPC with vpc_cidr_block.",
-                    )
-                ],
-            ) from None
+        assert options is not None
+        return default_ingress_cidrs(
+            options.ingress_cidrs,
+            internet_facing=options.internet_facing,
+            known_vpc_cidr=self.cluster.known_vpc_cidr,
+            vpc=self.cluster.vpc,
+            props_name="WebServiceProps",
+            prop="load_balancer.ingress_cidrs",
+        )
 
     def _service(self, props: WebServiceProps, task: HardenedTask) -> ecs.FargateService:
         placement = props.placement
@@ -370,41 +428,21 @@ class FargateWebService(Construct):
         return [exec_session_log_allowance(self, self.cluster.exec_log_group)]
 
 
-def _region_of(arn: str) -> str | None:
-    parts = arn.split(":")
-    return parts[3] if len(parts) > 5 and parts[3] else None
-
-
 def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
     """Refuse ARNs of another region than the stack: the deploy would fail on them.
 
-    An ALB takes ACM certificates and regional web ACLs of its own region only. Checked when
-    both the ARN and the stack's region are literals (an imported certificate, an env-bound
-    stack); tokens are left to CloudFormation.
+    An ALB takes ACM certificates and regional web ACLs of its own region only (a shared
+    ingress checks its own).
     """
-    region = stack.region
-    if is_token(region):
+    options = props.load_balancer
+    if options is None:
         return
-    problems: list[Problem] = []
-    arns = [
-        ("load_balancer.certificate", certificate_arn(props.load_balancer.certificate)),
-        ("load_balancer.web_acl_arn", props.load_balancer.web_acl_arn),
-    ]
-    for prop, arn in arns:
-        what = prop.split(".")[-1].replace("_arn", "").replace("_", " ")
-        if not isinstance(arn, str) or is_token(arn):
-            continue
-        arn_region = _region_of(arn)
-        if arn_region is not None and arn_region != region:
-            problems.append(
-                Problem(
-                    prop=prop,
-                    value=arn,
-                    allowed=f"an ARN in the stack's region {region} (this one is in "
-                    f"{arn_region}): a load balancer uses certificates and web ACLs of its "
-                    "own region only",
-                    fix=f"Use the {what} of {region}, or deploy the stack to {arn_region}.",
-                )
-            )
+    problems = region_problems(
+        stack,
+        [
+            ("load_balancer.certificate", certificate_arn(options.certificate)),
+            ("load_balancer.web_acl_arn", options.web_acl_arn),
+        ],
+    )
     if problems:
         raise ConfigurationError("WebServiceProps", problems)

@@ -319,6 +319,14 @@ class DeploymentStrategy(abc.ABC):
         (test traffic starting on green). Default False."""
         return False
 
+    @property
+    def shared_listener_refusal(self) -> str | None:
+        """Why the strategy cannot deploy a service whose listener rule sits on a listener
+        shared with other services (a shared ingress), or None when it can. Default None: a
+        strategy that moves traffic within the service's own rule (or does not move it) shares
+        listeners safely."""
+        return None
+
     def service_options(self) -> ServiceOptions:
         """The ``ecs.FargateService`` arguments the strategy owns: the controller, the circuit
         breaker and AZ rebalancing. ECS rebalances tasks across AZs by replacing them, which it

@@ -335,6 +335,20 @@ class CodeDeployBlueGreen(DeploymentStrategy):
         return None
 
     @property
+    def shared_listener_refusal(self) -> str | None:
+        """CodeDeploy cannot deploy on a shared listener safely: a deployment group names
+        listeners, not rules (``TargetGroupPairInfo``); a deployment rewrites the listener's
+        rules and default action that forward to the group's target groups; and CloudFormation
+        and aws-cdk model listener-level deployment groups only (``EcsDeploymentGroup``). Every
+        service's deployment would act on the whole shared listener."""
+        return (
+            "no CodeDeploy blue/green on a shared ingress: a CodeDeploy deployment group names "
+            "listeners, not listener rules (TargetGroupPairInfo), and a deployment re-points "
+            "what forwards to its target groups on the whole listener, so one service's "
+            "deployment would act on a listener every other service shares"
+        )
+
+    @property
     def needs_green_target_group(self) -> bool:
         return True
 

@@ -1,0 +1,152 @@
+"""SharedIngress: one hardened load balancer that many web services share by listener rules."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from ..cluster import ClusterHandle
+from ..core._errors import ConfigurationError
+from ..core._shared_load_balancers import mark_shared_load_balancer
+from ._alb_checks import certificate_arn, region_problems
+from ._ingress_props import SharedIngressProps
+from ._load_balancer import AlbSettings, HardenedAlb, default_ingress_cidrs
+from ._routing import RouteTable
+
+__all__ = ["SharedIngress"]
+
+
+def not_found() -> elbv2.ListenerAction:
+    """The default action of the shared listeners: a fixed 404, so an unknown host or path
+    reaches no service."""
+    return elbv2.ListenerAction.fixed_response(
+        404, content_type="text/plain", message_body="Not found"
+    )
+
+
+class SharedIngress(Construct):
+    """One hardened Application Load Balancer for many web services, routed by listener rules.
+
+    Minimal use, in a platform stack beside the cluster::
+
+        ingress = SharedIngress(stack, "Ingress", SharedIngressProps(
+            cluster=cluster, certificates=[certificate],
+        ))
+        FargateWebService(service_stack, "Orders", WebServiceProps(
+            container=ContainerOptions(image=...),
+            ingress=IngressRoute(ingress=ingress, hosts=["orders.example.com"]),
+        ))
+
+    What it builds: the hardening of a service's own load balancer (the same builder): HTTPS
+    with a TLS 1.2/1.3 policy and every certificate (the first is the default, the others are
+    served by SNI), port 80 redirecting to 443, invalid header fields dropped, desync
+    mitigation, access logs to a private, TLS-only, versioned bucket with expiry, one WAFv2 web
+    ACL with AWS managed rules (logged with credentials redacted), deletion protection after the
+    first create; a security group that admits the clients on the listener ports and has no
+    egress of its own. The listeners' default action answers 404 (``default_action``), so only
+    a service's rule sends a request anywhere. With ``test_listener_port``, a shared test
+    listener (same protocol and certificates, the same 404 default) for services deploying with
+    ``EcsNativeBlueGreen``, reachable only from ``test_listener_cidrs``.
+
+    Each service (``WebServiceProps(ingress=IngressRoute(...))``) builds its own target
+    group(s), listener rule(s), security-group rules, DNS records and certificate in its own
+    scope, importing the listeners and the security group by id: a service stack depends on
+    the platform stack and never the reverse, so there is no reference cycle and each service
+    stack deploys on its own. Load-balancer-level alarms belong to the ingress; a service's
+    watch its own target group(s): monitor the ingress once with ``IngressMonitoring``
+    (``MonitoringProps`` refuses this load balancer).
+
+    Attributes:
+        props: the props as given.
+        cluster: the cluster (its VPC holds the load balancer).
+        load_balancer, security_group, listener (HTTPS, or HTTP with ``allow_plain_http``),
+        redirect_listener (None for plain HTTP), test_listener (None without
+        ``test_listener_port``), access_log_bucket, web_acl (None unless created),
+        waf_log_group (None unless a web ACL is created).
+        routes: the :class:`RouteTable` of the services attached so far (priorities, target
+            groups), which refuses clashing routes naming both services.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: SharedIngressProps) -> None:
+        _check_against_the_stack(Stack.of(scope), props)
+        super().__init__(scope, id)
+        self.props = props
+        self.cluster: ClusterHandle = props.cluster
+        self.routes = RouteTable()
+        vpc = self.cluster.vpc
+        settings = AlbSettings(
+            internet_facing=props.internet_facing,
+            certificates=tuple(props.certificates),
+            ssl_policy=props.ssl_policy,
+            ingress_prefix_lists=tuple(props.ingress_prefix_lists),
+            deletion_protection=props.deletion_protection,
+            desync_mitigation_mode=props.desync_mitigation_mode,
+            access_log_expiry_days=props.access_log_expiry_days,
+            access_log_removal_policy=props.access_log_removal_policy,
+            waf=props.waf,
+            web_acl_arn=props.web_acl_arn,
+            waf_rule_overrides=props.waf_rule_overrides,
+            props_name="SharedIngressProps",
+            certificate_prop="certificates",
+        )
+        cidrs = default_ingress_cidrs(
+            props.ingress_cidrs,
+            internet_facing=props.internet_facing,
+            known_vpc_cidr=self.cluster.known_vpc_cidr,
+            vpc=vpc,
+            props_name="SharedIngressProps",
+            prop="ingress_cidrs",
+        )
+        alb = HardenedAlb(self, settings, vpc)
+        self.security_group: ec2.SecurityGroup = alb.security_group
+        self.access_log_bucket: s3.Bucket = alb.access_log_bucket
+        self.load_balancer: elbv2.ApplicationLoadBalancer = alb.load_balancer
+        # Its load-balancer-level alarms belong to the ingress (IngressMonitoring), not to the
+        # monitoring of each service behind it.
+        mark_shared_load_balancer(self.load_balancer, self.node.path)
+        self.listener: elbv2.ApplicationListener
+        self.redirect_listener: elbv2.ApplicationListener | None
+        self.listener, self.redirect_listener = alb.listeners(
+            default_action=props.default_action or not_found()
+        )
+        self.test_listener: elbv2.ApplicationListener | None = None
+        test_port = props.test_listener_port
+        test_cidrs: list[str] = []
+        if test_port is not None:
+            self.test_listener = alb.test_listener(
+                test_port, default_action=props.default_action or not_found()
+            )
+            if props.test_listener_cidrs is not None:
+                test_cidrs = list(props.test_listener_cidrs)
+            elif "0.0.0.0/0" not in cidrs:
+                test_cidrs = list(cidrs)
+        alb.ingress(
+            cidrs,
+            test_port=test_port,
+            test_cidrs=test_cidrs,
+            test_prefix_lists=props.test_listener_cidrs is None,
+            reaches="the port of each service attached to it (one rule per service, written "
+            "when the service attaches)",
+        )
+        alb.waf(props.logging, self.cluster.key)
+        self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
+        self.waf_log_group: logs.LogGroup | None = alb.waf_log_group
+        alb.protect()
+
+
+def _check_against_the_stack(stack: Stack, props: SharedIngressProps) -> None:
+    """Refuse certificates and web ACLs of another region than the stack."""
+    problems = region_problems(
+        stack,
+        [
+            *((f"certificates[{i}]", certificate_arn(c)) for i, c in enumerate(props.certificates)),
+            ("web_acl_arn", props.web_acl_arn),
+        ],
+    )
+    if problems:
+        raise ConfigurationError("SharedIngressProps", problems)
