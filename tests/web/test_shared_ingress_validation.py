@@ -436,3 +436,46 @@ def test_a_blue_green_route_certificate_is_served_on_the_test_listener_too(
         if "Ref" in r["Properties"]["Certificates"][0]["CertificateArn"]
     }
     assert served_on == {listeners[443], listeners[8443]}
+
+
+def test_a_wildcard_certificate_name_outside_the_zone_is_refused(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    # ACM's validation record for *.example.org would have to go into example.com: Route 53
+    # refuses it, and the certificate (and the stack) would wait for a validation that never
+    # comes.
+    ingress = _ingress(stack, cluster)
+    props = ep.WebServiceProps(
+        container=_container(),
+        ingress=ep.IngressRoute(
+            ingress=ingress,
+            hosts=["*.example.org", "api.example.com"],
+            hosted_zone=_zone(stack),
+            certificate=True,
+        ),
+    )
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.FargateWebService(stack, "Web", props)
+    assert err.value.props == ("ingress.hosted_zone",)
+    assert "*.example.org" in str(err.value)
+    assert "api.example.com" not in str(err.value).split("(not ")[1]
+
+
+def test_a_wildcard_certificate_name_of_the_zone_apex_is_accepted(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster)
+    web = ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(
+                ingress=ingress,
+                hosts=["*.example.com", "example.com"],
+                hosted_zone=_zone(stack),
+                certificate=True,
+            ),
+        ),
+    )
+    assert web.certificate is not None
