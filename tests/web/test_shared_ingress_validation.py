@@ -3,10 +3,10 @@ prop, before synthesis."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
@@ -479,3 +479,26 @@ def test_a_wildcard_certificate_name_of_the_zone_apex_is_accepted(
         ),
     )
     assert web.certificate is not None
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        Environment(account="123456789012", region="eu-west-1"),
+        Environment(account="210987654321", region="us-east-1"),
+    ],
+)
+def test_a_service_in_another_environment_than_its_ingress_is_refused(
+    stack: Stack, cluster: ep.FargateCluster, env: Environment
+) -> None:
+    # Without the check, aws-cdk-lib fails while resolving the cross-stack references with a
+    # message about the cluster's physical name, which says nothing about the ingress.
+    ingress = _ingress(stack, cluster)
+    other = Stack(cast("App", stack.node.root), "Elsewhere", env=env)
+    props = ep.WebServiceProps(
+        container=_container(), ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.com"])
+    )
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.FargateWebService(other, "Web", props)
+    assert err.value.props == ("ingress",)
+    assert str(env.region) in str(err.value)
