@@ -11,7 +11,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 import ecs_patterns as ep
 from tests.conftest import ENV, new_app
@@ -502,3 +502,33 @@ def test_a_service_in_another_environment_than_its_ingress_is_refused(
         ep.FargateWebService(other, "Web", props)
     assert err.value.props == ("ingress",)
     assert str(env.region) in str(err.value)
+
+
+@pytest.mark.parametrize(("ingress_certificates", "warned"), [(25, False), (26, True)])
+def test_more_sni_certificates_than_the_default_quota_are_announced(
+    stack: Stack, cluster: ep.FargateCluster, ingress_certificates: int, warned: bool
+) -> None:
+    # 24 or 25 certificates besides the listener's default, plus the route's own.
+    certificates = [
+        _certificate(stack, CERTIFICATE_ARN.replace("11111111", f"{i:08d}"), id=f"Cert{i}")
+        for i in range(ingress_certificates)
+    ]
+    ingress = _ingress(stack, cluster, certificates=certificates)
+    ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(
+                ingress=ingress,
+                hosts=["api.example.com"],
+                hosted_zone=_zone(stack),
+                certificate=True,
+            ),
+        ),
+    )
+    assert ingress.extra_certificates == ingress_certificates
+    found = Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("ListenerCertificateQuota")
+    )
+    assert bool(found) is warned

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
@@ -70,6 +70,10 @@ class SharedIngress(Construct):
         waf_log_group (None unless a web ACL is created).
         routes: the :class:`RouteTable` of the services attached so far (priorities, target
             groups), which refuses clashing routes naming both services.
+        extra_certificates: certificates served by SNI besides the listeners' defaults, each
+            listener's counted (the ingress's own and the routes' so far); above
+            ``CERTIFICATES_QUOTA`` (25, the adjustable ELB default) a warning names the
+            quota.
     """
 
     def __init__(self, scope: Construct, id: str, props: SharedIngressProps) -> None:
@@ -133,10 +137,39 @@ class SharedIngress(Construct):
             reaches="the port of each service attached to it (one rule per service, written "
             "when the service attaches)",
         )
+        # Certificates besides each listener's default, counted per listener (the quota
+        # counts certificates per load balancer; whether one served on two listeners counts
+        # twice is not documented, so this counts it twice).
+        self.extra_certificates = 0
+        self.add_certificates(
+            self,
+            max(len(props.certificates) - 1, 0) * (2 if self.test_listener is not None else 1),
+        )
         alb.waf(props.logging, self.cluster.key)
         self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
         self.waf_log_group: logs.LogGroup | None = alb.waf_log_group
         alb.protect()
+
+    # Certificates per Application Load Balancer besides the default ones: 25 by default, an
+    # adjustable quota (ELB user guide, "Quotas for your Application Load Balancers").
+    CERTIFICATES_QUOTA = 25
+
+    def add_certificates(self, scope: Construct, count: int) -> None:
+        """Count ``count`` more certificates served on the listeners by SNI (a route's); warn
+        on ``scope`` once the load balancer holds more than the default quota."""
+        self.extra_certificates += count
+        if self.extra_certificates <= self.CERTIFICATES_QUOTA:
+            return
+        Annotations.of(scope).add_warning_v2(
+            "ecs-patterns:ListenerCertificateQuota",
+            f"the shared ingress {self.node.path} now serves {self.extra_certificates} "
+            f"certificates besides its listeners' default ones (each listener's counted); "
+            f"the default quota is {self.CERTIFICATES_QUOTA} per load balancer (ELB quotas page), "
+            "beyond which this stack's listener certificate fails with TooManyCertificates. "
+            "Raise the quota 'Certificates per Application Load Balancer' first, or give "
+            "the ingress one wildcard certificate (SharedIngressProps.certificates) instead "
+            "of a certificate per route.",
+        )
 
 
 def _check_against_the_stack(stack: Stack, props: SharedIngressProps) -> None:

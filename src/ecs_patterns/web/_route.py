@@ -200,6 +200,7 @@ class IngressAttachment(Construct):
                 listener=self.test_listener,
                 certificates=certificates,
             )
+        ingress.add_certificates(self, 1 if self.test_listener is None else 2)
 
 
 def _in_zone(name: str, zone_name: str) -> bool:
