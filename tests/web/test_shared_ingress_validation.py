@@ -532,3 +532,33 @@ def test_more_sni_certificates_than_the_default_quota_are_announced(
         "*", Match.string_like_regexp("ListenerCertificateQuota")
     )
     assert bool(found) is warned
+
+
+def test_a_certificate_validated_in_a_private_zone_is_refused(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster, internet_facing=False)
+    zone = route53.PrivateHostedZone(stack, "Private", zone_name="example.com", vpc=cluster.vpc)
+    err = _web_fail(
+        ingress=ep.IngressRoute(
+            ingress=ingress, hosts=["api.example.com"], hosted_zone=zone, certificate=True
+        )
+    )
+    assert err.props == ("ingress.certificate",)
+    assert "public" in str(err)
+
+
+def test_records_alone_in_a_private_zone_are_accepted(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster, internet_facing=False)
+    zone = route53.PrivateHostedZone(stack, "Private", zone_name="example.com", vpc=cluster.vpc)
+    web = ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(ingress=ingress, hosts=["api.example.com"], hosted_zone=zone),
+        ),
+    )
+    assert len(web.dns_records) == 1
