@@ -70,6 +70,7 @@ class SharedIngress(Construct):
         waf_log_group (None unless a web ACL is created).
         routes: the :class:`RouteTable` of the services attached so far (priorities, target
             groups), which refuses clashing routes naming both services.
+        stack, environment: the ingress's stack and its (account, region).
         extra_certificates: certificates served by SNI besides the listeners' defaults, each
             listener's counted (the ingress's own and the routes' so far); above
             ``CERTIFICATES_QUOTA`` (25, the adjustable ELB default) a warning names the
@@ -77,8 +78,12 @@ class SharedIngress(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: SharedIngressProps) -> None:
-        _check_against_the_stack(Stack.of(scope), props)
+        stack = Stack.of(scope)
+        _check_against_the_stack(stack, props)
         super().__init__(scope, id)
+        self.stack = stack
+        self.environment = (stack.account, stack.region)
+        self._exported = False
         self.props = props
         self.cluster: ClusterHandle = props.cluster
         self.routes = RouteTable()
@@ -149,6 +154,31 @@ class SharedIngress(Construct):
         self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
         self.waf_log_group: logs.LogGroup | None = alb.waf_log_group
         alb.protect()
+
+    def export_for(self, consumer: Stack) -> None:
+        """Export what services import from the ingress, once a service lives in another stack.
+
+        aws-cdk-lib exports a value only while some stack in the app imports it. When the last
+        consumer of one goes (the last blue/green service, which imports the test listener;
+        the last service with DNS records, which imports the load balancer's DNS name),
+        ``cdk deploy`` would update this stack first and CloudFormation would refuse to remove
+        an export the not yet updated service stack still imports (aws/aws-cdk discussion
+        #38371). Exporting every such value as soon as one service is in another stack keeps
+        the exports (same names as the automatic ones) while any service stack exists.
+        """
+        if self._exported or consumer is self.stack:
+            return
+        self._exported = True
+        values = [
+            self.listener.listener_arn,
+            self.security_group.security_group_id,
+            self.load_balancer.load_balancer_dns_name,
+            self.load_balancer.load_balancer_canonical_hosted_zone_id,
+        ]
+        if self.test_listener is not None:
+            values.append(self.test_listener.listener_arn)
+        for value in values:
+            self.stack.export_value(value)
 
     # Certificates per Application Load Balancer besides the default ones: 25 by default, an
     # adjustable quota (ELB user guide, "Quotas for your Application Load Balancers").

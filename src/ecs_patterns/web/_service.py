@@ -149,7 +149,8 @@ class FargateWebService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
-        _check_against_the_stack(Stack.of(scope), props)
+        stack = Stack.of(scope)
+        _check_against_the_stack(stack, props)
         route = props.ingress
         given_cluster = props.cluster or (route.ingress.props.cluster if route else None)
         # Read only when needed: each read of the path is a jsii round trip.
@@ -170,6 +171,7 @@ class FargateWebService(Construct):
                 route.priority,
                 target_groups=2 if props.deployment.needs_green_target_group else 1,
             )
+            route.ingress.export_for(stack)
         super().__init__(scope, id)
         self.props = props
         self.cluster: ClusterHandle = (
@@ -439,7 +441,7 @@ def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
     one account and region.
     """
     if props.ingress is not None:
-        _check_same_environment(stack, Stack.of(props.ingress.ingress))
+        _check_same_environment(stack, props.ingress.ingress.environment)
     options = props.load_balancer
     if options is None:
         return
@@ -454,10 +456,9 @@ def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
         raise ConfigurationError("WebServiceProps", problems)
 
 
-def _check_same_environment(stack: Stack, ingress_stack: Stack) -> None:
+def _check_same_environment(stack: Stack, theirs: tuple[str, str]) -> None:
     """Refuse a service in another account or region than its shared ingress (both known)."""
     mine = (stack.account, stack.region)
-    theirs = (ingress_stack.account, ingress_stack.region)
     if any(is_token(v) for v in (*mine, *theirs)) or mine == theirs:
         return
     raise ConfigurationError(
