@@ -17,8 +17,9 @@ Balancers":
 * http-header conditions: a name of up to 40 characters, an RFC 7230 token without wildcards,
   and not ``Host`` (a host condition does that); one to 128 characters per value, compared
   case-insensitively.
-* per rule: at most 5 condition values and at most 5 wildcards (neither adjustable); a
-  priority from 1 to 50,000, unique on its listener, lowest evaluated first.
+* per condition: at most 3 values ("match evaluations"); per rule: at most 5 condition values
+  and at most 5 wildcards (none adjustable); a priority from 1 to 50,000, unique on its
+  listener, lowest evaluated first.
 * per load balancer: at most 100 target groups (not adjustable) and 100 rules besides the
   default rules (adjustable). Every route adds as many rules as target groups (one, or a
   production and a test rule for blue/green), so refusing the 101st target group also keeps
