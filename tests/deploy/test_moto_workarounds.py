@@ -1,4 +1,5 @@
-"""The placeholders of ``_moto_server.py`` resolve Ref/GetAtt of skipped types as AWS does."""
+"""The placeholders of ``_moto_server.py`` resolve Ref/GetAtt of skipped types as AWS does, and
+the thin models of ``_moto_models.py`` answer them in the same formats."""
 
 from __future__ import annotations
 
@@ -37,8 +38,11 @@ def test_skipped_types_resolve_to_aws_formats() -> None:
     app_ref = outputs.pop("AppRef")
     assert app_ref.startswith("Check-App-"), app_ref
     assert len(app_ref) > len("Check-App-")
+    # Alarms are modelled too: an unnamed one gets a generated STACK-LOGICALID-SUFFIX name.
+    alarm_arn = outputs.pop("AlarmArn")
+    assert alarm_arn.startswith(f"{ARN_PREFIX}Check-Unnamed-"), alarm_arn
+    assert len(alarm_arn) > len(f"{ARN_PREFIX}Check-Unnamed-")
     assert outputs == {
-        "AlarmArn": f"{ARN_PREFIX}Check-Unnamed",  # no AlarmName: STACK-LOGICALID
         "ProviderRef": PROVIDER_ARN,
         "Sub": f"{ARN_PREFIX}a1|{PROVIDER_ARN}",
     }
