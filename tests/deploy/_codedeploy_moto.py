@@ -2,11 +2,18 @@
 
 Runs in ``.venv/moto``. moto keeps applications and deployment groups; the deployment
 operations (Create/Get/BatchGet/List/Stop/ContinueDeployment) go to one simulator per account
-and region, which reads the group from moto and switches the ECS service moto holds. Two more
-gaps of moto's ECS are filled for it: ``CreateService`` keeps ``capacityProviderStrategy``
+and region, which reads the group from moto and switches the ECS service moto holds. One more
+gap of moto's ECS is filled for it: ``CreateService`` keeps ``capacityProviderStrategy``
 (moto drops it, so a service created with one reads back without it and the release handler
-would see a difference that is not there),. A test sets a group's faults with
-``TagResource`` (see ``codedeploy_sim.FAULTS_TAG``).
+would see a difference that is not there). A test sets a group's faults with ``TagResource``
+(see ``codedeploy_sim.FAULTS_TAG``).
+
+CloudFormation's side of the release: after moto's stack update, each changed release custom
+resource gets its Update through the library's handler (``_update_then_release``); when one
+fails, the stack rolls back as CloudFormation's does (``_update_or_roll_back``): the previous
+template and resources, the rollback Update of the release resources, ``UPDATE_ROLLBACK_COMPLETE``.
+The rollback is this emulator's: it undoes what an image release changes (task definition
+revisions, in-place updates) and ends ``UPDATE_ROLLBACK_FAILED`` on anything else.
 """
 
 from __future__ import annotations
@@ -374,8 +381,9 @@ def _restore(resources: Any, before: _Before) -> list[Any]:
 
     Returns the resources that had replaced previous ones (deleted in the cleanup). Undone:
     a replaced task definition (moto deregistered the old revision and registered a new one:
-    the old one is active again) and resources updated in place (their previous properties
-    applied again). Resources the update added or removed are beyond this emulator.
+    the old one is active again, as CloudFormation keeps the old physical resource until the
+    cleanup) and every other changed resource (its previous properties applied again through
+    its model's update). Resources the update added or removed are beyond this emulator.
     """
     now = resources._parsed_resources
     added = [k for k, v in now.items() if k not in before.parsed and v is not None]
@@ -388,15 +396,15 @@ def _restore(resources: Any, before: _Before) -> list[Any]:
     replacements, in_place = [], []
     for logical_id, old in before.parsed.items():
         new = now[logical_id]
-        if new is not old:
-            if not isinstance(new, TaskDefinition):
-                raise RollbackUnsupportedError(
-                    f"emulator: rolling back the replacement of {logical_id} ({type(new)})"
-                )
+        if isinstance(new, TaskDefinition) and new is not old:
             old.status = "ACTIVE"
             replacements.append(new)
             now[logical_id] = old
-        elif new_json.get(logical_id) != before.template_dict["Resources"].get(logical_id):
+        elif new is not old or new_json.get(logical_id) != before.template_dict["Resources"].get(
+            logical_id
+        ):
+            if new is None:
+                raise RollbackUnsupportedError(f"emulator: {logical_id} has no update model")
             in_place.append(logical_id)
     resources._template = before.template_dict
     resources.input_parameters = before.input_parameters

@@ -12,6 +12,21 @@ returns the ``Ref`` and ``Fn::GetAtt`` values real CloudFormation documents:
   group holds (from this model or from ``CreateDeploymentGroup``).
 * ``AWS::ApplicationAutoScaling::ScalableTarget``: ``Ref`` ``resourceId|dimension|namespace``;
   minimum, maximum and suspended state (an update changes them in place).
+* ``AWS::ApplicationAutoScaling::ScalingPolicy``: ``Ref`` and ``Fn::GetAtt`` ``Arn`` the policy
+  ARN; put through moto's API on the target its ``ScalingTargetId`` names (or its resource id,
+  dimension and namespace), with its type and target tracking or step configuration (moto
+  adds the two CloudWatch alarms a target tracking policy of an ECS service has).
+* ``AWS::CloudWatch::Alarm`` and ``AWS::CloudWatch::CompositeAlarm``: ``Ref`` the name,
+  ``Fn::GetAtt`` ``Arn``; a metric alarm with its metric or metric math, statistic,
+  threshold, evaluation, missing-data treatment and actions, a composite alarm with its rule
+  and actions, through moto's ``PutMetricAlarm`` backend (moto implements no
+  ``PutCompositeAlarm``, but keeps an alarm with a rule and lists it as composite).
+  Nothing evaluates them: they stay ``OK`` unless a test sets their state.
+* ``AWS::WAFv2::WebACL``: ``Ref`` ``NAME|ID|SCOPE``, ``Fn::GetAtt`` ``Arn``, ``Id`` and
+  ``LabelNamespace``; default action, rules, visibility and description through moto's WAFv2
+  API. ``AWS::WAFv2::WebACLAssociation`` (``Ref`` ``RESOURCE_ARN|WEB_ACL_ARN``) associates it,
+  so ``GetWebACLForResource`` finds it; ``AWS::WAFv2::LoggingConfiguration`` (``Ref`` the web
+  ACL ARN) holds its log destinations and redacted fields. No request is ever inspected.
 * ``AWS::ServiceDiscovery::HttpNamespace``: ``Ref`` the namespace id, ``Fn::GetAtt`` ``Arn``
   and ``Id``; created through moto's Cloud Map API (name and description), so
   ``GetNamespace`` reads it back.
