@@ -1,5 +1,5 @@
 """What every monitoring construct checks and wires the same way: the alarm window, the
-alarm-name prefix, the subscriptions, and the notification topic they go to."""
+alarm-name prefix, the subscriptions, the notification topic, and alarms that notify it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Names
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -18,6 +20,7 @@ from ._alarms import alarm_topic, allow_alarm_publishing
 
 __all__ = [
     "MAX_ALARM_NAME_PREFIX",
+    "Notifier",
     "check_alarm_window",
     "check_subscriptions",
     "notification_topic",
@@ -128,3 +131,78 @@ def notification_topic(
             subscriptions.UrlSubscription(url, protocol=sns.SubscriptionProtocol.HTTPS)
         )
     return topic, key
+
+
+class Notifier:
+    """The alarm-name prefix, the topic and the alarms of one monitoring construct.
+
+    Every alarm it makes is named ``<prefix>-<id>`` and sends both ALARM and OK notifications
+    to the topic (the given one, or a new encrypted one in ``scope``).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        prefix: str | None,
+        topic: sns.ITopic | None,
+        emails: Sequence[str],
+        urls: Sequence[str],
+        evaluation_periods: int,
+        datapoints_to_alarm: int,
+    ) -> None:
+        self._scope = scope
+        self.prefix = (
+            prefix
+            if prefix is not None
+            else Names.unique_resource_name(scope, max_length=MAX_ALARM_NAME_PREFIX, separator="-")
+        )
+        self.topic, self.key = notification_topic(scope, topic, emails, urls)
+        self._action = cw_actions.SnsAction(self.topic)
+        self._evaluation_periods = evaluation_periods
+        self._datapoints_to_alarm = datapoints_to_alarm
+
+    def notify(self, alarm: cloudwatch.AlarmBase) -> None:
+        """Send the alarm's ALARM and OK state changes to the topic."""
+        alarm.add_alarm_action(self._action)
+        alarm.add_ok_action(self._action)
+
+    def alarm(
+        self,
+        id: str,
+        metric: cloudwatch.IMetric,
+        *,
+        threshold: float,
+        comparison: cloudwatch.ComparisonOperator,
+        missing: cloudwatch.TreatMissingData,
+        description: str,
+    ) -> cloudwatch.Alarm:
+        """A metric alarm over the construct's window that notifies the topic."""
+        alarm = cloudwatch.Alarm(
+            self._scope,
+            id,
+            alarm_name=f"{self.prefix}-{id}",
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            comparison_operator=comparison,
+            evaluation_periods=self._evaluation_periods,
+            datapoints_to_alarm=self._datapoints_to_alarm,
+            treat_missing_data=missing,
+        )
+        self.notify(alarm)
+        return alarm
+
+    def any_of(
+        self, id: str, alarms: Sequence[cloudwatch.IAlarm], description: str
+    ) -> cloudwatch.CompositeAlarm:
+        """A composite alarm in ALARM when any of ``alarms`` is, notifying the topic."""
+        composite = cloudwatch.CompositeAlarm(
+            self._scope,
+            id,
+            composite_alarm_name=f"{self.prefix}-{id}",
+            alarm_description=description,
+            alarm_rule=cloudwatch.AlarmRule.any_of(*alarms),
+        )
+        self.notify(composite)
+        return composite

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aws_cdk import Duration, Names
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -21,12 +20,7 @@ from constructs import Construct
 
 from ..core._typecheck import require_types
 from ..core._validation import Checks
-from ._checks import (
-    MAX_ALARM_NAME_PREFIX,
-    check_alarm_window,
-    check_subscriptions,
-    notification_topic,
-)
+from ._checks import Notifier, check_alarm_window, check_subscriptions
 
 __all__ = ["IngressMonitoring", "IngressMonitoringProps"]
 
@@ -121,17 +115,19 @@ class IngressMonitoring(Construct):
     def __init__(self, scope: Construct, id: str, props: IngressMonitoringProps) -> None:
         super().__init__(scope, id)
         self.props = props
-        self.alarm_name_prefix = (
-            props.alarm_name_prefix
-            if props.alarm_name_prefix is not None
-            else Names.unique_resource_name(self, max_length=MAX_ALARM_NAME_PREFIX, separator="-")
+        notifier = Notifier(
+            self,
+            prefix=props.alarm_name_prefix,
+            topic=props.topic,
+            emails=props.email_subscriptions,
+            urls=props.https_subscriptions,
+            evaluation_periods=props.evaluation_periods,
+            datapoints_to_alarm=props.datapoints_to_alarm,
         )
-        self.topic: sns.ITopic
-        self.key: kms.IKey | None
-        self.topic, self.key = notification_topic(
-            self, props.topic, props.email_subscriptions, props.https_subscriptions
-        )
-        self._action = cw_actions.SnsAction(self.topic)
+        self._notifier = notifier
+        self.alarm_name_prefix = notifier.prefix
+        self.topic: sns.ITopic = notifier.topic
+        self.key: kms.IKey | None = notifier.key
         metrics = props.load_balancer.metrics
         period = props.period
         self.alarms: dict[str, cloudwatch.Alarm] = {
@@ -160,36 +156,21 @@ class IngressMonitoring(Construct):
                 "The shared load balancer rejected connections: it reached its connection limit.",
             ),
         }
-        self.unhealthy_alarm = cloudwatch.CompositeAlarm(
-            self,
+        self.unhealthy_alarm = notifier.any_of(
             "Unhealthy",
-            composite_alarm_name=f"{self.alarm_name_prefix}-Unhealthy",
-            alarm_description="Shared load balancer unhealthy: Elb5xx or TargetConnectionErrors "
-            "is in ALARM. Page on this alarm.",
-            alarm_rule=cloudwatch.AlarmRule.any_of(
-                self.alarms["elb_5xx"], self.alarms["target_connection_errors"]
-            ),
+            [self.alarms["elb_5xx"], self.alarms["target_connection_errors"]],
+            "Shared load balancer unhealthy: Elb5xx or TargetConnectionErrors is in ALARM. "
+            "Page on this alarm.",
         )
-        self._notify(self.unhealthy_alarm)
 
     def _alarm(
         self, id: str, metric: cloudwatch.IMetric, threshold: int, description: str
     ) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
-            self,
+        return self._notifier.alarm(
             id,
-            alarm_name=f"{self.alarm_name_prefix}-{id}",
-            alarm_description=description,
-            metric=metric,
+            metric,
             threshold=threshold,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=self.props.evaluation_periods,
-            datapoints_to_alarm=self.props.datapoints_to_alarm,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            comparison=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            missing=cloudwatch.TreatMissingData.NOT_BREACHING,
+            description=description,
         )
-        self._notify(alarm)
-        return alarm
-
-    def _notify(self, alarm: cloudwatch.AlarmBase) -> None:
-        alarm.add_alarm_action(self._action)
-        alarm.add_ok_action(self._action)

@@ -10,10 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aws_cdk import Duration, Names, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -29,12 +28,7 @@ from ..core._shared_load_balancers import shared_load_balancer_owner
 from ..core._typecheck import require_types
 from ..core._validation import Checks, is_token, seconds
 from ..core.deployment import DeploymentStrategy, deployment_controller
-from ._checks import (
-    MAX_ALARM_NAME_PREFIX,
-    check_alarm_window,
-    check_subscriptions,
-    notification_topic,
-)
+from ._checks import Notifier, check_alarm_window, check_subscriptions
 from ._dashboard import ServiceMetrics, service_widgets
 
 __all__ = ["MonitoringProps", "ServiceMonitoring"]
@@ -535,35 +529,32 @@ class ServiceMonitoring(Construct):
     def __init__(self, scope: Construct, id: str, props: MonitoringProps) -> None:
         super().__init__(scope, id)
         self.props = props
-        self.alarm_name_prefix = (
-            props.alarm_name_prefix
-            if props.alarm_name_prefix is not None
-            else Names.unique_resource_name(self, max_length=MAX_ALARM_NAME_PREFIX, separator="-")
+        notifier = Notifier(
+            self,
+            prefix=props.alarm_name_prefix,
+            topic=props.topic,
+            emails=props.email_subscriptions,
+            urls=props.https_subscriptions,
+            evaluation_periods=props.evaluation_periods,
+            datapoints_to_alarm=props.datapoints_to_alarm,
         )
-        self.topic: sns.ITopic
-        self.key: kms.IKey | None
-        self.topic, self.key = notification_topic(
-            self, props.topic, props.email_subscriptions, props.https_subscriptions
-        )
-        self._action = cw_actions.SnsAction(self.topic)
+        self._notifier = notifier
+        self.alarm_name_prefix = notifier.prefix
+        self.topic: sns.ITopic = notifier.topic
+        self.key: kms.IKey | None = notifier.key
 
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self.critical_alarms: list[cloudwatch.Alarm] = []
         self._alarm_metrics: dict[str, cloudwatch.IMetric] = {}
         self._metrics = self._service_metrics()
         self._add_alarms()
-        self.unhealthy_alarm = cloudwatch.CompositeAlarm(
-            self,
+        self.unhealthy_alarm = notifier.any_of(
             "Unhealthy",
-            composite_alarm_name=f"{self.alarm_name_prefix}-Unhealthy",
-            alarm_description=(
-                "ECS service unhealthy: any of "
-                + ", ".join(a.node.id for a in self.critical_alarms)
-                + " is in ALARM. Page on this alarm."
-            ),
-            alarm_rule=cloudwatch.AlarmRule.any_of(*self.critical_alarms),
+            self.critical_alarms,
+            "ECS service unhealthy: any of "
+            + ", ".join(a.node.id for a in self.critical_alarms)
+            + " is in ALARM. Page on this alarm.",
         )
-        self._notify(self.unhealthy_alarm)
 
         self.task_failure_rule: events.Rule | None = (
             self._task_failure_rule() if props.notify_on_task_failure else None
@@ -698,27 +689,18 @@ class ServiceMonitoring(Construct):
         description: str,
         critical: bool = False,
     ) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
-            self,
+        alarm = self._notifier.alarm(
             id,
-            alarm_name=f"{self.alarm_name_prefix}-{id}",
-            alarm_description=description,
-            metric=metric,
+            metric,
             threshold=threshold,
-            comparison_operator=comparison,
-            evaluation_periods=self.props.evaluation_periods,
-            datapoints_to_alarm=self.props.datapoints_to_alarm,
-            treat_missing_data=missing,
+            comparison=comparison,
+            missing=missing,
+            description=description,
         )
-        self._notify(alarm)
         self.alarms[key] = alarm
         if critical:
             self.critical_alarms.append(alarm)
         return alarm
-
-    def _notify(self, alarm: cloudwatch.AlarmBase) -> None:
-        alarm.add_alarm_action(self._action)
-        alarm.add_ok_action(self._action)
 
     def _add_alarms(self) -> None:
         props = self.props
