@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from ecs_patterns.testing import Finding, assert_no_findings
+from ecs_patterns.testing import Finding, assert_no_findings, stack_template, synth_findings
 from sample_app.service.app import (
     HEARTBEAT_CHECK,
     PATH_PREFIX_VARIABLE,
@@ -22,8 +22,9 @@ from sample_app.stacks import (
     SAMPLE_REPOSITORY_STACK,
     SAMPLE_SERVICES_STACK,
     TEST_LISTENER_PORT,
+    build_app,
 )
-from tests.conftest import SampleSynthesized
+from tests.conftest import CDK_CONTEXT, SampleSynthesized
 
 Templates = dict[str, dict[str, Any]]
 
@@ -442,3 +443,40 @@ def test_sample_deploy_role_trusts_main_of_the_context_repository_and_pushes_onl
     assert push
     assert all(repo_id in json.dumps(s["Resource"]) for s in push)
     assert "DeployRoleArn" in template["Outputs"]
+
+
+def test_sample_with_a_certificate_serves_https_on_both_load_balancers_and_the_test_listener(
+    tmp_path: Path,
+) -> None:
+    """``-c certificate_arn=...``: the web service's load balancer and the shared ingress both
+    serve HTTPS with it (port 80 redirects); the ingress's test listener too, still a 404 for
+    a path no service claims; no finding either way."""
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    app = build_app({**CDK_CONTEXT, "certificate_arn": arn}, outdir=str(tmp_path))
+    assert_no_findings(synth_findings(app))
+    template = stack_template(app.node.find_child(SAMPLE_SERVICES_STACK))
+    resources = template["Resources"]
+    listeners = {
+        k: r["Properties"]
+        for k, r in resources.items()
+        if r["Type"] == "AWS::ElasticLoadBalancingV2::Listener"
+    }
+    ingress = {k: p for k, p in listeners.items() if k.startswith("Ingress")}
+    by_port = {p["Port"]: p for p in ingress.values()}
+    assert sorted(by_port) == [80, 443, TEST_LISTENER_PORT]
+    for port in (443, TEST_LISTENER_PORT):
+        assert by_port[port]["Protocol"] == "HTTPS"
+        assert by_port[port]["Certificates"] == [{"CertificateArn": arn}]
+        assert by_port[port]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"] == "404"
+    assert by_port[80]["DefaultActions"][0]["Type"] == "redirect"
+    web = {p["Port"]: p for k, p in listeners.items() if k.startswith("Web")}
+    assert web[443]["Certificates"] == [{"CertificateArn": arn}]
+    # The routed services' rules hang on the HTTPS listener.
+    (https,) = [k for k, p in ingress.items() if p["Port"] == 443]
+    (test,) = [k for k, p in ingress.items() if p["Port"] == TEST_LISTENER_PORT]
+    rules = [
+        r["Properties"]["ListenerArn"]["Ref"]
+        for r in resources.values()
+        if r["Type"] == "AWS::ElasticLoadBalancingV2::ListenerRule"
+    ]
+    assert sorted(rules) == sorted([https, https, test])
