@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cdk import Stack
 from syrupy.assertion import SnapshotAssertion
 
 from ecs_patterns.testing import Finding, assert_no_findings, stack_template, synth_findings
@@ -454,7 +455,9 @@ def test_sample_with_a_certificate_serves_https_on_both_load_balancers_and_the_t
     arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
     app = build_app({**CDK_CONTEXT, "certificate_arn": arn}, outdir=str(tmp_path))
     assert_no_findings(synth_findings(app))
-    template = stack_template(app.node.find_child(SAMPLE_SERVICES_STACK))
+    services_stack = app.node.find_child(SAMPLE_SERVICES_STACK)
+    assert isinstance(services_stack, Stack)
+    template = stack_template(services_stack)
     resources = template["Resources"]
     listeners = {
         k: r["Properties"]
