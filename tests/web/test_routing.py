@@ -92,6 +92,23 @@ def test_at_most_five_condition_values_per_rule() -> None:
     assert "6 given" in problem.allowed
 
 
+def test_at_most_three_values_per_condition() -> None:
+    # ELB guide, "Condition types for listener rules": up to three match evaluations per
+    # condition, five per rule; four hosts in one rule are five or fewer values but fail.
+    three = cond(["a.example.com", "b.example.com", "c.example.com"], ["/a"])
+    assert condition_problems(three) == []
+    four_hosts = ["a.example.com", "b.example.com", "c.example.com", "d.example.com"]
+    four = cond(four_hosts, headers={"x-env": ["1", "2", "3", "4"]})
+    problems = condition_problems(four)
+    assert [p.prop for p in problems] == [
+        "ingress",  # 8 values in the rule
+        "ingress.hosts",
+        "ingress.headers['x-env']",
+    ]
+    assert "at most 3 values per condition (4 given" in problems[1].allowed
+    assert problem_props(cond(paths=["/a", "/b", "/c", "/d"])) == ["ingress.paths"]
+
+
 def test_at_most_five_wildcards_per_rule() -> None:
     assert condition_problems(cond(["*.example.com"], ["/a/*/b/*", "/?/*"])) == []
     (problem,) = condition_problems(cond(["*.example.com"], ["/a/*/b/*", "/?/*/*"]))

@@ -115,3 +115,53 @@ def test_every_rule_target_group_and_security_group_rule_is_in_the_service_stack
 
 def test_the_layout_passes_the_packs_and_the_builtin_validation(fleet: Fleet) -> None:
     assert_no_findings(fleet.findings)
+
+
+def _layout(*, own_stack: bool) -> tuple[Stack, ep.SharedIngress]:
+    app = new_app()
+    platform = Stack(app, "Platform", env=ENV)
+    ingress = ep.SharedIngress(
+        platform,
+        "Ingress",
+        ep.SharedIngressProps(
+            cluster=ep.FargateCluster(platform, "Cluster"),
+            certificates=[acm.Certificate.from_certificate_arn(platform, "Cert", CERTIFICATE_ARN)],
+            test_listener_port=8443,
+            test_listener_cidrs=["203.0.113.0/24"],
+        ),
+    )
+    # A rolling service without DNS records: it imports neither the test listener nor the
+    # load balancer's DNS name.
+    ep.FargateWebService(
+        Stack(app, "Orders", env=ENV) if own_stack else platform,
+        "Web",
+        ep.WebServiceProps(
+            container=ep.ContainerOptions(image=ecs.ContainerImage.from_registry(IMAGE)),
+            ingress=ep.IngressRoute(ingress=ingress, hosts=["orders.example.com"]),
+        ),
+    )
+    return platform, ingress
+
+
+def test_the_ingress_exports_what_any_service_stack_imports_while_one_exists() -> None:
+    # Without it, removing the last blue/green service (or the last one with DNS records)
+    # drops an export that its not yet updated stack still imports, and CloudFormation refuses
+    # the platform stack's update.
+    platform, ingress = _layout(own_stack=True)
+    outputs = Template.from_stack(platform).find_outputs("*")
+    exported = [o["Value"] for o in outputs.values()]
+    resolve = platform.resolve
+    for value in (
+        ingress.listener.listener_arn,
+        ingress.security_group.security_group_id,
+        ingress.load_balancer.load_balancer_dns_name,
+        ingress.load_balancer.load_balancer_canonical_hosted_zone_id,
+    ):
+        assert resolve(value) in exported
+    assert ingress.test_listener is not None
+    assert resolve(ingress.test_listener.listener_arn) in exported
+
+
+def test_services_in_the_ingress_stack_add_no_exports() -> None:
+    platform, _ = _layout(own_stack=False)
+    assert Template.from_stack(platform).find_outputs("*") == {}

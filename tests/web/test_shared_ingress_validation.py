@@ -3,15 +3,15 @@ prop, before synthesis."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 import ecs_patterns as ep
 from tests.conftest import ENV, new_app
@@ -436,3 +436,129 @@ def test_a_blue_green_route_certificate_is_served_on_the_test_listener_too(
         if "Ref" in r["Properties"]["Certificates"][0]["CertificateArn"]
     }
     assert served_on == {listeners[443], listeners[8443]}
+
+
+def test_a_wildcard_certificate_name_outside_the_zone_is_refused(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    # ACM's validation record for *.example.org would have to go into example.com: Route 53
+    # refuses it, and the certificate (and the stack) would wait for a validation that never
+    # comes.
+    ingress = _ingress(stack, cluster)
+    props = ep.WebServiceProps(
+        container=_container(),
+        ingress=ep.IngressRoute(
+            ingress=ingress,
+            hosts=["*.example.org", "api.example.com"],
+            hosted_zone=_zone(stack),
+            certificate=True,
+        ),
+    )
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.FargateWebService(stack, "Web", props)
+    assert err.value.props == ("ingress.hosted_zone",)
+    assert "*.example.org" in str(err.value)
+    assert "api.example.com" not in str(err.value).split("(not ")[1]
+
+
+def test_a_wildcard_certificate_name_of_the_zone_apex_is_accepted(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster)
+    web = ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(
+                ingress=ingress,
+                hosts=["*.example.com", "example.com"],
+                hosted_zone=_zone(stack),
+                certificate=True,
+            ),
+        ),
+    )
+    assert web.certificate is not None
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        Environment(account="123456789012", region="eu-west-1"),
+        Environment(account="210987654321", region="us-east-1"),
+    ],
+)
+def test_a_service_in_another_environment_than_its_ingress_is_refused(
+    stack: Stack, cluster: ep.FargateCluster, env: Environment
+) -> None:
+    # Without the check, aws-cdk-lib fails while resolving the cross-stack references with a
+    # message about the cluster's physical name, which says nothing about the ingress.
+    ingress = _ingress(stack, cluster)
+    other = Stack(cast("App", stack.node.root), "Elsewhere", env=env)
+    props = ep.WebServiceProps(
+        container=_container(), ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.com"])
+    )
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.FargateWebService(other, "Web", props)
+    assert err.value.props == ("ingress",)
+    assert str(env.region) in str(err.value)
+
+
+@pytest.mark.parametrize(("ingress_certificates", "warned"), [(25, False), (26, True)])
+def test_more_sni_certificates_than_the_default_quota_are_announced(
+    stack: Stack, cluster: ep.FargateCluster, ingress_certificates: int, warned: bool
+) -> None:
+    # 24 or 25 certificates besides the listener's default, plus the route's own.
+    certificates = [
+        _certificate(stack, CERTIFICATE_ARN.replace("11111111", f"{i:08d}"), id=f"Cert{i}")
+        for i in range(ingress_certificates)
+    ]
+    ingress = _ingress(stack, cluster, certificates=certificates)
+    ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(
+                ingress=ingress,
+                hosts=["api.example.com"],
+                hosted_zone=_zone(stack),
+                certificate=True,
+            ),
+        ),
+    )
+    assert ingress.extra_certificates == ingress_certificates
+    found = Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("ListenerCertificateQuota")
+    )
+    assert bool(found) is warned
+
+
+def test_a_certificate_validated_in_a_private_zone_is_refused(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster, internet_facing=False)
+    zone = route53.PrivateHostedZone(stack, "Private", zone_name="example.com", vpc=cluster.vpc)
+    err = _web_fail(
+        ingress=ep.IngressRoute(
+            ingress=ingress, hosts=["api.example.com"], hosted_zone=zone, certificate=True
+        )
+    )
+    assert err.props == ("ingress.certificate",)
+    assert "public" in str(err)
+
+
+def test_records_alone_in_a_private_zone_are_accepted(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    ingress = _ingress(stack, cluster, internet_facing=False)
+    zone = route53.PrivateHostedZone(stack, "Private", zone_name="example.com", vpc=cluster.vpc)
+    web = ep.FargateWebService(
+        stack,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(ingress=ingress, hosts=["api.example.com"], hosted_zone=zone),
+        ),
+    )
+    assert len(web.dns_records) == 1

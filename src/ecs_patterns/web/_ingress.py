@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
@@ -70,11 +70,20 @@ class SharedIngress(Construct):
         waf_log_group (None unless a web ACL is created).
         routes: the :class:`RouteTable` of the services attached so far (priorities, target
             groups), which refuses clashing routes naming both services.
+        stack, environment: the ingress's stack and its (account, region).
+        extra_certificates: certificates served by SNI besides the listeners' defaults, each
+            listener's counted (the ingress's own and the routes' so far); above
+            ``CERTIFICATES_QUOTA`` (25, the adjustable ELB default) a warning names the
+            quota.
     """
 
     def __init__(self, scope: Construct, id: str, props: SharedIngressProps) -> None:
-        _check_against_the_stack(Stack.of(scope), props)
+        stack = Stack.of(scope)
+        _check_against_the_stack(stack, props)
         super().__init__(scope, id)
+        self.stack = stack
+        self.environment = (stack.account, stack.region)
+        self._exported = False
         self.props = props
         self.cluster: ClusterHandle = props.cluster
         self.routes = RouteTable()
@@ -133,10 +142,64 @@ class SharedIngress(Construct):
             reaches="the port of each service attached to it (one rule per service, written "
             "when the service attaches)",
         )
+        # Certificates besides each listener's default, counted per listener (the quota
+        # counts certificates per load balancer; whether one served on two listeners counts
+        # twice is not documented, so this counts it twice).
+        self.extra_certificates = 0
+        self.add_certificates(
+            self,
+            max(len(props.certificates) - 1, 0) * (2 if self.test_listener is not None else 1),
+        )
         alb.waf(props.logging, self.cluster.key)
         self.web_acl: wafv2.CfnWebACL | None = alb.web_acl
         self.waf_log_group: logs.LogGroup | None = alb.waf_log_group
         alb.protect()
+
+    def export_for(self, consumer: Stack) -> None:
+        """Export what services import from the ingress, once a service lives in another stack.
+
+        aws-cdk-lib exports a value only while some stack in the app imports it. When the last
+        consumer of one goes (the last blue/green service, which imports the test listener;
+        the last service with DNS records, which imports the load balancer's DNS name),
+        ``cdk deploy`` would update this stack first and CloudFormation would refuse to remove
+        an export the not yet updated service stack still imports (aws/aws-cdk discussion
+        #38371). Exporting every such value as soon as one service is in another stack keeps
+        the exports (same names as the automatic ones) while any service stack exists.
+        """
+        if self._exported or consumer is self.stack:
+            return
+        self._exported = True
+        values = [
+            self.listener.listener_arn,
+            self.security_group.security_group_id,
+            self.load_balancer.load_balancer_dns_name,
+            self.load_balancer.load_balancer_canonical_hosted_zone_id,
+        ]
+        if self.test_listener is not None:
+            values.append(self.test_listener.listener_arn)
+        for value in values:
+            self.stack.export_value(value)
+
+    # Certificates per Application Load Balancer besides the default ones: 25 by default, an
+    # adjustable quota (ELB user guide, "Quotas for your Application Load Balancers").
+    CERTIFICATES_QUOTA = 25
+
+    def add_certificates(self, scope: Construct, count: int) -> None:
+        """Count ``count`` more certificates served on the listeners by SNI (a route's); warn
+        on ``scope`` once the load balancer holds more than the default quota."""
+        self.extra_certificates += count
+        if self.extra_certificates <= self.CERTIFICATES_QUOTA:
+            return
+        Annotations.of(scope).add_warning_v2(
+            "ecs-patterns:ListenerCertificateQuota",
+            f"the shared ingress {self.node.path} now serves {self.extra_certificates} "
+            f"certificates besides its listeners' default ones (each listener's counted); "
+            f"the default quota is {self.CERTIFICATES_QUOTA} per load balancer (ELB quotas page), "
+            "beyond which this stack's listener certificate fails with TooManyCertificates. "
+            "Raise the quota 'Certificates per Application Load Balancer' first, or give "
+            "the ingress one wildcard certificate (SharedIngressProps.certificates) instead "
+            "of a certificate per route.",
+        )
 
 
 def _check_against_the_stack(stack: Stack, props: SharedIngressProps) -> None:

@@ -189,7 +189,9 @@ class IngressRoute:
     certificate: bool = False
     """Create an ACM certificate for the hosts (literal hosts, and ``*.`` wildcards), validated
     through DNS records in ``hosted_zone``, and serve it on the ingress's HTTPS listeners by
-    SNI. Default False. Needs ``hosted_zone`` and an ingress with HTTPS."""
+    SNI. Default False. Needs a public ``hosted_zone`` that holds every name (ACM reads the
+    validation records from public DNS) and an ingress with HTTPS. Each such certificate counts
+    toward the load balancer's certificate quota (25 by default) once per listener."""
 
     def __post_init__(self) -> None:
         require_types(self)

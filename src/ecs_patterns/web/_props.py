@@ -524,6 +524,21 @@ class WebServiceProps:
             "only with hosted_zone (the certificate is validated through DNS records there)",
             "Pass hosted_zone=route53.HostedZone.from_lookup(...), or drop certificate.",
         )
+        from aws_cdk import aws_route53 as route53  # only for a route's certificate
+
+        # ACM validates by looking the CNAME up in public DNS: records in a private zone are
+        # never seen, so the certificate (and the stack) would wait for validation (ACM user
+        # guide, "DNS validation"; the CloudFormation HostedZoneId option is "required for
+        # publicly trusted certificates").
+        checks.check(
+            not isinstance(route.hosted_zone, route53.PrivateHostedZone),
+            "ingress.certificate",
+            True,
+            "a public hosted_zone (ACM validates through public DNS; a private zone's records "
+            "are never seen)",
+            "Pass the public zone of the hosts for the certificate, or drop certificate and "
+            "give the ingress a certificate (SharedIngressProps.certificates).",
+        )
         checks.check(
             shared.https,
             "ingress.certificate",

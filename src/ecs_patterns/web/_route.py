@@ -137,13 +137,20 @@ class IngressAttachment(Construct):
     def _dns(self, route: IngressRoute, zone: route53.IHostedZone, ingress: SharedIngress) -> None:
         zone_name = _zone_name(zone)
         literal = [h for h in route.hosts if is_token(h) or ("*" not in h and "?" not in h)]
-        outside = [
-            h
-            for h in literal
-            if zone_name is not None
-            and not is_token(h)
-            and not (h.lower() == zone_name or h.lower().endswith(f".{zone_name}"))
-        ]
+        # Every name the zone must hold: the records' hosts and, with a certificate, each name
+        # it validates there (a '*.' name's validation record sits under its base name). A
+        # validation record outside the zone is never written, so the certificate would stay
+        # pending and the stack would wait for it.
+        names = [*literal, *(certificate_names(route.hosts) if route.certificate else [])]
+        outside = list(
+            dict.fromkeys(
+                name
+                for name in names
+                if zone_name is not None
+                and not is_token(name)
+                and not _in_zone(name.lower().removeprefix("*."), zone_name)
+            )
+        )
         if outside:
             raise ConfigurationError(
                 "WebServiceProps",
@@ -151,9 +158,11 @@ class IngressAttachment(Construct):
                     Problem(
                         prop="ingress.hosted_zone",
                         value=zone_name,
-                        allowed=f"a zone that holds every host (not {', '.join(outside)})",
+                        allowed="a zone that holds every host, and every name of the "
+                        f"certificate (not {', '.join(outside)})",
                         fix="Route those hosts through a service attached with their own zone, "
-                        "or drop hosted_zone and create their records yourself.",
+                        "or drop hosted_zone (and certificate) and create their records "
+                        "and certificate yourself (SharedIngressProps.certificates).",
                     )
                 ],
             )
@@ -191,6 +200,11 @@ class IngressAttachment(Construct):
                 listener=self.test_listener,
                 certificates=certificates,
             )
+        ingress.add_certificates(self, 1 if self.test_listener is None else 2)
+
+
+def _in_zone(name: str, zone_name: str) -> bool:
+    return name == zone_name or name.endswith(f".{zone_name}")
 
 
 def _zone_name(zone: route53.IHostedZone) -> str | None:

@@ -17,6 +17,7 @@ from ..core._validation import is_token
 
 __all__ = [
     "MAX_PRIORITY",
+    "MAX_VALUES_PER_CONDITION",
     "MAX_VALUES_PER_RULE",
     "MAX_WILDCARDS_PER_RULE",
     "RouteConditions",
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 MAX_VALUES_PER_RULE = 5
+MAX_VALUES_PER_CONDITION = 3
 MAX_WILDCARDS_PER_RULE = 5
 MAX_PRIORITY = 50_000
 MAX_VALUE_LENGTH = 128
@@ -179,6 +181,25 @@ def condition_problems(conditions: RouteConditions, prop: str = "ingress") -> li
                 "service's traffic across fewer hosts and paths.",
             )
         )
+    per_condition = [
+        (f"{prop}.hosts", list(conditions.hosts)),
+        (f"{prop}.paths", list(conditions.paths)),
+        *((f"{prop}.headers[{name!r}]", list(values)) for name, values in conditions.headers),
+    ]
+    for condition_prop, condition_values in per_condition:
+        if len(condition_values) > MAX_VALUES_PER_CONDITION:
+            problems.append(
+                problem(
+                    condition_prop,
+                    condition_values,
+                    f"at most {MAX_VALUES_PER_CONDITION} values per condition "
+                    f"({len(condition_values)} "
+                    f"given; ELB evaluates up to {MAX_VALUES_PER_CONDITION} per condition and "
+                    f"{MAX_VALUES_PER_RULE} per rule)",
+                    "Merge values with a wildcard ('*.example.com', '/api/*'), or split the "
+                    "service's traffic across two services' routes.",
+                )
+            )
     if conditions.wildcard_count > MAX_WILDCARDS_PER_RULE:
         problems.append(
             problem(

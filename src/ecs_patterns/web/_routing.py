@@ -17,10 +17,13 @@ Balancers":
 * http-header conditions: a name of up to 40 characters, an RFC 7230 token without wildcards,
   and not ``Host`` (a host condition does that); one to 128 characters per value, compared
   case-insensitively.
-* per rule: at most 5 condition values and at most 5 wildcards (neither adjustable); a
-  priority from 1 to 50,000, unique on its listener, lowest evaluated first.
+* per condition: at most 3 values ("match evaluations"); per rule: at most 5 condition values
+  and at most 5 wildcards (none adjustable); a priority from 1 to 50,000, unique on its
+  listener, lowest evaluated first.
 * per load balancer: at most 100 target groups (not adjustable) and 100 rules besides the
-  default rules (adjustable, so the caller only warns above :attr:`RouteTable.RULES_QUOTA`).
+  default rules (adjustable). Every route adds as many rules as target groups (one, or a
+  production and a test rule for blue/green), so refusing the 101st target group also keeps
+  the routes within the default rule quota; rules made outside the library are not counted.
 
 Unresolved CDK tokens are never judged: they pass every check and compare as literal text.
 
@@ -202,7 +205,7 @@ class RouteTable:
     """
 
     MAX_TARGET_GROUPS = 100  # per load balancer, not adjustable (ELB quotas page)
-    RULES_QUOTA = 100  # rules per load balancer besides default rules (adjustable; callers warn)
+    RULES_QUOTA = 100  # rules per load balancer besides default rules (adjustable default)
 
     def __init__(self) -> None:
         self._routes: list[ClaimedRoute] = []

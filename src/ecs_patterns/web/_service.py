@@ -34,6 +34,7 @@ from ..core._service import (
 )
 from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver, default_health_check_command
+from ..core._validation import is_token
 from ..core.deployment import DeploymentTimeEstimate, ServiceTargets, longest_stack_wait
 from ._alb_checks import certificate_arn, region_problems
 from ._ingress import SharedIngress
@@ -148,7 +149,8 @@ class FargateWebService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
-        _check_against_the_stack(Stack.of(scope), props)
+        stack = Stack.of(scope)
+        _check_against_the_stack(stack, props)
         route = props.ingress
         given_cluster = props.cluster or (route.ingress.props.cluster if route else None)
         # Read only when needed: each read of the path is a jsii round trip.
@@ -169,6 +171,7 @@ class FargateWebService(Construct):
                 route.priority,
                 target_groups=2 if props.deployment.needs_green_target_group else 1,
             )
+            route.ingress.export_for(stack)
         super().__init__(scope, id)
         self.props = props
         self.cluster: ClusterHandle = (
@@ -432,8 +435,13 @@ def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
     """Refuse ARNs of another region than the stack: the deploy would fail on them.
 
     An ALB takes ACM certificates and regional web ACLs of its own region only (a shared
-    ingress checks its own).
+    ingress checks its own). A service routed through a shared ingress lives in the ingress's
+    account and region: its rules, target groups and security-group rules import the
+    ingress's listeners and security group, which CloudFormation exports reach only within
+    one account and region.
     """
+    if props.ingress is not None:
+        _check_same_environment(stack, props.ingress.ingress.environment)
     options = props.load_balancer
     if options is None:
         return
@@ -446,3 +454,24 @@ def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
     )
     if problems:
         raise ConfigurationError("WebServiceProps", problems)
+
+
+def _check_same_environment(stack: Stack, theirs: tuple[str, str]) -> None:
+    """Refuse a service in another account or region than its shared ingress (both known)."""
+    mine = (stack.account, stack.region)
+    if any(is_token(v) for v in (*mine, *theirs)) or mine == theirs:
+        return
+    raise ConfigurationError(
+        "WebServiceProps",
+        [
+            Problem(
+                prop="ingress",
+                value=f"an ingress in account {theirs[0]}, region {theirs[1]}",
+                allowed=f"an ingress in the service stack's account {mine[0]} and region "
+                f"{mine[1]} (a listener rule, target group and security-group rule can only "
+                "join a load balancer of their own account and region)",
+                fix="Put the service stack in the ingress's account and region, or attach the "
+                "service to a SharedIngress of its own region.",
+            )
+        ],
+    )
