@@ -3,6 +3,8 @@
 ``respond ENDPOINT``: play the Lambda behind every ``Custom::*`` resource of a stack in
 CREATE_IN_PROGRESS by sending SUCCESS to moto's cfn-response URL (moto needs Docker to run
 the real handler). ``readback ENDPOINT STACK``: print what moto holds for the stack as JSON.
+``faults ENDPOINT STACK FAULTS``: set the CodeDeploy simulator's faults (comma separated, see
+``codedeploy_sim.FAULTS``) on every deployment group of the stack; an empty FAULTS clears them.
 ``push ENDPOINT REPOSITORY TAG``: put a minimal image manifest under TAG, standing in for the
 `docker push` of the first image in docs/deploying.md (moto stores the manifest; no layers
 exist).
@@ -19,8 +21,12 @@ from typing import Any
 import boto3
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
+FAULTS_TAG = "ecs-patterns-simulator:faults"
+"""``codedeploy_sim.FAULTS_TAG`` (this script runs without the repository on its path)."""
 # Custom resources: `Custom::Name`, or CloudFormation's generic type (see _moto_server.py).
 CUSTOM_PREFIXES = ("Custom::", "AWS::CloudFormation::CustomResource")
+SCALING_POLICY = "AWS::ApplicationAutoScaling::ScalingPolicy"
 
 
 def _client(service: str, endpoint: str) -> Any:
@@ -98,6 +104,11 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
         "stacks": {s["StackName"]: s["StackStatus"] for s in cfn.describe_stacks()["Stacks"]},
         "outputs": {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])},
         "physical": physical,
+        "template": _template(cfn, stack_name),
+        "events": [
+            [e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason", "")]
+            for e in cfn.describe_stack_events(StackName=stack_name)["StackEvents"]
+        ],
         "repositories": repositories,
         "image_tags": {
             r["repositoryName"]: sorted(
@@ -151,16 +162,43 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
                     applicationName=application, deploymentGroupName=group
                 )["deployments"]
             ]
-    targets = {
-        physical.split("|")[0]: logical
-        for logical, physical in ids("AWS::ApplicationAutoScaling::ScalableTarget").items()
-    }
+    targets_physical = ids("AWS::ApplicationAutoScaling::ScalableTarget")
+    targets = {ref.split("|")[0]: logical for logical, ref in targets_physical.items()}
     out["scalable_targets"] = {
         targets[t["ResourceId"]]: t
         for t in _client("application-autoscaling", endpoint).describe_scalable_targets(
             ServiceNamespace="ecs"
         )["ScalableTargets"]
         if t["ResourceId"] in targets
+    }
+    policies = {arn: logical for logical, arn in ids(SCALING_POLICY).items()}
+    out["scaling_policies"] = {
+        policies[p["PolicyARN"]]: p
+        for namespace in sorted({t.split("|")[-1] for t in targets_physical.values()})
+        for p in _client("application-autoscaling", endpoint).describe_scaling_policies(
+            ServiceNamespace=namespace
+        )["ScalingPolicies"]
+        if p["PolicyARN"] in policies
+    }
+    out["alarms"], out["composite_alarms"] = _alarms(
+        endpoint, ids("AWS::CloudWatch::Alarm"), ids("AWS::CloudWatch::CompositeAlarm")
+    )
+    waf = _client("wafv2", endpoint)
+    out["web_acls"] = {}
+    for logical, ref in ids("AWS::WAFv2::WebACL").items():
+        name, acl_id, scope = ref.split("|")  # the web ACL's Ref: NAME|ID|SCOPE
+        out["web_acls"][logical] = waf.get_web_acl(Name=name, Id=acl_id, Scope=scope)["WebACL"]
+    out["web_acl_associations"] = {}
+    for logical, ref in ids("AWS::WAFv2::WebACLAssociation").items():
+        resource_arn = ref.split("|")[0]  # RESOURCE_ARN|WEB_ACL_ARN
+        held = waf.get_web_acl_for_resource(ResourceArn=resource_arn).get("WebACL") or {}
+        out["web_acl_associations"][logical] = {
+            "ResourceArn": resource_arn,
+            "WebACLArn": held.get("ARN"),
+        }
+    out["waf_logging"] = {
+        logical: waf.get_logging_configuration(ResourceArn=arn)["LoggingConfiguration"]
+        for logical, arn in ids("AWS::WAFv2::LoggingConfiguration").items()
     }
     for logical, arn in ids("AWS::ECS::TaskDefinition").items():
         out["task_definitions"][logical] = ecs.describe_task_definition(taskDefinition=arn)[
@@ -209,6 +247,56 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
     return out
 
 
+def _template(cfn: Any, stack_name: str) -> Any:
+    """The stack's template: parsed when JSON (the CLI's), as stored otherwise (YAML)."""
+    body = cfn.get_template(StackName=stack_name)["TemplateBody"]
+    if isinstance(body, str) and body.lstrip().startswith("{"):
+        return json.loads(body)
+    return body
+
+
+def faults(endpoint: str, stack_name: str, names: str) -> None:
+    """Tag every CodeDeploy deployment group of the stack with the simulator's faults
+    (``codedeploy_sim.FAULTS_TAG``, comma separated; empty: none). Deployments created from
+    now on fail so; those already created keep the faults they had."""
+    cfn, codedeploy = _client("cloudformation", endpoint), _client("codedeploy", endpoint)
+    tagged = 0
+    for resource in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
+        if resource.get("ResourceType") != "AWS::CodeDeploy::Application":
+            continue
+        application = resource["PhysicalResourceId"]
+        for group in codedeploy.list_deployment_groups(applicationName=application)[
+            "deploymentGroups"
+        ]:
+            codedeploy.tag_resource(
+                ResourceArn=f"arn:aws:codedeploy:{REGION}:{ACCOUNT}:deploymentgroup:"
+                f"{application}/{group}",
+                Tags=[{"Key": FAULTS_TAG, "Value": names}],
+            )
+            tagged += 1
+    if not tagged:
+        raise SystemExit(f"no CodeDeploy deployment group in stack {stack_name}")
+    print(tagged)
+
+
+def _alarms(
+    endpoint: str, metric: dict[str, str], composite: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Logical ID -> the metric alarm, and -> the composite alarm, as DescribeAlarms reads them."""
+    logical = {name: key for key, name in {**metric, **composite}.items()}
+    names = sorted(logical)
+    found: dict[str, Any] = {"MetricAlarms": {}, "CompositeAlarms": {}}
+    cloudwatch = _client("cloudwatch", endpoint)
+    for start in range(0, len(names), 100):  # DescribeAlarms takes up to 100 names
+        page = cloudwatch.describe_alarms(
+            AlarmNames=names[start : start + 100], AlarmTypes=["MetricAlarm", "CompositeAlarm"]
+        )
+        for kind in found:
+            for alarm in page.get(kind, []):
+                found[kind][logical[alarm["AlarmName"]]] = alarm
+    return found["MetricAlarms"], found["CompositeAlarms"]
+
+
 def push(endpoint: str, repository: str, tag: str) -> None:
     """Register a (layer-less) image manifest as ``repository:tag``."""
     manifest = {
@@ -231,6 +319,8 @@ def main(argv: list[str]) -> None:
         respond(argv[2])
     elif argv[1] == "push":
         push(argv[2], argv[3], argv[4])
+    elif argv[1] == "faults":
+        faults(argv[2], argv[3], argv[4])
     elif argv[1] == "readback":
         print(json.dumps(readback(argv[2], argv[3]), default=str))
     else:

@@ -12,6 +12,21 @@ returns the ``Ref`` and ``Fn::GetAtt`` values real CloudFormation documents:
   group holds (from this model or from ``CreateDeploymentGroup``).
 * ``AWS::ApplicationAutoScaling::ScalableTarget``: ``Ref`` ``resourceId|dimension|namespace``;
   minimum, maximum and suspended state (an update changes them in place).
+* ``AWS::ApplicationAutoScaling::ScalingPolicy``: ``Ref`` and ``Fn::GetAtt`` ``Arn`` the policy
+  ARN; put through moto's API on the target its ``ScalingTargetId`` names (or its resource id,
+  dimension and namespace), with its type and target tracking or step configuration (moto
+  adds the two CloudWatch alarms a target tracking policy of an ECS service has).
+* ``AWS::CloudWatch::Alarm`` and ``AWS::CloudWatch::CompositeAlarm``: ``Ref`` the name,
+  ``Fn::GetAtt`` ``Arn``; a metric alarm with its metric or metric math, statistic,
+  threshold, evaluation, missing-data treatment and actions, a composite alarm with its rule
+  and actions, through moto's ``PutMetricAlarm`` backend (moto implements no
+  ``PutCompositeAlarm``, but keeps an alarm with a rule and lists it as composite).
+  Nothing evaluates them: they stay ``OK`` unless a test sets their state.
+* ``AWS::WAFv2::WebACL``: ``Ref`` ``NAME|ID|SCOPE``, ``Fn::GetAtt`` ``Arn``, ``Id`` and
+  ``LabelNamespace``; default action, rules, visibility and description through moto's WAFv2
+  API. ``AWS::WAFv2::WebACLAssociation`` (``Ref`` ``RESOURCE_ARN|WEB_ACL_ARN``) associates it,
+  so ``GetWebACLForResource`` finds it; ``AWS::WAFv2::LoggingConfiguration`` (``Ref`` the web
+  ACL ARN) holds its log destinations and redacted fields. No request is ever inspected.
 * ``AWS::ServiceDiscovery::HttpNamespace``: ``Ref`` the namespace id, ``Fn::GetAtt`` ``Arn``
   and ``Id``; created through moto's Cloud Map API (name and description), so
   ``GetNamespace`` reads it back.
@@ -32,6 +47,13 @@ from typing import Any
 
 from moto.applicationautoscaling.models import applicationautoscaling_backends
 from moto.cloudformation import parsing
+from moto.cloudwatch.models import (
+    Dimension,
+    Metric,
+    MetricDataQuery,
+    MetricStat,
+    cloudwatch_backends,
+)
 from moto.codedeploy import responses as codedeploy_responses
 from moto.codedeploy.models import codedeploy_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
@@ -39,6 +61,7 @@ from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs import models as ecs_models
 from moto.scheduler.models import scheduler_backends
 from moto.servicediscovery.models import servicediscovery_backends
+from moto.wafv2.models import wafv2_backends
 
 
 def _camel(value: Any) -> Any:
@@ -337,12 +360,452 @@ class SchedulerSchedule(CloudFormationModel, BaseModel):  # type: ignore[misc]
         )
 
 
+def _actions(value: Any) -> list[str]:
+    return [str(v) for v in value or []]
+
+
+def _enabled(value: Any) -> bool:
+    """A CloudFormation boolean, given as a JSON boolean or as the string "true"/"false"."""
+    return str(value).lower() != "false" if value is not None else True
+
+
+def _metric_queries(items: Any) -> list[Any]:
+    """The ``Metrics`` of an alarm as moto's API builds them from ``PutMetricAlarm``."""
+    queries = []
+    for item in items or []:
+        stat = item.get("MetricStat")
+        metric_stat = None
+        if stat:
+            metric = stat["Metric"]
+            metric_stat = MetricStat(
+                metric=Metric(
+                    metric_name=metric.get("MetricName"),
+                    namespace=metric.get("Namespace"),
+                    dimensions=[
+                        Dimension(name=d.get("Name"), value=d.get("Value"))
+                        for d in metric.get("Dimensions") or []
+                    ],
+                ),
+                period=stat.get("Period"),
+                stat=stat.get("Stat"),
+                unit=stat.get("Unit"),
+            )
+        queries.append(
+            MetricDataQuery(
+                query_id=item.get("Id"),
+                label=item.get("Label"),
+                period=item.get("Period"),
+                return_data=item.get("ReturnData"),
+                expression=item.get("Expression"),
+                metric_stat=metric_stat,
+            )
+        )
+    return queries
+
+
+class CloudWatchAlarm(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    """A metric alarm; :class:`CompositeAlarm` overrides what differs."""
+
+    def __init__(self, name: str, arn: str) -> None:
+        self.name, self.arn = name, arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::Alarm"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "AlarmName"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.arn
+
+    @classmethod
+    def put(cls, backend: Any, name: str, p: dict[str, Any]) -> Any:
+        return backend.put_metric_alarm(
+            name=name,
+            namespace=p.get("Namespace"),
+            metric_name=p.get("MetricName"),
+            metric_data_queries=_metric_queries(p.get("Metrics")) or None,
+            comparison_operator=p.get("ComparisonOperator"),
+            evaluation_periods=p.get("EvaluationPeriods"),
+            datapoints_to_alarm=p.get("DatapointsToAlarm"),
+            period=p.get("Period"),
+            threshold=p.get("Threshold"),
+            statistic=p.get("Statistic"),
+            extended_statistic=p.get("ExtendedStatistic"),
+            description=p.get("AlarmDescription"),
+            dimensions=[
+                {"Name": str(d["Name"]), "Value": str(d["Value"])}
+                for d in p.get("Dimensions") or []
+            ],
+            alarm_actions=_actions(p.get("AlarmActions")),
+            ok_actions=_actions(p.get("OKActions")),
+            insufficient_data_actions=_actions(p.get("InsufficientDataActions")),
+            unit=p.get("Unit"),
+            actions_enabled=_enabled(p.get("ActionsEnabled")),
+            treat_missing_data=p.get("TreatMissingData"),
+            evaluate_low_sample_count_percentile=p.get("EvaluateLowSampleCountPercentile"),
+            threshold_metric_id=p.get("ThresholdMetricId"),
+            rule=None,
+            tags=p.get("Tags") or None,
+        )
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> CloudWatchAlarm:
+        p = cloudformation_json.get("Properties", {})
+        name = _name(p, "AlarmName", resource_name)
+        alarm = cls.put(cloudwatch_backends[account_id][region_name], name, p)
+        return cls(name, str(alarm.alarm_arn))
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> CloudWatchAlarm:
+        # The name is the alarm's identity: a new one replaces the alarm, otherwise in place.
+        p = cloudformation_json.get("Properties", {})
+        name = _name(p, "AlarmName", original_resource.name)
+        if name != original_resource.name:
+            cloudwatch_backends[account_id][region_name].delete_alarms([original_resource.name])
+        alarm = cls.put(cloudwatch_backends[account_id][region_name], name, p)
+        return cls(name, str(alarm.alarm_arn))
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+
+class CompositeAlarm(CloudWatchAlarm, CloudFormationModel):  # type: ignore[misc]
+    # CloudFormationModel named again: moto lists its direct subclasses only.
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::CompositeAlarm"
+
+    @classmethod
+    def put(cls, backend: Any, name: str, p: dict[str, Any]) -> Any:
+        # moto's API stores a composite alarm as an alarm with a rule (DescribeAlarms lists
+        # it under CompositeAlarms); PutCompositeAlarm itself is not implemented.
+        return backend.put_metric_alarm(
+            name=name,
+            namespace=None,
+            metric_name=None,
+            comparison_operator=None,
+            evaluation_periods=None,
+            period=None,
+            threshold=None,
+            statistic=None,
+            description=p.get("AlarmDescription"),
+            dimensions=[],
+            alarm_actions=_actions(p.get("AlarmActions")),
+            ok_actions=_actions(p.get("OKActions")),
+            insufficient_data_actions=_actions(p.get("InsufficientDataActions")),
+            actions_enabled=_enabled(p.get("ActionsEnabled")),
+            rule=str(p["AlarmRule"]),
+            tags=p.get("Tags") or None,
+        )
+
+
+class ScalingPolicy(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(
+        self, arn: str, name: str, namespace: str, resource_id: str, dimension: str
+    ) -> None:
+        self.arn, self.name = arn, name
+        self.namespace, self.resource_id, self.dimension = namespace, resource_id, dimension
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApplicationAutoScaling::ScalingPolicy"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "PolicyName"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.arn
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> ScalingPolicy:
+        p = cloudformation_json.get("Properties", {})
+        name = _name(p, "PolicyName", resource_name)
+        if p.get("ScalingTargetId"):
+            # The scalable target's Ref: RESOURCE_ID|DIMENSION|NAMESPACE (ScalableTarget above).
+            resource_id, dimension, namespace = str(p["ScalingTargetId"]).split("|")
+        else:
+            resource_id = str(p["ResourceId"])
+            dimension, namespace = str(p["ScalableDimension"]), str(p["ServiceNamespace"])
+        body = p.get("TargetTrackingScalingPolicyConfiguration") or p.get(
+            "StepScalingPolicyConfiguration"
+        )
+        policy = applicationautoscaling_backends[account_id][region_name].put_scaling_policy(
+            name, namespace, resource_id, dimension, dict(body or {}), p.get("PolicyType")
+        )
+        return cls(str(policy.policy_arn), name, namespace, resource_id, dimension)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> ScalingPolicy:
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            original_resource.name, cloudformation_json, account_id, region_name
+        )
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        applicationautoscaling_backends[account_id][region_name].delete_scaling_policy(
+            self.name, self.namespace, self.resource_id, self.dimension
+        )
+
+
+class WebAcl(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, acl: Any, scope: str) -> None:
+        self.name, self.id, self.arn, self.scope = acl.name, acl.id, acl.arn, scope
+        self.label_namespace = acl.label_namespace
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::WAFv2::WebACL"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return f"{self.name}|{self.id}|{self.scope}"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("Arn", "Id", "LabelNamespace")
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return str(
+            {"Arn": self.arn, "Id": self.id, "LabelNamespace": self.label_namespace}[attribute_name]
+        )
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> WebAcl:
+        p = cloudformation_json.get("Properties", {})
+        scope = str(p.get("Scope", "REGIONAL"))
+        acl = wafv2_backends[account_id][region_name].create_web_acl(
+            name=_name(p, "Name", resource_name),
+            visibility_config=p["VisibilityConfig"],
+            default_action=p["DefaultAction"],
+            scope=scope,
+            description=p.get("Description") or "",
+            tags=p.get("Tags") or [],
+            rules=p.get("Rules") or [],
+            association_config=p.get("AssociationConfig"),
+            captcha_config=p.get("CaptchaConfig"),
+            challenge_config=p.get("ChallengeConfig"),
+            custom_response_bodies=p.get("CustomResponseBodies"),
+            token_domains=p.get("TokenDomains"),
+        )
+        return cls(acl, scope)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> WebAcl:
+        p = cloudformation_json.get("Properties", {})
+        if _name(p, "Name", original_resource.name) != original_resource.name:
+            raise NotImplementedError("emulator: renaming a web ACL (a replacement)")
+        backend = wafv2_backends[account_id][region_name]
+        acl = backend.get_web_acl(original_resource.arn, None, None)
+        backend.update_web_acl(
+            name=acl.name,
+            _id=acl.id,
+            default_action=p["DefaultAction"],
+            rules=p.get("Rules") or [],
+            description=p.get("Description"),
+            visibility_config=p["VisibilityConfig"],
+            lock_token=acl.lock_token,
+            custom_response_bodies=p.get("CustomResponseBodies"),
+            captcha_config=p.get("CaptchaConfig"),
+            challenge_config=p.get("ChallengeConfig"),
+            token_domains=p.get("TokenDomains"),
+            association_config=p.get("AssociationConfig"),
+        )
+        return original_resource  # type: ignore[no-any-return]
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = wafv2_backends[account_id][region_name]
+        acl = backend.get_web_acl(self.arn, None, None)
+        backend.delete_web_acl(acl.name, self.scope, acl.id, acl.lock_token)
+
+
+class WebAclAssociation(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, resource_arn: str, web_acl_arn: str) -> None:
+        self.resource_arn, self.web_acl_arn = resource_arn, web_acl_arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::WAFv2::WebACLAssociation"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @property
+    def physical_resource_id(self) -> str:
+        return f"{self.resource_arn}|{self.web_acl_arn}"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> WebAclAssociation:
+        p = cloudformation_json.get("Properties", {})
+        association = cls(str(p["ResourceArn"]), str(p["WebACLArn"]))
+        wafv2_backends[account_id][region_name].associate_web_acl(
+            association.web_acl_arn, association.resource_arn
+        )
+        return association
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> WebAclAssociation:
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        wafv2_backends[account_id][region_name].disassociate_web_acl(self.resource_arn)
+
+
+class WafLogging(CloudFormationModel, BaseModel):  # type: ignore[misc]
+    def __init__(self, resource_arn: str) -> None:
+        self.resource_arn = resource_arn
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::WAFv2::LoggingConfiguration"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.resource_arn
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> WafLogging:
+        p = cloudformation_json.get("Properties", {})
+        wafv2_backends[account_id][region_name].put_logging_configuration(
+            str(p["ResourceArn"]),
+            [str(d) for d in p["LogDestinationConfigs"]],
+            p.get("RedactedFields"),
+            False,
+            p.get("LoggingFilter"),
+        )
+        return cls(str(p["ResourceArn"]))
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> WafLogging:
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        wafv2_backends[account_id][region_name].delete_logging_configuration(self.resource_arn)
+
+
 MODELLED = (
     CodeDeployApplication,
     CodeDeployDeploymentGroup,
     ScalableTarget,
     HttpNamespace,
     SchedulerSchedule,
+    CloudWatchAlarm,
+    CompositeAlarm,
+    ScalingPolicy,
+    WebAcl,
+    WebAclAssociation,
+    WafLogging,
 )
 """Types these models take off the deploy test's skipped list."""
 

@@ -40,21 +40,36 @@ library. The gap:
    the CLI waited out its 300 s timeout; an in-process replay with the answers after
    CreateStack completed). Stack creation and the cfn-response handler are serialized with
    one lock, so an answer waits for CreateStack to finish building, then completes the stack.
+   The same lock covers all of CreateStack and UpdateStack and a read of a stack's outputs or
+   resources (which also build resources lazily): a DescribeStacks of the responder during
+   CreateStack once created the repository stack's repository twice
+   (``RepositoryAlreadyExistsException``, under load).
 8. CodeDeploy deployments: moto's have UUID ids and no lifecycle; ``_codedeploy_moto`` routes
    them to the simulator of ``codedeploy_sim.py`` (and keeps an ECS service's capacity
    provider strategy, which moto drops), and runs the release custom resource's Update
    through the library's handler after moto's stack update (moto sends custom resources
-   only Create).
+   only Create). moto's UpdateStack had no failure path (an exception answered HTTP 500 and
+   left the new template in place); a failed release now rolls the stack back as
+   CloudFormation does, ending ``UPDATE_ROLLBACK_COMPLETE`` (see ``_update_or_roll_back``).
 9. Types moto skips that the release or the sample's other workloads need, modelled thinly in
-   ``_moto_models``: CodeDeploy application and deployment group, the scalable target, the
-   Cloud Map HTTP namespace (Service Connect), the Scheduler schedule, and the ECS service
-   fields moto's CloudFormation drops.
+   ``_moto_models``: CodeDeploy application and deployment group, the scalable target and
+   its scaling policies, metric and composite alarms, the web ACL, its association and its
+   logging configuration, the Cloud Map HTTP namespace (Service Connect), the Scheduler
+   schedule, and the ECS service fields moto's CloudFormation drops.
+10. ``DescribeStackResources`` with a ``LogicalResourceId`` (the CLI asks it about a resource
+    that failed) answered HTTP 500 on any stack with a skipped type (moto's lookup reads the
+    logical id of the skipped types' empty entries); the CLI retried it for about a minute
+    before reporting the failure. The lookup now passes over those entries.
+11. CloudTrail ``LookupEvents``: after a failed deploy the CLI looks for control-plane errors
+    of the stack's principals in CloudTrail; moto does not implement it (HTTP 500), and the
+    CLI retried for about half a minute. It answers with no events (nothing is recorded).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import json
 import sys
 import threading
 import uuid
@@ -66,6 +81,7 @@ from typing import Any
 from moto.cloudformation import parsing
 from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.cloudtrail.responses import CloudTrailResponse
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs.models import TaskDefinition
 from moto.elbv2 import models
@@ -140,50 +156,11 @@ class Skipped:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.stack}/{self.logical_id}"))
 
 
-def _alarm(r: Skipped) -> dict[str, str]:
-    name = r.name("AlarmName")
-    return {"Ref": name, "Arn": f"arn:aws:cloudwatch:{r.region}:{r.account}:alarm:{name}"}
-
-
 def _oidc_provider(r: Skipped) -> dict[str, str]:
     url = r.properties.get("Url")
     host = url.removeprefix("https://") if isinstance(url, str) else r.logical_id
     arn = f"arn:aws:iam::{r.account}:oidc-provider/{host}"
     return {"Ref": arn, "Arn": arn}
-
-
-def _web_acl(r: Skipped) -> dict[str, str]:
-    name, id_ = r.name("Name"), r.id()
-    scope = r.properties.get("Scope", "REGIONAL")
-    where = "global" if scope == "CLOUDFRONT" else "regional"
-    return {
-        "Ref": f"{name}|{id_}|{scope}",
-        "Arn": f"arn:aws:wafv2:{r.region}:{r.account}:{where}/webacl/{name}/{id_}",
-        "Id": id_,
-        "LabelNamespace": f"awswaf:{r.account}:webacl:{name}:",
-    }
-
-
-def _scalable_target(r: Skipped) -> dict[str, str]:
-    parts = [str(r.properties.get(k, "")) for k in ("ResourceId", "ScalableDimension")]
-    return {"Ref": "|".join([*parts, str(r.properties.get("ServiceNamespace", ""))]), "Id": r.id()}
-
-
-def _scaling_policy(r: Skipped) -> dict[str, str]:
-    arn = (
-        f"arn:aws:autoscaling:{r.region}:{r.account}:scalingPolicy:{r.id()}:"
-        f"resource/ecs/{r.logical_id}:policyName/{r.name('PolicyName')}"
-    )
-    return {"Ref": arn, "Arn": arn}
-
-
-def _named(prop: str) -> Callable[[Skipped], dict[str, str]]:
-    """Types whose ``Ref`` is their name (CodeDeploy application and deployment group)."""
-
-    def resolve(r: Skipped) -> dict[str, str]:
-        return {"Ref": r.name(prop)}
-
-    return resolve
 
 
 def _id_only(r: Skipped) -> dict[str, str]:
@@ -192,20 +169,11 @@ def _id_only(r: Skipped) -> dict[str, str]:
 
 # Type -> the Ref value and the Fn::GetAtt attributes real CloudFormation returns for it.
 PLACEHOLDERS: dict[str, Callable[[Skipped], dict[str, str]]] = {
-    "AWS::CloudWatch::Alarm": _alarm,
-    "AWS::CloudWatch::CompositeAlarm": _alarm,
     "AWS::IAM::OIDCProvider": _oidc_provider,
-    "AWS::WAFv2::WebACL": _web_acl,
-    "AWS::ApplicationAutoScaling::ScalableTarget": _scalable_target,
-    "AWS::ApplicationAutoScaling::ScalingPolicy": _scaling_policy,
-    "AWS::CodeDeploy::Application": _named("ApplicationName"),
-    "AWS::CodeDeploy::DeploymentGroup": _named("DeploymentGroupName"),
     "AWS::EC2::SecurityGroupEgress": _id_only,
     "AWS::S3::BucketPolicy": _id_only,
     "AWS::SNS::TopicPolicy": _id_only,
     "AWS::SQS::QueuePolicy": _id_only,
-    "AWS::WAFv2::WebACLAssociation": _id_only,
-    "AWS::WAFv2::LoggingConfiguration": _id_only,
     "AWS::ECS::ClusterCapacityProviderAssociations": _id_only,
 }
 
@@ -315,6 +283,33 @@ def _resolve_known_previous_values(
 
 CloudFormationBackend._resolve_update_parameters = _resolve_known_previous_values
 
+_describe_stack_resources = CloudFormationBackend.describe_stack_resources
+
+
+def _describe_stack_resource_past_skipped(
+    self: Any, stack_name: str, logical_resource_id: str | None
+) -> Any:
+    """moto's DescribeStackResources; by logical id, past the skipped types' empty entries."""
+    if logical_resource_id is None:
+        return _describe_stack_resources(self, stack_name, None)
+    stack, resources = _describe_stack_resources(self, stack_name, None)
+    found = [
+        r
+        for r in resources
+        if r is not None and getattr(r, "logical_resource_id", None) == logical_resource_id
+    ]
+    return stack, found
+
+
+CloudFormationBackend.describe_stack_resources = _describe_stack_resource_past_skipped
+
+
+def _lookup_no_events(self: Any) -> str:
+    return json.dumps({"Events": []})
+
+
+CloudTrailResponse.lookup_events = _lookup_no_events
+
 _task_definition_update = TaskDefinition.update_from_cloudformation_json.__func__
 
 
@@ -343,6 +338,14 @@ def _serialized(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 Stack.create_resources = _serialized(Stack.create_resources)
+# Also the whole of CreateStack (moto registers the stack, then evaluates its exports, which
+# builds resources lazily, before create_resources) and UpdateStack, and the stack's outputs
+# and resources as a read serializes them (a DescribeStacks during CreateStack builds what its
+# outputs reference: the repository was created twice once, RepositoryAlreadyExistsException).
+CloudFormationBackend.create_stack = _serialized(CloudFormationBackend.create_stack)
+Stack.update = _serialized(Stack.update)
+Stack.outputs = property(_serialized(Stack.outputs.fget))
+Stack.stack_resources = property(_serialized(Stack.stack_resources.fget))
 CloudFormationResponse.process_cfn_response = _serialized(
     CloudFormationResponse.process_cfn_response
 )

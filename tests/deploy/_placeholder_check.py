@@ -1,7 +1,8 @@
 """Runs with the moto venv's Python: one stack through the patched moto, in process.
 
 Prints JSON: the stack status, its outputs, and the SNS topic display name that holds a
-``Fn::GetAtt`` of a skipped type. ``test_moto_workarounds.py`` asserts on it.
+``Fn::GetAtt`` of an alarm (a type the emulator models thinly, ``_moto_models``).
+``test_moto_workarounds.py`` asserts on it.
 """
 
 from __future__ import annotations

@@ -63,26 +63,28 @@ REPOSITORY_DEPLOY_ARGS = (
 DEPLOY_ARGS = ("deploy", "--all", "--require-approval", "never", "--method=direct")
 FIRST_TAG = "emulator-1"
 NEXT_TAG = "emulator-2"
+FAILING_TAG = "emulator-3"
+FAULT = "alarm"
+"""The simulator's fault for the failing release: a deployment group alarm fires once
+production traffic is on the new revision (CodeDeploy stops the deployment and rolls back)."""
+RELEASE_TYPE = "Custom::EcsCodeDeployRelease"
+RETAINED = ("Retain", "RetainExceptOnCreate")
 
 # Resource types moto 5.2.5's CloudFormation does not model: it logs "No Moto CloudFormation
 # support for X", creates nothing, and the stack still completes. Nothing about these is tested
 # here (the synthesis tests and cfn-lint cover their properties). A type not listed makes
 # test_no_new_types_skipped_by_moto fail: add it with a reason once the gap is understood, and
-# a placeholder in _moto_server.PLACEHOLDERS if the template references it. Listed types the
-# sample does not (yet) use are harmless: this list is what the emulator cannot show.
+# a placeholder in _moto_server.PLACEHOLDERS if the template references it, or model it thinly
+# in _moto_models (alarms, scaling policies and WAF are modelled there, so moto no longer skips
+# them). Listed types the sample does not (yet) use are harmless: this list is what the
+# emulator cannot show.
 SKIPPED_BY_MOTO: dict[str, str] = {
     "AWS::S3::BucketPolicy": "bucket policies (TLS-only, ALB log delivery) are not modelled",
     "AWS::SNS::TopicPolicy": "the alarm topic's policy is not modelled",
     "AWS::SQS::QueuePolicy": "the queues' TLS-only policies are not modelled",
     "AWS::ECS::ClusterCapacityProviderAssociations": "FARGATE/FARGATE_SPOT strategy unmodelled",
     "AWS::EC2::SecurityGroupEgress": "standalone egress rules (ALB to tasks) are not modelled",
-    "AWS::ApplicationAutoScaling::ScalingPolicy": "scaling policies are not modelled",
-    "AWS::CloudWatch::Alarm": "alarms are not created through CloudFormation in moto",
-    "AWS::CloudWatch::CompositeAlarm": "composite alarms are not modelled",
     "AWS::IAM::OIDCProvider": "the GitHub OIDC provider of the deploy role is not modelled",
-    "AWS::WAFv2::WebACL": "WAF is not modelled by moto's CloudFormation",
-    "AWS::WAFv2::WebACLAssociation": "WAF is not modelled by moto's CloudFormation",
-    "AWS::WAFv2::LoggingConfiguration": "WAF is not modelled by moto's CloudFormation",
 }
 SKIP_LINE = re.compile(r"No Moto CloudFormation support for (\S+)")
 
@@ -149,6 +151,25 @@ def updated(cdk: Cdk, moto: Moto, created: dict[str, Any]) -> dict[str, Any]:
     return {
         stack: {"template": cdk.template("deploy-2.out", stack), "state": moto.readback(stack, "2")}
         for stack in cdk.stacks("deploy-2.out")
+    }
+
+
+@pytest.fixture(scope="module")
+def failed_release(cdk: Cdk, moto: Moto, updated: dict[str, Any]) -> dict[str, Any]:
+    """A release whose CodeDeploy deployment the simulator fails (``FAULT`` on every deployment
+    group of the services stack, for this one deploy), on the already-deployed stacks."""
+    moto.client("faults", moto.endpoint, SAMPLE_STACK, FAULT)
+    try:
+        result = cdk.run(
+            *DEPLOY_ARGS, "-c", f"image_tag={FAILING_TAG}", output="deploy-3.out", check=False
+        )
+    finally:
+        moto.client("faults", moto.endpoint, SAMPLE_STACK, "")
+    return {
+        "returncode": result.returncode,
+        "output": result.stdout,
+        "template": cdk.template("deploy-3.out", SAMPLE_STACK),
+        "state": moto.readback(SAMPLE_STACK, "3"),
     }
 
 
@@ -636,6 +657,281 @@ def test_release_runs_the_handler_through_the_simulator(
     assert deployments[0]["description"].startswith("ecs-patterns CodeDeployRelease ")
     for target in state["scalable_targets"].values():
         assert not (target.get("SuspendedState") or {}).get("DynamicScalingInSuspended", False)
+
+
+def _resolve(value: Any, state: dict[str, Any]) -> Any:
+    """A template value as the emulator resolved it: literals, ``Ref`` (a resource's physical
+    id or ``AWS::Partition``), ``Fn::Join`` and ``Fn::GetAtt [ALARM or WEB ACL, Arn]``."""
+    if isinstance(value, list):
+        return [_resolve(v, state) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "Ref" in value:
+        if value["Ref"] == "AWS::Partition":
+            return "aws"
+        (found,) = [ids[value["Ref"]] for ids in state["physical"].values() if value["Ref"] in ids]
+        return found
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(str(_resolve(part, state)) for part in parts)
+    if "Fn::GetAtt" in value:
+        logical, attribute = value["Fn::GetAtt"]
+        assert attribute == "Arn", value
+        held = {**state["alarms"], **state["composite_alarms"]}.get(logical)
+        return held["AlarmArn"] if held is not None else state["web_acls"][logical]["ARN"]
+    return {k: _resolve(v, state) for k, v in value.items()}
+
+
+def test_alarms_read_back(created: dict[str, Any]) -> None:
+    """Every metric alarm exists (modelled, _moto_models) with its metric or metric math,
+    threshold, evaluation and actions; the deployment group's alarms are among them."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    alarms = _resources(template, "AWS::CloudWatch::Alarm")
+    assert alarms
+    assert set(state["alarms"]) == set(alarms)
+    for logical, props in alarms.items():
+        held = state["alarms"][logical]
+        for key in (
+            "AlarmName",
+            "AlarmDescription",
+            "MetricName",
+            "Namespace",
+            "Statistic",
+            "ExtendedStatistic",
+            "Period",
+            "Threshold",
+            "ComparisonOperator",
+            "EvaluationPeriods",
+            "DatapointsToAlarm",
+            "TreatMissingData",
+        ):
+            if key in props:
+                assert held[key] == props[key], (logical, key)
+        for key in ("AlarmActions", "OKActions"):
+            assert held[key] == _resolve(props.get(key, []), state), (logical, key)
+        # Dimension values are names and ARN parts moto resolved (GetAtt Name, Fn::Split).
+        assert [d["Name"] for d in held["Dimensions"]] == [
+            d["Name"] for d in props.get("Dimensions", [])
+        ], logical
+        assert all(d["Value"] for d in held["Dimensions"]), logical
+        assert [
+            (m["Id"], m.get("Expression"), m.get("ReturnData"), m.get("MetricStat", {}).get("Stat"))
+            for m in held.get("Metrics", [])
+        ] == [
+            (m["Id"], m.get("Expression"), m.get("ReturnData"), m.get("MetricStat", {}).get("Stat"))
+            for m in props.get("Metrics", [])
+        ], logical
+    names = {alarm["AlarmName"] for alarm in state["alarms"].values()}
+    assert state["deployment_groups"]
+    for group in state["deployment_groups"].values():
+        watched = {alarm["name"] for alarm in group["alarmConfiguration"]["alarms"]}
+        assert watched
+        assert watched <= names, watched - names
+
+
+def test_composite_alarms_read_back(created: dict[str, Any]) -> None:
+    """Each composite alarm (modelled) holds its rule over the ARNs of the alarms it combines."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    composites = _resources(template, "AWS::CloudWatch::CompositeAlarm")
+    assert composites
+    assert set(state["composite_alarms"]) == set(composites)
+    arns = {alarm["AlarmArn"] for alarm in state["alarms"].values()}
+    for logical, props in composites.items():
+        held = state["composite_alarms"][logical]
+        assert held["AlarmName"] == props["AlarmName"]
+        assert held["AlarmRule"] == _resolve(props["AlarmRule"], state)
+        combined = set(re.findall(r'ALARM\("([^"]+)"\)', held["AlarmRule"]))
+        assert combined
+        assert combined <= arns, combined - arns
+        assert held["AlarmActions"] == _resolve(props["AlarmActions"], state)
+        assert held["OKActions"] == _resolve(props.get("OKActions", []), state)
+
+
+def test_scaling_policies_read_back(created: dict[str, Any]) -> None:
+    """Each scaling policy (modelled) is registered on its scalable target with its type,
+    target value, cooldowns and metric."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    policies = _resources(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    assert policies
+    assert set(state["scaling_policies"]) == set(policies)
+    for logical, props in policies.items():
+        held = state["scaling_policies"][logical]
+        assert (held["PolicyName"], held["PolicyType"]) == (
+            props["PolicyName"],
+            props["PolicyType"],
+        )
+        target = state["scalable_targets"][props["ScalingTargetId"]["Ref"]]
+        assert (held["ResourceId"], held["ScalableDimension"]) == (
+            target["ResourceId"],
+            target["ScalableDimension"],
+        )
+        assert props["PolicyType"] == "TargetTrackingScaling"  # all the library creates
+        config = props["TargetTrackingScalingPolicyConfiguration"]
+        held_config = held["TargetTrackingScalingPolicyConfiguration"]
+        for key in ("TargetValue", "ScaleInCooldown", "ScaleOutCooldown", "DisableScaleIn"):
+            if key in config:
+                assert held_config[key] == config[key], (logical, key)
+        if "PredefinedMetricSpecification" in config:
+            assert (
+                held_config["PredefinedMetricSpecification"]
+                == config["PredefinedMetricSpecification"]
+            )
+        else:
+            metrics = config["CustomizedMetricSpecification"]["Metrics"]
+            held_metrics = held_config["CustomizedMetricSpecification"]["Metrics"]
+            assert [(m["Id"], m.get("Expression")) for m in held_metrics] == [
+                (m["Id"], m.get("Expression")) for m in metrics
+            ]
+
+
+def test_web_acls_and_associations_read_back(created: dict[str, Any]) -> None:
+    """Each web ACL (modelled) holds its default action, managed rule groups and visibility;
+    each association ties it to its load balancer; each logging configuration sends its logs
+    to the log group, with the headers redacted."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    acls = _resources(template, "AWS::WAFv2::WebACL")
+    assert acls
+    assert set(state["web_acls"]) == set(acls)
+    for logical, props in acls.items():
+        held = state["web_acls"][logical]
+        assert held["DefaultAction"] == props["DefaultAction"]
+        assert held["VisibilityConfig"] == props["VisibilityConfig"]
+        assert held["Description"] == props.get("Description", "")
+        assert [
+            (r["Name"], r["Priority"], r["Statement"], r.get("OverrideAction"))
+            for r in held["Rules"]
+        ] == [
+            (r["Name"], r["Priority"], r["Statement"], r.get("OverrideAction"))
+            for r in props["Rules"]
+        ]
+    associations = _resources(template, "AWS::WAFv2::WebACLAssociation")
+    assert associations
+    assert set(state["web_acl_associations"]) == set(associations)
+    for logical, props in associations.items():
+        held = state["web_acl_associations"][logical]
+        assert held["WebACLArn"] == _resolve(props["WebACLArn"], state)
+        assert held["ResourceArn"] == _resolve(props["ResourceArn"], state)
+        assert (
+            held["ResourceArn"]
+            in state["physical"]["AWS::ElasticLoadBalancingV2::LoadBalancer"].values()
+        )
+    logging = _resources(template, "AWS::WAFv2::LoggingConfiguration")
+    assert logging
+    assert set(state["waf_logging"]) == set(logging)
+    for logical, props in logging.items():
+        held = state["waf_logging"][logical]
+        assert held["ResourceArn"] == _resolve(props["ResourceArn"], state)
+        assert held["LogDestinationConfigs"] == _resolve(props["LogDestinationConfigs"], state)
+        for destination in held["LogDestinationConfigs"]:
+            assert destination.rsplit(":", 1)[-1] in state["log_groups"], destination
+        assert held["RedactedFields"] == props["RedactedFields"]
+
+
+def _blue_green(state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        logical: held
+        for logical, held in state["services"].items()
+        if held["deploymentController"]["type"] == "CODE_DEPLOY"
+    }
+
+
+def test_failed_release_fails_the_deploy_and_rolls_the_stack_back(
+    updated: dict[str, Any], failed_release: dict[str, Any]
+) -> None:
+    """A release whose deployment fails: the CLI reports the failure with the handler's reason,
+    and the stack is back on the previous template (UPDATE_ROLLBACK_COMPLETE). The rollback is
+    the emulator's (see _codedeploy_moto), the deployment the simulator's."""
+    output, state = failed_release["output"], failed_release["state"]
+    assert failed_release["returncode"] != 0, output[-3000:]
+    assert f"{SAMPLE_STACK} failed to deploy" in output, output[-3000:]
+    # The CLI names the failed resource with CodeDeploy's error, through the handler.
+    assert "Failed resources:" in output, output[-3000:]
+    failed = output.split("Failed resources:", 1)[1]
+    assert "UPDATE_FAILED" in failed, failed
+    assert "ALARM_ACTIVE" in failed, failed
+    assert state["status"] == "UPDATE_ROLLBACK_COMPLETE"
+    assert state["stacks"][REPOSITORY_STACK] == "CREATE_COMPLETE"
+    previous = updated[SAMPLE_STACK]["state"]["template"]
+    assert state["template"] == previous
+    assert failed_release["template"] != previous  # the failing release did change it
+    releases = set(_resources(failed_release["template"], RELEASE_TYPE))
+    failures = [e for e in state["events"] if e[1] == "UPDATE_FAILED"]
+    assert failures
+    assert {logical for logical, _, _ in failures} <= releases
+    assert all("ALARM_ACTIVE" in reason for _, _, reason in failures), failures
+
+
+def test_failed_release_leaves_the_old_revision_and_scale_in(
+    updated: dict[str, Any], failed_release: dict[str, Any]
+) -> None:
+    """CodeDeploy's rollback put the blue/green service back on the previous revision (the
+    failed deployment had moved it); the stack rollback deployed nothing more; scale-in of
+    every scalable target is resumed; every task definition is the previous revision again."""
+    before, state = updated[SAMPLE_STACK]["state"], failed_release["state"]
+    services = _blue_green(state)
+    assert services
+    for logical, service in services.items():
+        previous = _blue_green(before)[logical]
+        assert service["taskDefinition"] == previous["taskDefinition"]
+        assert service["capacityProviderStrategy"] == previous["capacityProviderStrategy"]
+    failed_ones = []
+    for group, deployments in state["deployments"].items():
+        known = {d["deploymentId"] for d in before["deployments"][group]}
+        new = {d["deploymentId"]: d for d in deployments if d["deploymentId"] not in known}
+        assert all(d["status"] not in ("Created", "InProgress", "Ready") for d in new.values())
+        for deployment in new.values():
+            if deployment["creator"] != "user":
+                continue
+            failed_ones.append(deployment)
+            assert deployment["status"] == "Stopped"
+            assert deployment["errorInformation"]["code"] == "ALARM_ACTIVE"
+            rollback = new[deployment["rollbackInfo"]["rollbackDeploymentId"]]
+            assert (rollback["creator"], rollback["status"]) == ("autoRollback", "Succeeded")
+            appspec = json.loads(deployment["revision"]["appSpecContent"]["content"])
+            wanted = appspec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"]
+            assert wanted not in {s["taskDefinition"] for s in services.values()}
+            assert wanted.rsplit(":", 1)[0] in {
+                s["taskDefinition"].rsplit(":", 1)[0] for s in services.values()
+            }
+    assert failed_ones, "no deployment of the failing release was found"
+    assert {k: t["taskDefinitionArn"] for k, t in state["task_definitions"].items()} == {
+        k: t["taskDefinitionArn"] for k, t in before["task_definitions"].items()
+    }
+    assert {t["status"] for t in state["task_definitions"].values()} == {"ACTIVE"}
+    assert state["scalable_targets"]
+    for target in state["scalable_targets"].values():
+        assert not (target.get("SuspendedState") or {}).get("DynamicScalingInSuspended", False)
+
+
+def test_failed_release_loses_nothing(
+    updated: dict[str, Any], failed_release: dict[str, Any]
+) -> None:
+    """Every resource of the stack is the one it was before the failed release (the release
+    resource records the rollback's answer), and the retained ones still exist."""
+    before, state = updated[SAMPLE_STACK]["state"], failed_release["state"]
+    kept = {t: ids for t, ids in before["physical"].items() if t != RELEASE_TYPE}
+    assert {t: ids for t, ids in state["physical"].items() if t != RELEASE_TYPE} == kept
+    retained = {
+        logical: resource["Type"]
+        for logical, resource in state["template"]["Resources"].items()
+        if resource.get("DeletionPolicy") in RETAINED
+    }
+    assert retained
+    for logical, type_ in retained.items():
+        physical = state["physical"][type_][logical]
+        if type_ == "AWS::Logs::LogGroup":
+            assert physical in state["log_groups"], logical
+        elif type_ == "AWS::SQS::Queue":
+            assert state["queues"][logical]["QueueArn"], logical
+    for key in ("alarms", "composite_alarms", "scaling_policies", "web_acls", "queues"):
+        assert state[key].keys() == before[key].keys(), key
+
+
+def test_fault_tag_is_the_simulators() -> None:
+    """The client script spells the simulator's fault tag as the simulator does."""
+    from tests.deploy import _moto_client, codedeploy_sim
+
+    assert _moto_client.FAULTS_TAG == codedeploy_sim.FAULTS_TAG
 
 
 def unlisted_skips(log_text: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""The placeholders of ``_moto_server.py`` resolve Ref/GetAtt of skipped types as AWS does."""
+"""The placeholders of ``_moto_server.py`` resolve Ref/GetAtt of skipped types as AWS does, and
+the thin models of ``_moto_models.py`` answer them in the same formats."""
 
 from __future__ import annotations
 
@@ -37,8 +38,34 @@ def test_skipped_types_resolve_to_aws_formats() -> None:
     app_ref = outputs.pop("AppRef")
     assert app_ref.startswith("Check-App-"), app_ref
     assert len(app_ref) > len("Check-App-")
+    # Alarms are modelled too: an unnamed one gets a generated STACK-LOGICALID-SUFFIX name.
+    alarm_arn = outputs.pop("AlarmArn")
+    assert alarm_arn.startswith(f"{ARN_PREFIX}Check-Unnamed-"), alarm_arn
+    assert len(alarm_arn) > len(f"{ARN_PREFIX}Check-Unnamed-")
     assert outputs == {
-        "AlarmArn": f"{ARN_PREFIX}Check-Unnamed",  # no AlarmName: STACK-LOGICALID
         "ProviderRef": PROVIDER_ARN,
         "Sub": f"{ARN_PREFIX}a1|{PROVIDER_ARN}",
     }
+
+
+def test_rollback_restores_the_previous_resources() -> None:
+    """The emulator's stack rollback (``_codedeploy_moto._restore``): a replaced task
+    definition is the previous revision again, active, and the new one is left for the
+    cleanup; an in-place update is undone; an added resource is refused, not half undone."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    result = subprocess.run(
+        [str(moto_bin_dir() / "python"), str(Path(__file__).with_name("_rollback_check.py"))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(result.stdout)
+    assert data["first"] != data["second"]
+    assert data["after"] == data["first"]
+    assert data["first_status"] == "ACTIVE"
+    assert data["replaced"] == [data["second"]]
+    assert data["display_name"] == "one"
+    assert "added ['Extra']" in data["added"]
