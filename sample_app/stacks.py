@@ -11,12 +11,18 @@ from constructs import Construct
 
 import ecs_patterns as ep
 from ecs_patterns.testing import add_compliance_packs
-from sample_app.service.app import HEARTBEAT_CHECK
+from sample_app.service.app import (
+    HEARTBEAT_CHECK,
+    PATH_PREFIX_VARIABLE,
+    SERVICE_NAME_VARIABLE,
+    routed_paths,
+)
 
 __all__ = [
     "SAMPLE_REPOSITORY_NAME",
     "SAMPLE_REPOSITORY_STACK",
     "SAMPLE_SERVICES_STACK",
+    "TEST_LISTENER_PORT",
     "SampleRepositoryStack",
     "SampleStack",
     "build_app",
@@ -25,10 +31,28 @@ __all__ = [
 SAMPLE_REPOSITORY_STACK = "EcsPatternsSampleRepository"
 """The long-lived stack: repository and CI deploy role (deployed first on a new account)."""
 SAMPLE_SERVICES_STACK = "EcsPatternsSample"
-"""The services stack: cluster, ``Web``, ``Api`` and ``Orders`` services, ``Worker``,
-``NightlyReport``, monitoring."""
+"""The services stack: cluster, shared ingress, ``Web``, ``Api``, ``Catalog`` and ``Orders``
+services, ``Worker``, ``NightlyReport``, monitoring."""
 SAMPLE_REPOSITORY_NAME = "ecs-patterns/sample-web"
 """The explicit name of the sample's ECR repository (``ECR_REPOSITORY`` in release.yml)."""
+TEST_LISTENER_PORT = 8443
+"""Port of the shared ingress's test listener (green tasks of ``Catalog`` before they serve)."""
+API_PREFIX = "/api"
+"""``Api`` is routed ``/api`` and ``/api/*`` on the shared ingress (and answers them)."""
+CATALOG_PREFIX = "/catalog"
+"""``Catalog`` is routed ``/catalog`` and ``/catalog/*`` on the shared ingress."""
+
+
+def _routed_container(
+    repository: ep.EcrRepository, image_tag: str, name: str, prefix: str
+) -> ep.ContainerOptions:
+    """The sample image as the service ``name``, answering the paths under ``prefix`` that
+    its listener rule on the shared ingress sends it (``routed_paths``)."""
+    return ep.ContainerOptions(
+        repository=repository,
+        image_tag=image_tag,
+        environment={SERVICE_NAME_VARIABLE: name, PATH_PREFIX_VARIABLE: prefix},
+    )
 
 
 class SampleRepositoryStack(Stack):
@@ -84,11 +108,18 @@ class SampleRepositoryStack(Stack):
 class SampleStack(Stack):
     """A cluster and every workload kind, all running the one image from ``repository``.
 
-    ``web`` (internet-facing) deploys with CodeDeploy blue/green; ``api`` (internal) with ECS
-    rolling deployments and the circuit breaker, so both styles are in the reviewed snapshot.
-    ``orders`` is a backend without a load balancer that ``api`` calls through Service Connect
-    (``http://orders:8080``); ``worker`` consumes a queue; ``nightly_report`` is a job that runs
-    at 02:30 Berlin time. The image picks what it runs from ``APP_ROLE``.
+    ``web`` (internet-facing) deploys with CodeDeploy blue/green on its own load balancer (a
+    shared one refuses CodeDeploy, which re-points whole listeners). ``api`` and ``catalog``
+    share one internal load balancer, ``ingress`` (:class:`SharedIngress`), routed by path
+    (``/api``, ``/catalog`` and everything beneath each; any other path gets a 404): ``api``
+    with ECS rolling deployments and the circuit breaker, ``catalog`` with ECS-native blue/green
+    through the ingress's test listener, so all three strategies are in the reviewed snapshot.
+    ``ingress_monitoring`` watches the shared load balancer once; each service's monitoring
+    watches its own target group(s), all on one topic. ``orders`` is a backend without a load
+    balancer that ``api`` calls through Service Connect (``http://orders:8080``); ``worker``
+    consumes a queue; ``nightly_report`` is a job that runs at 02:30 Berlin time. The image
+    picks what it runs from ``APP_ROLE``, and a routed service its name and path from
+    ``SERVICE_NAME`` and ``PATH_PREFIX``.
 
     ``repository`` is the :class:`SampleRepositoryStack`'s repository, passed as a construct: the
     CDK turns its name and ARN into exports of that stack and ``Fn::ImportValue`` here, and this
@@ -98,8 +129,9 @@ class SampleStack(Stack):
 
     The image tag comes from the ``image_tag`` context value, so a pipeline ships a new image
     with ``cdk deploy --all -c image_tag=prod-<sha>`` without editing code. HTTPS needs a
-    certificate: pass ``-c certificate_arn=arn:aws:acm:...``; without one the sample opts in to
-    plain HTTP (announced as a synthesis warning), which is only acceptable for a demo.
+    certificate: pass ``-c certificate_arn=arn:aws:acm:...`` (served by the web service's load
+    balancer and by the shared ingress); without one both opt in to plain HTTP (announced as
+    synthesis warnings), which is only acceptable for a demo.
     """
 
     def __init__(
@@ -117,9 +149,9 @@ class SampleStack(Stack):
             id,
             env=env,
             description=(
-                "ecs-patterns sample: Fargate cluster, blue/green web service, rolling API "
-                "service, backend, queue worker, nightly job, monitoring (images from "
-                "EcsPatternsSampleRepository)"
+                "ecs-patterns sample: Fargate cluster, blue/green web service, shared ingress "
+                "with a rolling and a blue/green service, backend, queue worker, nightly job, "
+                "monitoring (images from EcsPatternsSampleRepository)"
             ),
         )
         self.repository = repository
@@ -162,29 +194,76 @@ class SampleStack(Stack):
                 deployment_group=self.web.deployment_group,
             ),
         )
+        # The internal services share one load balancer (SharedIngress): one ALB, one web ACL
+        # and one access-log bucket for both, each service reached by its path through its own
+        # listener rule and target group(s); a path no service claims gets a 404. The web
+        # service above keeps its own load balancer: CodeDeploy blue/green re-points whole
+        # listeners, so a shared ingress refuses it. The test listener (TEST_LISTENER_PORT,
+        # reachable from the VPC only, as the ingress itself) carries the blue/green service's
+        # test traffic to its green tasks before production traffic moves.
+        self.ingress = ep.SharedIngress(
+            self,
+            "Ingress",
+            ep.SharedIngressProps(
+                cluster=self.cluster,
+                internet_facing=False,
+                certificates=[certificate] if certificate is not None else [],
+                allow_plain_http=certificate is None,
+                test_listener_port=TEST_LISTENER_PORT,
+            ),
+        )
+        # Its load-balancer-level alarms, once for every service behind it.
+        self.ingress_monitoring = ep.IngressMonitoring(
+            self,
+            "IngressMonitoring",
+            ep.IngressMonitoringProps(
+                load_balancer=self.ingress.load_balancer, topic=self.monitoring.topic
+            ),
+        )
         # An internal API on the same cluster and image, rolled out by ECS itself: rolling
         # deployments with the circuit breaker, rolled back on the same kind of alarms.
         self.api = ep.FargateWebService(
             self,
             "Api",
             ep.WebServiceProps(
-                container=ep.ContainerOptions(repository=self.repository, image_tag=image_tag),
+                container=_routed_container(self.repository, image_tag, "api", API_PREFIX),
                 cluster=self.cluster,
-                load_balancer=ep.LoadBalancerOptions(
-                    internet_facing=False,
-                    certificate=certificate,
-                    allow_plain_http=certificate is None,
-                ),
+                ingress=ep.IngressRoute(ingress=self.ingress, paths=routed_paths(API_PREFIX)),
                 deployment=ep.Rolling(),
             ),
         )
+        # Its alarms watch its own target group; the load balancer's are the ingress's.
         self.api_monitoring = ep.ServiceMonitoring(
             self,
             "ApiMonitoring",
             ep.MonitoringProps(
                 service=self.api.service,
                 target_group=self.api.target_group,
-                load_balancer=self.api.load_balancer,
+                topic=self.monitoring.topic,
+                min_running_tasks=1,
+                deployment_alarm_rollback=True,
+            ),
+        )
+        # A second routed service, on ECS-native blue/green: its rules on the shared listener
+        # and test listener forward blue 100 / green 0 until ECS shifts them.
+        self.catalog = ep.FargateWebService(
+            self,
+            "Catalog",
+            ep.WebServiceProps(
+                container=_routed_container(self.repository, image_tag, "catalog", CATALOG_PREFIX),
+                cluster=self.cluster,
+                ingress=ep.IngressRoute(ingress=self.ingress, paths=routed_paths(CATALOG_PREFIX)),
+                deployment=ep.EcsNativeBlueGreen(),
+            ),
+        )
+        self.catalog_monitoring = ep.ServiceMonitoring(
+            self,
+            "CatalogMonitoring",
+            ep.MonitoringProps(
+                service=self.catalog.service,
+                target_group=self.catalog.target_group,
+                # Blue/green alternates the two groups: alarm on both.
+                alternate_target_group=self.catalog.green_target_group,
                 topic=self.monitoring.topic,
                 min_running_tasks=1,
                 deployment_alarm_rollback=True,

@@ -93,13 +93,13 @@ def sample_app_container(sample_synthesized: SampleSynthesized) -> dict[str, Any
         for c in r["Properties"]["ContainerDefinitions"]
         if c["Name"] == "app"
     ]
-    # Web, API, backend, worker and job all run the one sample image as the same user.
-    assert len(apps) == 5
+    # Web, API, catalog, backend, worker and job all run the one sample image as the same user.
+    assert len(apps) == 6
     assert len({app["User"] for app in apps}) == 1
-    # The three with a port share the default HTTP check; the worker and the job, which have
+    # The four with a port share the default HTTP check; the worker and the job, which have
     # no port, run the image's heartbeat check with the python3 the image has.
     served = [app for app in apps if app.get("PortMappings")]
-    assert len(served) == 3
+    assert len(served) == 4
     assert all(app["HealthCheck"] == served[0]["HealthCheck"] for app in served)
     unserved = [app["HealthCheck"]["Command"] for app in apps if not app.get("PortMappings")]
     assert unserved == [["CMD", "python3", "-c", HEARTBEAT_CHECK]] * 2

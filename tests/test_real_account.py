@@ -185,7 +185,7 @@ def test_release_workflow_timeout_covers_the_longest_release_of_the_sample_servi
     services = [
         child for child in services_stack.node.find_all() if isinstance(child, ep.FargateWebService)
     ]
-    assert len(services) == 2
+    assert len(services) == 3  # Web (CodeDeploy), Api (rolling), Catalog (ECS blue/green)
     recommended = ep.release_job_timeout_minutes(s.longest_stack_wait() for s in services)
     assert _workflow_timeout() >= recommended
     # GitHub-hosted runners end any job after 6 hours.

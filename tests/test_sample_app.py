@@ -8,16 +8,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cdk import Stack
 from syrupy.assertion import SnapshotAssertion
 
-from ecs_patterns.testing import Finding, assert_no_findings
-from sample_app.service.app import HEARTBEAT_CHECK
+from ecs_patterns.testing import Finding, assert_no_findings, stack_template, synth_findings
+from sample_app.service.app import (
+    HEARTBEAT_CHECK,
+    PATH_PREFIX_VARIABLE,
+    SERVICE_NAME_VARIABLE,
+    routed_paths,
+)
 from sample_app.stacks import (
     SAMPLE_REPOSITORY_NAME,
     SAMPLE_REPOSITORY_STACK,
     SAMPLE_SERVICES_STACK,
+    TEST_LISTENER_PORT,
+    build_app,
 )
-from tests.conftest import SampleSynthesized
+from tests.conftest import CDK_CONTEXT, SampleSynthesized
 
 Templates = dict[str, dict[str, Any]]
 
@@ -108,8 +116,8 @@ def test_sample_service_image_comes_from_the_repository_stack_and_context_tag(
     }
     resources = sample[0][SAMPLE_SERVICES_STACK]["Resources"]
     tasks = [r for r in resources.values() if r["Type"] == "AWS::ECS::TaskDefinition"]
-    # The web service, the API, the backend, the worker and the job: one image for all.
-    assert len(tasks) == 5
+    # The web service, the API, the catalog, the backend, the worker and the job: one image.
+    assert len(tasks) == 6
     for task in tasks:
         image = json.dumps(task["Properties"]["ContainerDefinitions"][0]["Image"])
         assert ":bootstrap" in image  # cdk.json's image_tag
@@ -124,7 +132,7 @@ def test_sample_service_image_comes_from_the_repository_stack_and_context_tag(
         for s in r["Properties"]["PolicyDocument"]["Statement"]
         if "ecr:BatchGetImage" in json.dumps(s["Action"])
     ]
-    assert len(pulls) == 5
+    assert len(pulls) == 6
     for statement in pulls:
         (name,) = re.findall(r'"Fn::ImportValue": "([^"]+)"', json.dumps(statement["Resource"]))
         assert name in exports
@@ -211,6 +219,137 @@ def test_sample_api_calls_the_orders_backend_through_service_connect(
     assert len(ingress) == 1
     assert (ingress[0]["FromPort"], ingress[0]["ToPort"]) == (8080, 8080)
     assert "Api" in json.dumps(ingress[0]["SourceSecurityGroupId"])
+
+
+def _one(items: dict[str, Any], prefix: str) -> tuple[str, Any]:
+    (found,) = [(k, v) for k, v in items.items() if k.startswith(prefix)]
+    return found
+
+
+def test_sample_api_and_catalog_share_one_ingress_routed_by_path(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    balancers = _resources_of(sample, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    # The CodeDeploy web service keeps its own (a shared ingress refuses CodeDeploy); Api and
+    # Catalog have none of their own.
+    assert sorted(k.split("LoadBalancer")[0] for k in balancers) == ["Ingress", "Web"]
+    ingress_lb, _ = _one(balancers, "Ingress")
+    assert balancers[ingress_lb]["Properties"]["Scheme"] == "internal"
+    listeners = {
+        k: r["Properties"]
+        for k, r in _resources_of(sample, "AWS::ElasticLoadBalancingV2::Listener").items()
+        if r["Properties"]["LoadBalancerArn"] == {"Ref": ingress_lb}
+    }
+    # Production (plain HTTP: cdk.json gives no certificate_arn) and the test listener, both
+    # answering 404 to a path no service claims.
+    assert sorted(p["Port"] for p in listeners.values()) == [80, TEST_LISTENER_PORT]
+    for props in listeners.values():
+        assert props["DefaultActions"] == [
+            {
+                "Type": "fixed-response",
+                "FixedResponseConfig": {
+                    "ContentType": "text/plain",
+                    "MessageBody": "Not found",
+                    "StatusCode": "404",
+                },
+            }
+        ]
+    (production,) = [k for k, p in listeners.items() if p["Port"] == 80]
+    (test,) = [k for k, p in listeners.items() if p["Port"] == TEST_LISTENER_PORT]
+    rules = {
+        k: r["Properties"]
+        for k, r in _resources_of(sample, "AWS::ElasticLoadBalancingV2::ListenerRule").items()
+    }
+    groups = _resources_of(sample, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    # Api (rolling): one rule forwarding to its one target group.
+    (api_rule,) = [p for k, p in rules.items() if k.startswith("Api")]
+    api_group, _ = _one(groups, "ApiIngressTargetGroup")
+    assert api_rule["ListenerArn"] == {"Ref": production}
+    assert api_rule["Actions"] == [{"Type": "forward", "TargetGroupArn": {"Ref": api_group}}]
+    assert api_rule["Conditions"] == [
+        {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api", "/api/*"]}}
+    ]
+    # Catalog (ECS-native blue/green): the same conditions and priority on both listeners,
+    # blue 100 / green 0 until ECS shifts the weights.
+    catalog_rules = {k: p for k, p in rules.items() if k.startswith("Catalog")}
+    assert sorted(p["ListenerArn"]["Ref"] for p in catalog_rules.values()) == sorted(
+        [production, test]
+    )
+    blue, _ = _one(groups, "CatalogIngressTargetGroup")
+    green, _ = _one(groups, "CatalogIngressGreenTargetGroup")
+    for props in catalog_rules.values():
+        assert props["Conditions"] == [
+            {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/catalog", "/catalog/*"]}}
+        ]
+        assert props["Actions"] == [
+            {
+                "Type": "forward",
+                "ForwardConfig": {
+                    "TargetGroups": [
+                        {"TargetGroupArn": {"Ref": blue}, "Weight": 100},
+                        {"TargetGroupArn": {"Ref": green}, "Weight": 0},
+                    ]
+                },
+            }
+        ]
+    assert len({p["Priority"] for p in catalog_rules.values()}) == 1
+    assert api_rule["Priority"] not in {p["Priority"] for p in catalog_rules.values()}
+    # ECS moves the Catalog's own rules; its controller is ECS, its strategy blue/green.
+    _, catalog = _one(_services(sample), "CatalogService")
+    assert catalog["DeploymentController"] == {"Type": "ECS"}
+    assert catalog["DeploymentConfiguration"]["Strategy"] == "BLUE_GREEN"
+    ((balanced,),) = [catalog["LoadBalancers"]]
+    advanced = balanced["AdvancedConfiguration"]
+    assert balanced["TargetGroupArn"] == {"Ref": blue}
+    assert advanced["AlternateTargetGroupArn"] == {"Ref": green}
+    assert {advanced["ProductionListenerRule"]["Ref"], advanced["TestListenerRule"]["Ref"]} == (
+        set(catalog_rules)
+    )
+
+
+def test_sample_routed_services_answer_the_paths_their_rule_sends_them(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    rules = _resources_of(sample, "AWS::ElasticLoadBalancingV2::ListenerRule")
+    for prefix, name in (("Api", "api"), ("Catalog", "catalog")):
+        app = _app_container_of(sample, f"{prefix}Task")
+        variables = {v["Name"]: v["Value"] for v in app["Environment"]}
+        assert variables[SERVICE_NAME_VARIABLE] == name
+        paths = list(routed_paths(variables[PATH_PREFIX_VARIABLE]))
+        for logical, rule in rules.items():
+            if logical.startswith(prefix):
+                (condition,) = rule["Properties"]["Conditions"]
+                assert condition["PathPatternConfig"]["Values"] == paths
+
+
+def test_sample_ingress_is_monitored_once_and_each_routed_service_on_its_target_groups(
+    sample: tuple[Templates, list[Finding]],
+) -> None:
+    alarms = _resources_of(sample, "AWS::CloudWatch::Alarm")
+    ingress_lb, _ = _one(
+        _resources_of(sample, "AWS::ElasticLoadBalancingV2::LoadBalancer"), "Ingress"
+    )
+    on_ingress = {
+        k
+        for k, a in alarms.items()
+        if {"Name": "LoadBalancer", "Value": {"Fn::GetAtt": [ingress_lb, "LoadBalancerFullName"]}}
+        in a["Properties"].get("Dimensions", [])
+    }
+    # The load balancer's own counts: IngressMonitoring's three alarms and no service's.
+    assert len(on_ingress) == 3
+    assert all(k.startswith("IngressMonitoring") for k in on_ingress)
+    groups = _resources_of(sample, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    for monitoring, group_prefix, count in (
+        ("ApiMonitoring", "ApiIngress", 1),
+        ("CatalogMonitoring", "CatalogIngress", 2),
+    ):
+        mine = {k: a for k, a in alarms.items() if k.startswith(monitoring)}
+        assert not any("Elb5xx" in k for k in mine), monitoring
+        (target_5xx,) = [a for k, a in mine.items() if "Target5xx" in k]
+        watched = set(re.findall(r'"(\w+TargetGroup\w+)"', json.dumps(target_5xx)))
+        watched = {w for w in watched if w in groups}
+        assert len(watched) == count, watched
+        assert all(w.startswith(group_prefix) for w in watched), watched
 
 
 def _orders_sg(sample: tuple[Templates, list[Finding]]) -> str:
@@ -305,3 +444,42 @@ def test_sample_deploy_role_trusts_main_of_the_context_repository_and_pushes_onl
     assert push
     assert all(repo_id in json.dumps(s["Resource"]) for s in push)
     assert "DeployRoleArn" in template["Outputs"]
+
+
+def test_sample_with_a_certificate_serves_https_on_both_load_balancers_and_the_test_listener(
+    tmp_path: Path,
+) -> None:
+    """``-c certificate_arn=...``: the web service's load balancer and the shared ingress both
+    serve HTTPS with it (port 80 redirects); the ingress's test listener too, still a 404 for
+    a path no service claims; no finding either way."""
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    app = build_app({**CDK_CONTEXT, "certificate_arn": arn}, outdir=str(tmp_path))
+    assert_no_findings(synth_findings(app))
+    services_stack = app.node.find_child(SAMPLE_SERVICES_STACK)
+    assert isinstance(services_stack, Stack)
+    template = stack_template(services_stack)
+    resources = template["Resources"]
+    listeners = {
+        k: r["Properties"]
+        for k, r in resources.items()
+        if r["Type"] == "AWS::ElasticLoadBalancingV2::Listener"
+    }
+    ingress = {k: p for k, p in listeners.items() if k.startswith("Ingress")}
+    by_port = {p["Port"]: p for p in ingress.values()}
+    assert sorted(by_port) == [80, 443, TEST_LISTENER_PORT]
+    for port in (443, TEST_LISTENER_PORT):
+        assert by_port[port]["Protocol"] == "HTTPS"
+        assert by_port[port]["Certificates"] == [{"CertificateArn": arn}]
+        assert by_port[port]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"] == "404"
+    assert by_port[80]["DefaultActions"][0]["Type"] == "redirect"
+    web = {p["Port"]: p for k, p in listeners.items() if k.startswith("Web")}
+    assert web[443]["Certificates"] == [{"CertificateArn": arn}]
+    # The routed services' rules hang on the HTTPS listener.
+    (https,) = [k for k, p in ingress.items() if p["Port"] == 443]
+    (test,) = [k for k, p in ingress.items() if p["Port"] == TEST_LISTENER_PORT]
+    rules = [
+        r["Properties"]["ListenerArn"]["Ref"]
+        for r in resources.values()
+        if r["Type"] == "AWS::ElasticLoadBalancingV2::ListenerRule"
+    ]
+    assert sorted(rules) == sorted([https, https, test])

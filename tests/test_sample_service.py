@@ -19,7 +19,10 @@ from sample_app.service.app import (
     HEARTBEAT_CHECK,
     HEARTBEAT_FILE,
     HEARTBEAT_MAX_AGE_SECONDS,
+    PATH_PREFIX_VARIABLE,
+    SERVICE_NAME_VARIABLE,
     main,
+    routed_paths,
     run_job,
     serve,
     work,
@@ -49,6 +52,42 @@ def test_unknown_path_is_404(base_url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(f"{base_url}/nope", timeout=5)
     assert err.value.code == 404
+
+
+def _get(url: str) -> tuple[int, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_root_answers_the_default_name(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SERVICE_NAME_VARIABLE, raising=False)
+    monkeypatch.delenv(PATH_PREFIX_VARIABLE, raising=False)
+    status, body = _get(f"{base_url}/")
+    assert (status, body["service"]) == (200, "sample-web")
+    assert _get(f"{base_url}/api")[0] == 404  # no prefix: only / and /health
+
+
+def test_routed_service_answers_its_paths_with_its_name(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SERVICE_NAME_VARIABLE, "api")
+    monkeypatch.setenv(PATH_PREFIX_VARIABLE, "/api")
+    # What the listener rule's patterns (/api, /api/*) send it, query strings included.
+    for path in ("/api", "/api/", "/api/orders/7", "/api/orders?page=2"):
+        status, body = _get(f"{base_url}{path}")
+        assert (status, body["service"]) == (200, "api"), path
+        assert body["path"] == path.split("?")[0]
+    for path in ("/apix", "/catalog", "/nope"):
+        assert _get(f"{base_url}{path}")[0] == 404, path
+    assert _get(f"{base_url}/health") == (200, {"status": "ok"})
+    assert _get(f"{base_url}/health?probe=1") == (200, {"status": "ok"})
+
+
+def test_routed_paths_are_the_prefix_and_everything_beneath_it() -> None:
+    assert routed_paths("/catalog") == ("/catalog", "/catalog/*")
 
 
 def test_worker_beats_until_stopped_and_the_health_check_reads_the_beat(tmp_path: Path) -> None:

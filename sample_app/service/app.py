@@ -2,8 +2,11 @@
 
 ``APP_ROLE`` picks what runs (one image for every workload, as teams often build it):
 
-- ``web`` (default): answers /health and / on PORT (default 8080), for the web, API and backend
-  services;
+- ``web`` (default): answers /health and / on PORT (default 8080), for the web services and the
+  backend; a service behind a shared load balancer is told its name (``SERVICE_NAME``) and the
+  path its listener rule sends it (``PATH_PREFIX``, e.g. ``/api``), and answers that path and
+  every path beneath it (``routed_paths``) with its name, so a request shows which service the
+  load balancer routed it to;
 - ``worker``: stands in for a queue consumer: it logs the queue it was given (``QUEUE_URL``) and
   touches ``HEARTBEAT_FILE`` every few seconds until SIGTERM; the container health check fails
   when the heartbeat is older than a minute (a stuck loop). A real worker reads the queue with
@@ -22,6 +25,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 HEARTBEAT_FILE = "/tmp/heartbeat"
 """Touched by the worker and the job; ``/tmp`` is the task's writable scratch volume."""
@@ -34,17 +38,35 @@ HEARTBEAT_CHECK = (
 while the heartbeat is fresh, 1 when it is stale or missing."""
 
 
+SERVICE_NAME_VARIABLE = "SERVICE_NAME"
+"""The service's name in its answers. Default ``sample-web``."""
+PATH_PREFIX_VARIABLE = "PATH_PREFIX"
+"""The path a shared load balancer routes to the service (``/api``). Default: none, only /."""
+
+
+def routed_paths(prefix: str) -> tuple[str, str]:
+    """The listener rule's path patterns for ``prefix``: the path itself and all beneath it,
+    exactly what the service answers (``/api/*`` matches ``/api/`` and ``/api/a/b``)."""
+    return (prefix, f"{prefix}/*")
+
+
+def _under(path: str, prefix: str) -> bool:
+    return bool(prefix) and (path == prefix or path.startswith(f"{prefix}/"))
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "sample-web"
 
     def do_GET(self) -> None:
-        if self.path == "/health":
+        path = urlsplit(self.path).path
+        service = os.environ.get(SERVICE_NAME_VARIABLE) or "sample-web"
+        version = os.environ.get("VERSION", "dev")
+        if path == "/health":
             body, status = {"status": "ok"}, 200
-        elif self.path == "/":
-            body, status = (
-                {"service": "sample-web", "version": os.environ.get("VERSION", "dev")},
-                200,
-            )
+        elif path == "/":
+            body, status = {"service": service, "version": version}, 200
+        elif _under(path, os.environ.get(PATH_PREFIX_VARIABLE, "").rstrip("/")):
+            body, status = {"service": service, "version": version, "path": path}, 200
         else:
             body, status = {"error": "not found"}, 404
         payload = json.dumps(body).encode()

@@ -235,6 +235,15 @@ def readback(endpoint: str, stack_name: str) -> dict[str, Any]:
         out["target_groups"][logical] = elbv2.describe_target_groups(TargetGroupArns=[arn])[
             "TargetGroups"
         ][0]
+    # The shared ingress: its load balancer and each service's listener rules on it.
+    out["load_balancers"] = {
+        logical: elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]
+        for logical, arn in ids("AWS::ElasticLoadBalancingV2::LoadBalancer").items()
+    }
+    out["listener_rules"] = {
+        logical: elbv2.describe_rules(RuleArns=[arn])["Rules"][0]
+        for logical, arn in ids("AWS::ElasticLoadBalancingV2::ListenerRule").items()
+    }
     return out
 
 

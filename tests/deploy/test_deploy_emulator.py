@@ -28,6 +28,7 @@ from sample_app.stacks import (
     SAMPLE_REPOSITORY_NAME,
     SAMPLE_REPOSITORY_STACK,
     SAMPLE_SERVICES_STACK,
+    TEST_LISTENER_PORT,
 )
 from tests.deploy.conftest import (
     ACCOUNT,
@@ -316,6 +317,98 @@ def test_service_listeners_and_health_checks_read_back(created: dict[str, Any]) 
         assert "HealthCheckPath" in props, logical  # the library always sets it
 
 
+def _ingress_listeners(template: dict[str, Any]) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The shared ingress's load balancer and its listeners (logical IDs -> properties)."""
+    (ingress,) = [
+        k
+        for k in _resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+        if k.startswith("Ingress")
+    ]
+    listeners = {
+        k: p
+        for k, p in _resources(template, "AWS::ElasticLoadBalancingV2::Listener").items()
+        if p["LoadBalancerArn"] == {"Ref": ingress}
+    }
+    return ingress, listeners
+
+
+def test_shared_ingress_listeners_answer_404_by_default(created: dict[str, Any]) -> None:
+    """The shared ingress exists as configured: internal, its production listener and its
+    test listener on the one load balancer, each answering a fixed 404 to a request no
+    service's rule claims."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    ingress, listeners = _ingress_listeners(template)
+    held_lb = state["load_balancers"][ingress]
+    assert (held_lb["Scheme"], held_lb["Type"]) == ("internal", "application")
+    assert sorted(p["Port"] for p in listeners.values()) == [80, TEST_LISTENER_PORT]
+    for logical, props in listeners.items():
+        held = state["listeners"][logical]
+        assert held["LoadBalancerArn"] == held_lb["LoadBalancerArn"]
+        assert (held["Port"], held["Protocol"]) == (props["Port"], props["Protocol"])
+        ((action,),) = [held["DefaultActions"]]
+        ((wanted,),) = [props["DefaultActions"]]
+        assert action["Type"] == wanted["Type"] == "fixed-response"
+        assert action["FixedResponseConfig"] == wanted["FixedResponseConfig"]
+        assert action["FixedResponseConfig"]["StatusCode"] == "404"
+
+
+def test_shared_ingress_rules_route_each_service_to_its_target_groups(
+    created: dict[str, Any],
+) -> None:
+    """Each routed service's rule reads back on its listener with its conditions, priority and
+    action: Api forwards to its target group; Catalog (ECS-native blue/green) has one rule on
+    the listener and one on the test listener, same conditions and priority, forwarding blue
+    100 / green 0; every target group named is one the stack created."""
+    template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
+    _, listeners = _ingress_listeners(template)
+    rules = _resources(template, "AWS::ElasticLoadBalancingV2::ListenerRule")
+    assert sorted(k.split("Ingress")[0] for k in rules) == ["Api", "Catalog", "Catalog"]
+    assert set(state["listener_rules"]) == set(rules)
+    group_arns = {k: g["TargetGroupArn"] for k, g in state["target_groups"].items()}
+    on_listener: dict[str, list[str]] = {}
+    for logical, props in rules.items():
+        held = state["listener_rules"][logical]
+        listener = props["ListenerArn"]["Ref"]
+        assert listener in listeners, logical
+        on_listener.setdefault(logical.split("Ingress")[0], []).append(listener)
+        # A rule's ARN is its listener's, as listener-rule/.../RULE-ID (the AWS format).
+        listener_arn = state["listeners"][listener]["ListenerArn"]
+        prefix = listener_arn.replace(":listener/", ":listener-rule/") + "/"
+        assert held["RuleArn"].startswith(prefix), (held["RuleArn"], listener_arn)
+        assert int(held["Priority"]) == props["Priority"]
+        assert held["IsDefault"] is False
+        assert [(c["Field"], c["PathPatternConfig"]["Values"]) for c in held["Conditions"]] == [
+            (c["Field"], c["PathPatternConfig"]["Values"]) for c in props["Conditions"]
+        ]
+        ((action,),) = [held["Actions"]]
+        ((wanted,),) = [props["Actions"]]
+        assert action["Type"] == wanted["Type"] == "forward"
+        if "ForwardConfig" in wanted:
+            assert [
+                (g["TargetGroupArn"], int(g["Weight"]))
+                for g in action["ForwardConfig"]["TargetGroups"]
+            ] == [
+                (group_arns[g["TargetGroupArn"]["Ref"]], g["Weight"])
+                for g in wanted["ForwardConfig"]["TargetGroups"]
+            ]
+        else:
+            assert action["TargetGroupArn"] == group_arns[wanted["TargetGroupArn"]["Ref"]]
+    assert {k: len(v) for k, v in on_listener.items()} == {"Api": 1, "Catalog": 2}
+    # Catalog's two rules: one on each listener, the test one on the test listener's port.
+    ports = sorted(listeners[listener]["Port"] for listener in on_listener["Catalog"])
+    assert ports == [80, TEST_LISTENER_PORT]
+    catalog = {k: p for k, p in rules.items() if k.startswith("Catalog")}
+    assert len({p["Priority"] for p in catalog.values()}) == 1
+    blue = _by_prefix(group_arns, "CatalogIngressTargetGroup")
+    green = _by_prefix(group_arns, "CatalogIngressGreenTargetGroup")
+    for logical in catalog:
+        forward = state["listener_rules"][logical]["Actions"][0]["ForwardConfig"]
+        assert [(g["TargetGroupArn"], int(g["Weight"])) for g in forward["TargetGroups"]] == [
+            (blue, 100),
+            (green, 0),
+        ]
+
+
 def test_service_runs_the_first_task_definition(created: dict[str, Any]) -> None:
     state = created[SAMPLE_STACK]["state"]
     arns = {t["taskDefinitionArn"] for t in state["task_definitions"].values()}
@@ -377,9 +470,10 @@ def test_service_fields_read_back(created: dict[str, Any]) -> None:
         assert len(held_network["subnets"]) == len(network["Subnets"])
         assert all(s.startswith("subnet-") for s in held_network["subnets"])
     controllers = {p["DeploymentController"]["Type"] for p in services.values()}
-    assert controllers == {"CODE_DEPLOY", "ECS"}  # Web (blue/green), the others rolling
-    # Web, Api, the Orders backend and the worker; the job is no service (RunTask per run).
-    assert len(services) == 4
+    # Web on CodeDeploy; the others on ECS (Catalog with ECS-native blue/green).
+    assert controllers == {"CODE_DEPLOY", "ECS"}
+    # Web, Api, Catalog, the Orders backend and the worker; the job is no service (RunTask).
+    assert len(services) == 5
     # The backend and the worker have no load balancer.
     assert sum(1 for p in services.values() if not p.get("LoadBalancers")) == 2
 
