@@ -93,11 +93,14 @@ typecheck: $(PY_STAMP)
 unit: setup $(CHECKOV_STAMP) $(DOCS_STAMP)
 	$(BIN)/pytest -m "not slow and not deploy"
 
-test: lint typecheck docs unit deploy-test
+# The unit tests and the emulator deploy test run side by side (two jobs, each job's output kept
+# together): on 2 cores that takes about 2 minutes instead of about 3 one after the other.
+test: lint typecheck docs
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit deploy-test
 
 # The real CLI's `cdk bootstrap` + `cdk deploy` (create, then update) of the sample app
 # into a local moto server on 127.0.0.1 (tests/deploy; 1.0 to 2.3 min here, plus ~1 min for
-# .venv/moto the first time). `make test` runs it after the unit tests.
+# .venv/moto the first time). `make test` runs it beside the unit tests.
 deploy-test: setup $(MOTO_STAMP)
 	$(BIN)/pytest -m deploy --durations=5 tests/deploy
 
