@@ -31,6 +31,7 @@ from ..core._service import (
     order_service_creation,
     private_fargate_service,
 )
+from ..core._service_names import claim_service_name
 from ..core._task import HardenedTask, aws_logs_driver
 from ..core.deployment import ServiceTargets
 from ._exemptions import CLIENT_INGRESS_DESCRIPTION
@@ -110,6 +111,13 @@ class BackendService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: BackendServiceProps) -> None:
+        if props.cluster is not None and props.placement.service_name is not None:
+            claim_service_name(
+                props.cluster,
+                props.placement.service_name,
+                f"{scope.node.path}/{id}",
+                props_name="BackendServiceProps",
+            )
         super().__init__(scope, id)
         self.props = props
         self.cluster = (
