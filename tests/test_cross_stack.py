@@ -84,3 +84,86 @@ def test_the_cluster_stack_exports_what_the_services_use(layout: Layout) -> None
 
 def test_the_layout_passes_the_packs_and_the_builtin_validation(layout: Layout) -> None:
     assert_no_findings(layout.findings)
+
+
+def _platform_and_team() -> tuple[App, ep.FargateCluster, Stack]:
+    app = new_app()
+    platform = Stack(app, "Platform", env=ENV)
+    cluster = ep.FargateCluster(platform, "Cluster", ep.ClusterProps())
+    return app, cluster, Stack(app, "Team", env=ENV)
+
+
+def _imports_of(stack: Stack, action: str) -> set[str]:
+    """The export names a statement granting ``action`` in ``stack`` imports."""
+    template = Template.from_stack(stack).to_json()
+    found: set[str] = set()
+    for resource in template["Resources"].values():
+        if resource["Type"] not in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            continue
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+            if action in str(statement["Action"]):
+                text = str(statement["Resource"])
+                found |= {part.split("'")[0] for part in text.split("'Fn::ImportValue': '")[1:]}
+    return found
+
+
+def test_a_worker_with_task_protection_on_a_cluster_of_another_stack_leaves_no_finding() -> None:
+    """The acknowledged 'task/<cluster>/*' wildcard names the cluster as cdk-nag reports it
+    at synthesis: through the platform stack's export, an import in the worker's stack."""
+    app, cluster, team = _platform_and_team()
+    ep.QueueWorkerService(
+        team,
+        "Worker",
+        ep.QueueWorkerProps(
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+                health_check=ep.HealthCheck(command=["CMD", "/bin/true"]),
+            ),
+            cluster=cluster,
+            task_protection=True,
+        ),
+    )
+    assert nag_findings(app) == []
+    assert _imports_of(team, "ecs:UpdateTaskProtection")  # the finding id quotes the import
+
+
+def test_a_web_service_with_ecs_exec_on_a_cluster_of_another_stack_leaves_no_finding() -> None:
+    """The acknowledged session-log wildcard (the exec log group's streams) names the log
+    group as cdk-nag reports it at synthesis: through the platform stack's export."""
+    app, cluster, team = _platform_and_team()
+    ep.FargateWebService(
+        team,
+        "Web",
+        ep.WebServiceProps(
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+                readonly_root_filesystem=False,  # the ECS Exec agent writes there
+            ),
+            load_balancer=ep.LoadBalancerOptions(
+                certificate=acm.Certificate.from_certificate_arn(team, "Cert", CERT_ARN)
+            ),
+            cluster=cluster,
+            placement=ep.PlacementOptions(enable_execute_command=True),
+        ),
+    )
+    assert nag_findings(app) == []
+    assert _imports_of(team, "logs:PutLogEvents")
+
+
+def test_a_backend_with_ecs_exec_on_a_cluster_of_another_stack_leaves_no_finding() -> None:
+    """The backend shares the web service's session-log acknowledgement."""
+    app, cluster, team = _platform_and_team()
+    ep.BackendService(
+        team,
+        "Orders",
+        ep.BackendServiceProps(
+            container=ep.ContainerOptions(
+                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+                readonly_root_filesystem=False,  # the ECS Exec agent writes there
+            ),
+            cluster=cluster,
+            placement=ep.PlacementOptions(enable_execute_command=True),
+        ),
+    )
+    assert nag_findings(app) == []
+    assert _imports_of(team, "logs:PutLogEvents")

@@ -134,12 +134,16 @@ class WildcardAllowance:
 
     ``resource`` is the finding's resource as cdk-nag prints it (``*``, or an ARN with
     references flattened to ``<LogicalId>``); a statement qualifies only when every one of its
-    actions is in ``actions``.
+    actions is in ``actions``. ``reported_as``, when set, is the resource as cdk-nag reports
+    it at synthesis where that differs from the statement read before synthesis: a reference
+    to another stack's resource is ``<LogicalId>`` until synthesis turns it into an import of
+    that stack's export, which the finding id then names.
     """
 
     actions: frozenset[str]
     resource: str
     reason: str
+    reported_as: str | None = None
 
 
 def exempt(construct: IConstruct, *exemptions: Exemption) -> None:

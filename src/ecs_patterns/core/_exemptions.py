@@ -56,11 +56,12 @@ EXEC_DESCRIBE_LOG_GROUPS = WildcardAllowance(
 )
 
 
-def exec_session_logs(resource: str) -> WildcardAllowance:
+def exec_session_logs(resource: str, reported_as: str | None = None) -> WildcardAllowance:
     """ECS Exec writes session logs to streams of the cluster's exec log group (``:*``)."""
     return WildcardAllowance(
         actions=frozenset({"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}),
         resource=resource,
+        reported_as=reported_as,
         reason="the ECS Exec agent writes each session to a new log stream of the "
         "cluster's one, KMS-encrypted exec session log group; ':*' names the streams of "
         "that group only",

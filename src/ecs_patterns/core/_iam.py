@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import Stack, Token
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ._compliance import Exemption, WildcardAllowance
 from ._exemptions import ECR_LOGIN, EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
@@ -23,6 +23,7 @@ __all__ = [
     "ManagedPolicyRole",
     "WildcardAllowance",
     "flatten_reference",
+    "reference_in",
     "wildcard_exemptions",
 ]
 
@@ -111,6 +112,27 @@ def flatten_reference(value: Any) -> str:
     return json.dumps(value)
 
 
+def reference_in(stack: Stack, owner: IConstruct, value: str) -> str:
+    """``value`` (an attribute of ``owner``) as ``stack`` will reference it once synthesized.
+
+    A reference to a resource of another stack becomes, at synthesis, an ``Fn::ImportValue`` of
+    an export of that stack, and cdk-nag names a finding by that form; an acknowledgement
+    computed before synthesis would name the in-stack ``Ref``/``Fn::GetAtt`` instead and miss
+    it. This makes that export now (CDK reuses it for the reference itself, so the template is
+    the same) and returns its import. Literals, values of ``stack`` itself and tokens that are
+    no resource attribute are returned unchanged.
+    """
+    if not Token.is_unresolved(value):
+        return value
+    producer = Stack.of(owner)
+    if producer is stack:
+        return value
+    resolved = producer.resolve(value)
+    if not (isinstance(resolved, dict) and ("Ref" in resolved or "Fn::GetAtt" in resolved)):
+        return value
+    return producer.export_value(value)
+
+
 def wildcard_exemptions(
     policy: iam.ManagedPolicy, allowances: Sequence[WildcardAllowance]
 ) -> tuple[Exemption, ...]:
@@ -126,7 +148,8 @@ def wildcard_exemptions(
         for resource in map(flatten_reference, _as_list(statement.get("Resource"))):
             for allowance in allowances:
                 if resource == allowance.resource and actions <= allowance.actions:
-                    found = reasons.setdefault(f"AwsSolutions-IAM5[Resource::{resource}]", [])
+                    reported = allowance.reported_as or resource
+                    found = reasons.setdefault(f"AwsSolutions-IAM5[Resource::{reported}]", [])
                     if allowance.reason not in found:
                         found.append(allowance.reason)
     return tuple(

@@ -19,7 +19,7 @@ from constructs import Construct, IConstruct
 from ._capacity import CapacityStrategy
 from ._compliance import WildcardAllowance, exempt
 from ._exemptions import SERVICE_DEPENDS_ON_CLUSTER, exec_session_logs
-from ._iam import flatten_reference
+from ._iam import flatten_reference, reference_in
 from ._scaling import PlacementOptions, ScalingOptions
 from ._task import HardenedTask
 
@@ -101,9 +101,17 @@ def exec_session_log_allowance(scope: Construct, log_group: logs.ILogGroup) -> W
     the returned allowance names that ARN as cdk-nag prints it.
     """
     stack = Stack.of(scope)
+    prefix = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:"
     group = log_group.log_group_name
-    arn = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:{group}:*"
-    return exec_session_logs(flatten_reference(stack.resolve(arn)))
+    # aws-cdk-lib writes the grant with the group's name; a log group of another stack (the
+    # cluster's) is reported through that stack's export once synthesized.
+    reported = reference_in(stack, log_group, group)
+    return exec_session_logs(
+        flatten_reference(stack.resolve(f"{prefix}{group}:*")),
+        reported_as=flatten_reference(stack.resolve(f"{prefix}{reported}:*"))
+        if reported != group
+        else None,
+    )
 
 
 def autoscale_task_count(

@@ -19,7 +19,7 @@ from ..cluster import FargateCluster
 from ..core._capacity import announce_spot_without_base
 from ..core._compliance import WildcardAllowance, exempt
 from ..core._exemptions import EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
-from ..core._iam import ManagedPolicyRole, wildcard_exemptions
+from ..core._iam import ManagedPolicyRole, reference_in, wildcard_exemptions
 from ..core._scaling import desired_count_at_creation
 from ..core._service import (
     exec_session_log_allowance,
@@ -205,10 +205,11 @@ class QueueWorkerService(Construct):
     def _grant_task_protection(self) -> WildcardAllowance:
         """ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks."""
         stack = Stack.of(self)
-        tasks = (
-            f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:task/"
-            f"{self.cluster.cluster.cluster_name}/*"
-        )
+        cluster = self.cluster.cluster
+        # A cluster of another stack is named through that stack's export, as cdk-nag
+        # reports the finding the allowance acknowledges.
+        cluster_name = reference_in(stack, cluster, cluster.cluster_name)
+        tasks = f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:task/{cluster_name}/*"
         self.task_role.add_to_principal_policy(
             iam.PolicyStatement(actions=sorted(TASK_PROTECTION_ACTIONS), resources=[tasks])
         )
