@@ -105,8 +105,10 @@ deploy-test: setup $(MOTO_STAMP)
 	$(BIN)/pytest -m deploy --durations=5 tests/deploy
 
 # --- property-based tests: the deep hypothesis profile; `make test` runs the small one.
+# Every hypothesis test (tests/property and those beside the unit tests, such as the routing
+# properties): hypothesis's pytest plugin marks each one `hypothesis`.
 test-deep: setup
-	ECS_PATTERNS_HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/property --hypothesis-show-statistics
+	ECS_PATTERNS_HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests -m hypothesis --hypothesis-show-statistics
 # --- end property-based tests
 
 snapshot-update: setup $(CHECKOV_STAMP)

@@ -23,7 +23,12 @@ from ecs_patterns.testing import (
 )
 from sample_app.stacks import build_app
 from scripts.checkov_scan import CheckovRun, run_checkov, template_files
+from tests.property.profiles import load_profile
 from tests.stacks import STACKS
+
+# Every hypothesis test of the suite (tests/property and the others) runs under the project's
+# profile: ``small`` for ``make test``, ``deep`` for ``make test-deep`` (tests/property/profiles).
+load_profile()
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]

@@ -1,4 +1,14 @@
-"""The two hypothesis profiles and their example counts (see ``tests/property/conftest.py``)."""
+"""The two hypothesis profiles and their example counts, chosen by ECS_PATTERNS_HYPOTHESIS_PROFILE.
+
+* ``small`` (default, run by ``make test``): few examples, derandomized and without an example
+  database, so every CI run explores exactly the same inputs.
+* ``deep`` (``make test-deep``): many more examples, random, with the default example database
+  (``.hypothesis/``) so failures found once are replayed first next time.
+
+``tests/conftest.py`` loads the chosen one for every hypothesis test of the suite, in
+tests/property and beside the unit tests (``make test-deep`` selects them all with
+``-m hypothesis``, the marker hypothesis's pytest plugin gives each).
+"""
 
 from __future__ import annotations
 
