@@ -33,6 +33,8 @@ class Profile:
             synthesized in one App and linted with one cfn-lint run (seconds each).
         web_stacks: FargateWebService stacks per synthesis example (besides one repository,
             one cluster and one GitHub deploy-role stack).
+        deployment_synth_examples: examples of the deployment-strategy synthesis property per
+            kind of strategy (one web service per example, about a second each).
         derandomize: explore the same inputs on every run (CI), without an example database.
     """
 
@@ -41,14 +43,25 @@ class Profile:
     synth_examples: int
     web_stacks: int
     derandomize: bool
+    deployment_synth_examples: int
 
 
 PROFILES = {
     "small": Profile(
-        name="small", props_examples=100, synth_examples=1, web_stacks=3, derandomize=True
+        name="small",
+        props_examples=100,
+        synth_examples=1,
+        web_stacks=3,
+        derandomize=True,
+        deployment_synth_examples=1,
     ),
     "deep": Profile(
-        name="deep", props_examples=2000, synth_examples=12, web_stacks=4, derandomize=False
+        name="deep",
+        props_examples=2000,
+        synth_examples=12,
+        web_stacks=4,
+        derandomize=False,
+        deployment_synth_examples=15,
     ),
 }
 PROFILE = PROFILES[os.environ.get(ENV_VAR, "small")]
