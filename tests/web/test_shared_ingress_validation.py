@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
-from aws_cdk import App, Environment, Stack
+from aws_cdk import App, Aws, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Annotations, Match, Template
+from constructs import Construct
 
 import ecs_patterns as ep
 from tests.conftest import ENV, new_app
@@ -502,6 +503,51 @@ def test_a_service_in_another_environment_than_its_ingress_is_refused(
         ep.FargateWebService(other, "Web", props)
     assert err.value.props == ("ingress",)
     assert str(env.region) in str(err.value)
+
+
+def test_a_service_nested_in_another_environment_is_refused_too(
+    stack: Stack, cluster: ep.FargateCluster
+) -> None:
+    # The scope is a construct inside the stack, not the stack: the stack is looked up.
+    ingress = _ingress(stack, cluster)
+    other = Stack(
+        cast("App", stack.node.root),
+        "Elsewhere",
+        env=Environment(account="123456789012", region="eu-west-1"),
+    )
+    props = ep.WebServiceProps(
+        container=_container(), ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.com"])
+    )
+    with pytest.raises(ep.ConfigurationError) as err:
+        ep.FargateWebService(Construct(other, "Team"), "Web", props)
+    assert err.value.props == ("ingress",)
+    assert "eu-west-1" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        None,
+        Environment(account="123456789012"),
+        Environment(region="us-east-1"),
+        Environment(account=Aws.ACCOUNT_ID, region="us-east-1"),
+    ],
+)
+def test_a_service_whose_account_or_region_is_unknown_is_not_refused(
+    stack: Stack, cluster: ep.FargateCluster, env: Environment | None
+) -> None:
+    # An account or region unknown at synthesis (a token) cannot be compared: no refusal.
+    ingress = _ingress(stack, cluster)
+    other = Stack(cast("App", stack.node.root), "Agnostic", env=env)
+    web = ep.FargateWebService(
+        other,
+        "Web",
+        ep.WebServiceProps(
+            container=_container(),
+            ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.com"]),
+        ),
+    )
+    assert web.ingress is ingress
 
 
 @pytest.mark.parametrize(("ingress_certificates", "warned"), [(25, False), (26, True)])

@@ -14,6 +14,7 @@ from constructs import Construct, IConstruct
 
 from ._compliance import Exemption, WildcardAllowance
 from ._exemptions import ECR_LOGIN, EXEC_CHANNELS, EXEC_DESCRIBE_LOG_GROUPS
+from ._validation import may_hold_token
 
 __all__ = [
     "ECR_LOGIN",
@@ -65,8 +66,19 @@ class ManagedPolicyRole(iam.Role):
         self._description = description
         self.policy: iam.ManagedPolicy | None = policy
         self._unscoped: iam.ManagedPolicy | None = None
+        # The statements added to a policy this role creates (all of that policy's, as long as
+        # nothing adds to it directly); None for a policy given, which may hold others.
+        self._routed: list[iam.PolicyStatement] | None = [] if policy is None else None
         if policy is not None:
             policy.attach_to_role(self)
+
+    def routed_statements(self) -> Sequence[iam.PolicyStatement] | None:
+        """Every statement granted through this role into the policy it created, or None when
+        the policy was given (it may hold statements granted elsewhere).
+
+        Complete only while nothing adds to ``policy`` directly (``policy.add_statements``):
+        for the constructs' own checks right after their grants."""
+        return None if self._routed is None else tuple(self._routed)
 
     @contextmanager
     def routing_unscoped(self, policy: iam.ManagedPolicy) -> Iterator[None]:
@@ -88,6 +100,8 @@ class ManagedPolicyRole(iam.Role):
                     self, "Policy", description=f"{self._description} (permissions)", roles=[self]
                 )
             target = self.policy
+            if self._routed is not None:
+                self._routed.append(statement)
         target.add_statements(statement)
         return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=target)
 
@@ -134,11 +148,28 @@ def reference_in(stack: Stack, owner: IConstruct, value: str) -> str:
 
 
 def wildcard_exemptions(
-    policy: iam.ManagedPolicy, allowances: Sequence[WildcardAllowance]
+    policy: iam.ManagedPolicy,
+    allowances: Sequence[WildcardAllowance],
+    *,
+    statements: Sequence[iam.PolicyStatement] | None = None,
 ) -> tuple[Exemption, ...]:
     """One exemption per ``AwsSolutions-IAM5[Resource::...]`` finding of ``policy`` that an
     allowance covers, and nothing else: a wildcard statement with any other action stays a
-    finding. Pass the result to ``exempt(policy, ...)``."""
+    finding. Pass the result to ``exempt(policy, ...)``.
+
+    ``statements``: every statement ``policy`` holds, when the caller knows them
+    (:meth:`ManagedPolicyRole.routed_statements`). When none of their resources can be an
+    allowance's, there is nothing to exempt and the resolved document is not read: one round
+    trip per statement instead of four (a default service's execution role holds only the log
+    group grant). A resource that is a token can only be an allowance's that names a reference
+    (``<...>``); a literal one, only the same text.
+    """
+    if statements is not None and not any(
+        _may_match(resource, allowances)
+        for statement in statements
+        for resource in statement.resources
+    ):
+        return ()
     document: dict[str, Any] = Stack.of(policy).resolve(policy.document.to_json()) or {}
     reasons: dict[str, list[str]] = {}
     for statement in document.get("Statement", []):
@@ -155,6 +186,16 @@ def wildcard_exemptions(
     return tuple(
         Exemption(nag=[finding], reason=_sentence("; ".join(why)))
         for finding, why in reasons.items()
+    )
+
+
+def _may_match(resource: str, allowances: Sequence[WildcardAllowance]) -> bool:
+    """Whether ``resource`` (unresolved) can flatten to the resource of one of ``allowances``:
+    the same literal text, or, if it may hold a token, any allowance naming a reference."""
+    token = may_hold_token(resource)
+    return any(
+        flatten_reference(resource) == allowance.resource or (token and "<" in allowance.resource)
+        for allowance in allowances
     )
 
 

@@ -186,6 +186,9 @@ class HardenedTask(Construct):
             ephemeral_storage_gib=task.ephemeral_storage_gib,
             execution_role=self.execution_role,
             task_role=self.task_role,
+            # The app container's scratch volume (_scratch mounts it): given here rather than
+            # by add_volume, one round trip fewer, the same task definition.
+            volumes=[ecs.Volume(name=_SCRATCH_VOLUME)],
         )
         self.container = self._app_container(container, port_name)
         self.sidecar: ecs.ContainerDefinition | None = None
@@ -210,7 +213,15 @@ class HardenedTask(Construct):
             ),
         )
         if (policy := self.execution_role.policy) is not None:
-            exempt(policy, *wildcard_exemptions(policy, [core_exemptions.ECR_LOGIN]))
+            # Only this task's grants are in it yet: known without reading the document.
+            exempt(
+                policy,
+                *wildcard_exemptions(
+                    policy,
+                    [core_exemptions.ECR_LOGIN],
+                    statements=self.execution_role.routed_statements(),
+                ),
+            )
 
     def _image(self, options: ContainerOptions) -> ecs.ContainerImage:
         if options.repository is not None and options.image_tag is not None:
@@ -268,7 +279,7 @@ class HardenedTask(Construct):
             command=list(options.command) if options.command is not None else None,
             entry_point=list(options.entry_point) if options.entry_point is not None else None,
         )
-        self._scratch(container, _SCRATCH_VOLUME)
+        self._scratch(container, _SCRATCH_VOLUME, volume_exists=True)
         # aws-cdk-lib grants each secret to the execution role when the container is built;
         # ManagedPolicyRole puts those statements in its managed policy (exactly these secrets).
         return container
@@ -310,9 +321,14 @@ class HardenedTask(Construct):
         exempt(tracing_policy, core_exemptions.TRACING_POLICY)
         return sidecar
 
-    def _scratch(self, container: ecs.ContainerDefinition, volume: str) -> None:
-        """A writable, task-local volume at /tmp, so a read-only root filesystem still works."""
-        self.task_definition.add_volume(name=volume)
+    def _scratch(
+        self, container: ecs.ContainerDefinition, volume: str, *, volume_exists: bool = False
+    ) -> None:
+        """A writable, task-local volume at /tmp, so a read-only root filesystem still works.
+
+        ``volume_exists``: the task definition was created with the volume already."""
+        if not volume_exists:
+            self.task_definition.add_volume(name=volume)
         container.add_mount_points(
             ecs.MountPoint(container_path="/tmp", source_volume=volume, read_only=False)
         )

@@ -48,6 +48,11 @@ def _duration_seconds(value: Duration) -> float | None:
     return secs
 
 
+def may_hold_token(text: str) -> bool:
+    """False only when ``text`` certainly holds no token (no token marker); no kernel request."""
+    return _STRING_TOKEN_MARKER in text
+
+
 def is_token(value: object) -> bool:
     """True when ``value`` is (or holds) an unresolved CDK token."""
     if isinstance(value, Duration):

@@ -149,7 +149,8 @@ class FargateWebService(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, props: WebServiceProps) -> None:
-        stack = Stack.of(scope)
+        # A service stack is usually the scope itself: asking the kernel is a round trip.
+        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
         _check_against_the_stack(stack, props)
         route = props.ingress
         given_cluster = props.cluster or (route.ingress.props.cluster if route else None)
@@ -458,8 +459,10 @@ def _check_against_the_stack(stack: Stack, props: WebServiceProps) -> None:
 
 def _check_same_environment(stack: Stack, theirs: tuple[str, str]) -> None:
     """Refuse a service in another account or region than its shared ingress (both known)."""
-    mine = (stack.account, stack.region)
-    if any(is_token(v) for v in (*mine, *theirs)) or mine == theirs:
+    if any(is_token(v) for v in theirs):
+        return
+    mine = _environment(stack)
+    if mine is None or mine == theirs:
         return
     raise ConfigurationError(
         "WebServiceProps",
@@ -475,3 +478,16 @@ def _check_same_environment(stack: Stack, theirs: tuple[str, str]) -> None:
             )
         ],
     )
+
+
+def _environment(stack: Stack) -> tuple[str, str] | None:
+    """The stack's (account, region), None unless both are known at synthesis.
+
+    One read of ``Stack.environment`` (``aws://ACCOUNT/REGION``) instead of two: aws-cdk-lib
+    writes ``unknown-account`` / ``unknown-region`` there for an account or region that is a
+    token (``Stack.account`` / ``Stack.region`` are then tokens), so the answer is the same.
+    """
+    account, _, region = stack.environment.removeprefix("aws://").partition("/")
+    if account == "unknown-account" or region == "unknown-region" or is_token(account + region):
+        return None
+    return (account, region)
