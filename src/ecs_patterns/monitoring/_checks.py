@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from aws_cdk import Duration, Names
@@ -133,6 +134,23 @@ def notification_topic(
     return topic, key
 
 
+class NotifierProps(Protocol):
+    """The props fields a :class:`Notifier` reads (both monitoring props classes have them)."""
+
+    @property
+    def alarm_name_prefix(self) -> str | None: ...
+    @property
+    def topic(self) -> sns.ITopic | None: ...
+    @property
+    def email_subscriptions(self) -> Sequence[str]: ...
+    @property
+    def https_subscriptions(self) -> Sequence[str]: ...
+    @property
+    def evaluation_periods(self) -> int: ...
+    @property
+    def datapoints_to_alarm(self) -> int: ...
+
+
 class Notifier:
     """The alarm-name prefix, the topic and the alarms of one monitoring construct.
 
@@ -161,6 +179,19 @@ class Notifier:
         self._action = cw_actions.SnsAction(self.topic)
         self._evaluation_periods = evaluation_periods
         self._datapoints_to_alarm = datapoints_to_alarm
+
+    @classmethod
+    def of(cls, scope: Construct, props: NotifierProps) -> Notifier:
+        """The notifier a monitoring construct's props describe."""
+        return cls(
+            scope,
+            prefix=props.alarm_name_prefix,
+            topic=props.topic,
+            emails=props.email_subscriptions,
+            urls=props.https_subscriptions,
+            evaluation_periods=props.evaluation_periods,
+            datapoints_to_alarm=props.datapoints_to_alarm,
+        )
 
     def notify(self, alarm: cloudwatch.AlarmBase) -> None:
         """Send the alarm's ALARM and OK state changes to the topic."""

@@ -115,15 +115,7 @@ class IngressMonitoring(Construct):
     def __init__(self, scope: Construct, id: str, props: IngressMonitoringProps) -> None:
         super().__init__(scope, id)
         self.props = props
-        notifier = Notifier(
-            self,
-            prefix=props.alarm_name_prefix,
-            topic=props.topic,
-            emails=props.email_subscriptions,
-            urls=props.https_subscriptions,
-            evaluation_periods=props.evaluation_periods,
-            datapoints_to_alarm=props.datapoints_to_alarm,
-        )
+        notifier = Notifier.of(self, props)
         self._notifier = notifier
         self.alarm_name_prefix = notifier.prefix
         self.topic: sns.ITopic = notifier.topic
