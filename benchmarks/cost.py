@@ -377,6 +377,20 @@ def price_templates(
     def hourly(key: str) -> str:
         return f"{prices.text(key)} USD/h x {_num(hours)} h"
 
+    def monthly(item: str, count: int, what: str, key: str, why: str) -> None:
+        """``count`` things of a fixed monthly fee, the table's ``key``."""
+        usd = count * prices.usd(key)
+        add(item, count, what, usd, f"{count} x {prices.text(key)} USD/month", why)
+
+    def used(
+        item: str, count: int, what: str, amount: float, unit: str, key: str, why: str
+    ) -> None:
+        """``count`` things using ``amount`` ``unit`` each, at the table's ``key`` per unit."""
+        usd = count * amount * prices.usd(key)
+        per = f"/{unit}" if unit in ("million", "GB") else ""
+        arithmetic = f"{count} x {_num(amount)} {unit} x {prices.text(key)} USD{per}"
+        add(item, count, what, usd, arithmetic, why)
+
     # Load balancers: hours, capacity units, public addresses.
     albs = [
         r
@@ -453,12 +467,11 @@ def price_templates(
     # AWS WAF.
     acls = _of_type(resources, "AWS::WAFv2::WebACL")
     n_acls = len(acls)
-    add(
+    monthly(
         "AWS WAF web ACLs",
         n_acls,
         "web ACLs",
-        n_acls * prices.usd("waf_web_acl_month"),
-        f"{n_acls} x {prices.text('waf_web_acl_month')} USD/month",
+        "waf_web_acl_month",
         "monthly fee, prorated hourly",
     )
     acl_rules = [rule for _, _, r in acls for rule in _props(r).get("Rules", [])]
@@ -466,12 +479,11 @@ def price_templates(
         len(_props(r).get("Rules", [])) for _, _, r in _of_type(resources, "AWS::WAFv2::RuleGroup")
     )
     n_rules = len(acl_rules) + group_rules
-    add(
+    monthly(
         "AWS WAF rules",
         n_rules,
         "rules",
-        n_rules * prices.usd("waf_rule_month"),
-        f"{n_rules} x {prices.text('waf_rule_month')} USD/month",
+        "waf_rule_month",
         "each rule of a web ACL, a managed rule group counting as one"
         + (f"; {group_rules} rules of rule groups counted one each" if group_rules else ""),
     )
@@ -481,21 +493,21 @@ def price_templates(
         if (name := rule.get("Statement", {}).get("ManagedRuleGroupStatement", {}).get("Name"))
         in PAID_RULE_GROUPS
     ]
-    add(
+    monthly(
         "AWS WAF paid managed rule groups",
         len(paid),
         "subscriptions",
-        len(paid) * prices.usd("waf_paid_rule_group_month"),
-        f"{len(paid)} x {prices.text('waf_paid_rule_group_month')} USD/month",
+        "waf_paid_rule_group_month",
         f"{', '.join(sorted(set(paid)))}; their per-request fees not included",
     )
     reqs = assumptions.waf_million_requests
-    add(
+    used(
         "AWS WAF requests",
         n_acls,
         "web ACLs",
-        n_acls * reqs * prices.usd("waf_million_requests"),
-        f"{n_acls} x {_num(reqs)} million x {prices.text('waf_million_requests')} USD/million",
+        reqs,
+        "million",
+        "waf_million_requests",
         f"traffic: {_num(reqs)} million requests per web ACL a month",
     )
 
@@ -523,79 +535,75 @@ def price_templates(
             high += metrics
         else:
             standard += metrics
-    add(
+    monthly(
         "CloudWatch alarms, standard resolution",
         standard,
         "alarm metrics",
-        standard * prices.usd("cloudwatch_alarm_metric_month"),
-        f"{standard} x {prices.text('cloudwatch_alarm_metric_month')} USD/month",
+        "cloudwatch_alarm_metric_month",
         "one per metric an alarm watches; the account's first 10 free alarm metrics not deducted",
     )
-    add(
+    monthly(
         "CloudWatch alarms, high resolution",
         high,
         "alarm metrics",
-        high * prices.usd("cloudwatch_high_resolution_alarm_metric_month"),
-        f"{high} x {prices.text('cloudwatch_high_resolution_alarm_metric_month')} USD/month",
+        "cloudwatch_high_resolution_alarm_metric_month",
         "alarms with a period under 60 s",
     )
     composite = len(_of_type(resources, "AWS::CloudWatch::CompositeAlarm"))
-    add(
+    monthly(
         "CloudWatch composite alarms",
         composite,
         "alarms",
-        composite * prices.usd("cloudwatch_composite_alarm_month"),
-        f"{composite} x {prices.text('cloudwatch_composite_alarm_month')} USD/month",
+        "cloudwatch_composite_alarm_month",
         "monthly fee",
     )
     dashboards = len(_of_type(resources, "AWS::CloudWatch::Dashboard"))
-    add(
+    monthly(
         "CloudWatch dashboards",
         dashboards,
         "dashboards",
-        dashboards * prices.usd("cloudwatch_dashboard_month"),
-        f"{dashboards} x {prices.text('cloudwatch_dashboard_month')} USD/month",
+        "cloudwatch_dashboard_month",
         "the account's first 3 free dashboards not deducted",
     )
     groups = len(_of_type(resources, "AWS::Logs::LogGroup"))
     lgb = assumptions.log_gb
-    add(
+    used(
         "CloudWatch Logs ingestion",
         groups,
         "log groups",
-        groups * lgb * prices.usd("cloudwatch_logs_ingest_gb"),
-        f"{groups} x {_num(lgb)} GB x {prices.text('cloudwatch_logs_ingest_gb')} USD/GB",
+        lgb,
+        "GB",
+        "cloudwatch_logs_ingest_gb",
         f"log volume: {_num(lgb)} GB ingested per log group a month (app, VPC flow, ECS Exec, "
         "WAF logs); storage for the retention period not priced",
     )
 
     # Other fixed fees.
     secrets = len(_of_type(resources, "AWS::SecretsManager::Secret"))
-    add(
+    monthly(
         "Secrets Manager secrets",
         secrets,
         "secrets",
-        secrets * prices.usd("secrets_manager_secret_month"),
-        f"{secrets} x {prices.text('secrets_manager_secret_month')} USD/month",
+        "secrets_manager_secret_month",
         "monthly fee; API calls not priced",
     )
     zones = len(_of_type(resources, "AWS::Route53::HostedZone"))
-    add(
+    monthly(
         "Route 53 hosted zones",
         zones,
         "zones",
-        zones * prices.usd("route53_hosted_zone_month"),
-        f"{zones} x {prices.text('route53_hosted_zone_month')} USD/month",
+        "route53_hosted_zone_month",
         "alias queries to AWS resources are free; other queries not priced",
     )
     rules = len(_of_type(resources, "AWS::Config::ConfigRule"))
     evals = assumptions.config_evaluations
-    add(
+    used(
         "AWS Config rules",
         rules,
         "rules",
-        rules * evals * prices.usd("config_rule_evaluation"),
-        f"{rules} x {_num(evals)} evaluations x {prices.text('config_rule_evaluation')} USD",
+        evals,
+        "evaluations",
+        "config_rule_evaluation",
         f"{_num(evals)} evaluations per rule a month",
     )
     buckets = len(_of_type(resources, "AWS::S3::Bucket"))

@@ -93,6 +93,13 @@ def _platform_and_team() -> tuple[App, ep.FargateCluster, Stack]:
     return app, cluster, Stack(app, "Team", env=ENV)
 
 
+def _exec_container() -> ep.ContainerOptions:
+    return ep.ContainerOptions(
+        image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+        readonly_root_filesystem=False,  # the ECS Exec agent writes there
+    )
+
+
 def _imports_of(stack: Stack, action: str) -> set[str]:
     """The export names a statement granting ``action`` in ``stack`` imports."""
     template = Template.from_stack(stack).to_json()
@@ -135,10 +142,7 @@ def test_a_web_service_with_ecs_exec_on_a_cluster_of_another_stack_leaves_no_fin
         team,
         "Web",
         ep.WebServiceProps(
-            container=ep.ContainerOptions(
-                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-                readonly_root_filesystem=False,  # the ECS Exec agent writes there
-            ),
+            container=_exec_container(),
             load_balancer=ep.LoadBalancerOptions(
                 certificate=acm.Certificate.from_certificate_arn(team, "Cert", CERT_ARN)
             ),
@@ -157,10 +161,7 @@ def test_a_backend_with_ecs_exec_on_a_cluster_of_another_stack_leaves_no_finding
         team,
         "Orders",
         ep.BackendServiceProps(
-            container=ep.ContainerOptions(
-                image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-                readonly_root_filesystem=False,  # the ECS Exec agent writes there
-            ),
+            container=_exec_container(),
             cluster=cluster,
             placement=ep.PlacementOptions(enable_execute_command=True),
         ),

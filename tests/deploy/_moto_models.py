@@ -43,10 +43,11 @@ Nothing here is validated as AWS would (cfn-lint and the synthesis tests cover p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from moto.applicationautoscaling.models import applicationautoscaling_backends
 from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.cloudwatch.models import (
     Dimension,
     Metric,
@@ -57,7 +58,7 @@ from moto.cloudwatch.models import (
 from moto.codedeploy import responses as codedeploy_responses
 from moto.codedeploy.models import codedeploy_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
-from moto.core.utils import pascal_to_camelcase, remap_nested_keys
+from moto.core.utils import camelcase_to_underscores, pascal_to_camelcase, remap_nested_keys
 from moto.ecs import models as ecs_models
 from moto.scheduler.models import scheduler_backends
 from moto.servicediscovery.models import servicediscovery_backends
@@ -73,21 +74,62 @@ def _name(properties: dict[str, Any], key: str, resource_name: str) -> str:
     return value if isinstance(value, str) and value else resource_name
 
 
-class CodeDeployApplication(CloudFormationModel, BaseModel):  # type: ignore[misc]
-    def __init__(self, name: str) -> None:
-        self.name = name
+class _ThinModel:
+    """What every model here shares, so that a model states only what differs.
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CodeDeploy::Application"
+    A model names its type (``CFN_TYPE``), the property that names it (``NAME_PROPERTY``, ""
+    where it has none), the attributes its ``Ref`` joins with ``|`` (``REF``), its
+    ``Fn::GetAtt`` names (``ATTRIBUTES``, each answered by the attribute of the same name in
+    snake case) and moto's backends of its service (``BACKENDS``); ``create`` makes it through
+    that backend and ``remove`` deletes it there (by default nothing is deleted). An update
+    removes it and creates it again, under its name unless the template gives a new one;
+    ``KEEP_ON_UPDATE`` leaves it as it is instead, and a model may override ``update``.
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ApplicationName"
+    A plain mixin, not a ``CloudFormationModel``: moto lists that class's direct subclasses as
+    its models, so each model names ``CloudFormationModel`` itself, after this class.
+    """
+
+    CFN_TYPE: ClassVar[str]
+    NAME_PROPERTY: ClassVar[str] = ""
+    REF: ClassVar[tuple[str, ...]] = ("name",)
+    ATTRIBUTES: ClassVar[tuple[str, ...]] = ()
+    BACKENDS: ClassVar[Any]
+    KEEP_ON_UPDATE: ClassVar[bool] = False
+
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.CFN_TYPE
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.NAME_PROPERTY
 
     @property
     def physical_resource_id(self) -> str:
-        return self.name
+        return "|".join(str(getattr(self, field)) for field in self.REF)
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name not in self.ATTRIBUTES:
+            raise UnformattedGetAttTemplateException()
+        return str(getattr(self, camelcase_to_underscores(attribute_name)))
+
+    @classmethod
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
+        raise NotImplementedError(cls.CFN_TYPE)
+
+    def remove(self, backend: Any) -> None:
+        """Delete it through moto's API (a model that says nothing leaves it in place)."""
+
+    @classmethod
+    def update(cls, original: Any, backend: Any, p: dict[str, Any], name: str) -> Any:
+        if cls.KEEP_ON_UPDATE:
+            return original
+        original.remove(backend)
+        return cls.create(backend, p, name)
 
     @classmethod
     def create_from_cloudformation_json(
@@ -97,13 +139,10 @@ class CodeDeployApplication(CloudFormationModel, BaseModel):  # type: ignore[mis
         account_id: str,
         region_name: str,
         **kwargs: Any,
-    ) -> CodeDeployApplication:
-        properties = cloudformation_json.get("Properties", {})
-        name = _name(properties, "ApplicationName", resource_name)
-        codedeploy_backends[account_id][region_name].create_application(
-            name, properties.get("ComputePlatform", "Server"), properties.get("Tags") or []
-        )
-        return cls(name)
+    ) -> Self:
+        p = cloudformation_json.get("Properties", {})
+        backend = cls.BACKENDS[account_id][region_name]
+        return cls.create(backend, p, _name(p, cls.NAME_PROPERTY, resource_name))
 
     @classmethod
     def update_from_cloudformation_json(
@@ -114,38 +153,42 @@ class CodeDeployApplication(CloudFormationModel, BaseModel):  # type: ignore[mis
         account_id: str,
         region_name: str,
     ) -> Any:
-        return original_resource
+        p = cloudformation_json.get("Properties", {})
+        backend = cls.BACKENDS[account_id][region_name]
+        # The name it has (a model with none takes the one CloudFormation generated).
+        name = getattr(original_resource, "name", new_resource_name)
+        return cls.update(original_resource, backend, p, _name(p, cls.NAME_PROPERTY, name))
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.remove(self.BACKENDS[account_id][region_name])
 
 
-class CodeDeployDeploymentGroup(CloudFormationModel, BaseModel):  # type: ignore[misc]
+class CodeDeployApplication(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::CodeDeploy::Application"
+    NAME_PROPERTY = "ApplicationName"
+    BACKENDS = codedeploy_backends
+    KEEP_ON_UPDATE = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @classmethod
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
+        backend.create_application(name, p.get("ComputePlatform", "Server"), p.get("Tags") or [])
+        return cls(name)
+
+
+class CodeDeployDeploymentGroup(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::CodeDeploy::DeploymentGroup"
+    NAME_PROPERTY = "DeploymentGroupName"
+    BACKENDS = codedeploy_backends
+
     def __init__(self, application: str, name: str) -> None:
         self.application, self.name = application, name
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CodeDeploy::DeploymentGroup"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "DeploymentGroupName"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> CodeDeployDeploymentGroup:
-        p = cloudformation_json.get("Properties", {})
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
         application = str(p["ApplicationName"])
-        name = _name(p, "DeploymentGroupName", resource_name)
-        backend = codedeploy_backends[account_id][region_name]
         groups = backend.deployment_groups.get(application, {})
         groups.pop(name, None)  # an update replaces the group's settings
         backend.create_deployment_group(
@@ -170,49 +213,21 @@ class CodeDeployDeploymentGroup(CloudFormationModel, BaseModel):  # type: ignore
         )
         return cls(application, name)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> CodeDeployDeploymentGroup:
-        return cls.create_from_cloudformation_json(
-            original_resource.name, cloudformation_json, account_id, region_name
-        )
 
+class ScalableTarget(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::ApplicationAutoScaling::ScalableTarget"
+    REF = ("resource_id", "dimension", "namespace")
+    BACKENDS = applicationautoscaling_backends
 
-class ScalableTarget(CloudFormationModel, BaseModel):  # type: ignore[misc]
     def __init__(self, resource_id: str, dimension: str, namespace: str) -> None:
         self.resource_id, self.dimension, self.namespace = resource_id, dimension, namespace
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalableTarget"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @property
-    def physical_resource_id(self) -> str:
-        return f"{self.resource_id}|{self.dimension}|{self.namespace}"
-
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> ScalableTarget:
-        p = cloudformation_json.get("Properties", {})
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
+        # Registering it again changes it in place (an update).
         target = cls(str(p["ResourceId"]), str(p["ScalableDimension"]), str(p["ServiceNamespace"]))
         suspended = p.get("SuspendedState")
-        applicationautoscaling_backends[account_id][region_name].register_scalable_target(
+        backend.register_scalable_target(
             target.namespace,
             target.resource_id,
             target.dimension,
@@ -223,111 +238,41 @@ class ScalableTarget(CloudFormationModel, BaseModel):  # type: ignore[misc]
         )
         return target
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> ScalableTarget:
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
 
+class HttpNamespace(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::ServiceDiscovery::HttpNamespace"
+    NAME_PROPERTY = "Name"
+    REF = ("id",)
+    ATTRIBUTES = ("Arn", "Id")
+    BACKENDS = servicediscovery_backends
+    KEEP_ON_UPDATE = True  # the sample never renames its namespace
 
-class HttpNamespace(CloudFormationModel, BaseModel):  # type: ignore[misc]
     def __init__(self, namespace_id: str, arn: str) -> None:
         self.id, self.arn = namespace_id, arn
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ServiceDiscovery::HttpNamespace"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.id
-
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("Arn", "Id")
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.arn if attribute_name == "Arn" else self.id
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> HttpNamespace:
-        p = cloudformation_json.get("Properties", {})
-        name = _name(p, "Name", resource_name)
-        backend = servicediscovery_backends[account_id][region_name]
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
         backend.create_http_namespace(
             name,
-            creator_request_id=resource_name,
+            creator_request_id=name,
             description=p.get("Description") or "",
             tags=p.get("Tags") or [],
         )
         (namespace,) = [n for n in backend.namespaces.values() if n.name == name]
         return cls(namespace.id, namespace.arn)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        return original_resource  # the sample never renames its namespace
 
+class SchedulerSchedule(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::Scheduler::Schedule"
+    NAME_PROPERTY = "Name"
+    ATTRIBUTES = ("Arn",)
+    BACKENDS = scheduler_backends
 
-class SchedulerSchedule(CloudFormationModel, BaseModel):  # type: ignore[misc]
     def __init__(self, name: str, group: str, arn: str) -> None:
         self.name, self.group, self.arn = name, group, arn
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Scheduler::Schedule"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.arn
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> SchedulerSchedule:
-        p = cloudformation_json.get("Properties", {})
-        name = _name(p, "Name", resource_name)
-        backend = scheduler_backends[account_id][region_name]
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
         group = str(p.get("GroupName") or "default")
         backend.schedule_groups[group].schedules.pop(name, None)  # an update replaces it
         schedule = backend.create_schedule(
@@ -345,19 +290,6 @@ class SchedulerSchedule(CloudFormationModel, BaseModel):  # type: ignore[misc]
             action_after_completion=p.get("ActionAfterCompletion"),
         )
         return cls(name, group, schedule.arn)
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> SchedulerSchedule:
-        return cls.create_from_cloudformation_json(
-            original_resource.name, cloudformation_json, account_id, region_name
-        )
 
 
 def _actions(value: Any) -> list[str]:
@@ -403,30 +335,16 @@ def _metric_queries(items: Any) -> list[Any]:
     return queries
 
 
-class CloudWatchAlarm(CloudFormationModel, BaseModel):  # type: ignore[misc]
+class CloudWatchAlarm(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
     """A metric alarm; :class:`CompositeAlarm` overrides what differs."""
+
+    CFN_TYPE = "AWS::CloudWatch::Alarm"
+    NAME_PROPERTY = "AlarmName"
+    ATTRIBUTES = ("Arn",)
+    BACKENDS = cloudwatch_backends
 
     def __init__(self, name: str, arn: str) -> None:
         self.name, self.arn = name, arn
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudWatch::Alarm"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "AlarmName"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.arn
 
     @classmethod
     def put(cls, backend: Any, name: str, p: dict[str, Any]) -> Any:
@@ -460,52 +378,24 @@ class CloudWatchAlarm(CloudFormationModel, BaseModel):  # type: ignore[misc]
         )
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> CloudWatchAlarm:
-        p = cloudformation_json.get("Properties", {})
-        name = _name(p, "AlarmName", resource_name)
-        alarm = cls.put(cloudwatch_backends[account_id][region_name], name, p)
-        return cls(name, str(alarm.alarm_arn))
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
+        return cls(name, str(cls.put(backend, name, p).alarm_arn))
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> CloudWatchAlarm:
-        # The name is the alarm's identity: a new one replaces the alarm, otherwise in place.
-        p = cloudformation_json.get("Properties", {})
-        name = _name(p, "AlarmName", original_resource.name)
-        if name != original_resource.name:
-            cloudwatch_backends[account_id][region_name].delete_alarms([original_resource.name])
-        alarm = cls.put(cloudwatch_backends[account_id][region_name], name, p)
-        return cls(name, str(alarm.alarm_arn))
+    def update(cls, original: Any, backend: Any, p: dict[str, Any], name: str) -> Any:
+        # The name is the alarm's identity: a new one replaces the alarm, otherwise in place
+        # (a test's state on the alarm survives).
+        if name != original.name:
+            original.remove(backend)
+        return cls.create(backend, p, name)
 
-    @classmethod
-    def delete_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> None:
-        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+    def remove(self, backend: Any) -> None:
+        backend.delete_alarms([self.name])
 
 
 class CompositeAlarm(CloudWatchAlarm, CloudFormationModel):  # type: ignore[misc]
     # CloudFormationModel named again: moto lists its direct subclasses only.
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudWatch::CompositeAlarm"
+    CFN_TYPE = "AWS::CloudWatch::CompositeAlarm"
 
     @classmethod
     def put(cls, backend: Any, name: str, p: dict[str, Any]) -> Any:
@@ -531,43 +421,21 @@ class CompositeAlarm(CloudWatchAlarm, CloudFormationModel):  # type: ignore[misc
         )
 
 
-class ScalingPolicy(CloudFormationModel, BaseModel):  # type: ignore[misc]
+class ScalingPolicy(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::ApplicationAutoScaling::ScalingPolicy"
+    NAME_PROPERTY = "PolicyName"
+    REF = ("arn",)
+    ATTRIBUTES = ("Arn",)
+    BACKENDS = applicationautoscaling_backends
+
     def __init__(
         self, arn: str, name: str, namespace: str, resource_id: str, dimension: str
     ) -> None:
         self.arn, self.name = arn, name
         self.namespace, self.resource_id, self.dimension = namespace, resource_id, dimension
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalingPolicy"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "PolicyName"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.arn
-
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.arn
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> ScalingPolicy:
-        p = cloudformation_json.get("Properties", {})
-        name = _name(p, "PolicyName", resource_name)
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
         if p.get("ScalingTargetId"):
             # The scalable target's Ref: RESOURCE_ID|DIMENSION|NAMESPACE (ScalableTarget above).
             resource_id, dimension, namespace = str(p["ScalingTargetId"]).split("|")
@@ -577,70 +445,31 @@ class ScalingPolicy(CloudFormationModel, BaseModel):  # type: ignore[misc]
         body = p.get("TargetTrackingScalingPolicyConfiguration") or p.get(
             "StepScalingPolicyConfiguration"
         )
-        policy = applicationautoscaling_backends[account_id][region_name].put_scaling_policy(
+        policy = backend.put_scaling_policy(
             name, namespace, resource_id, dimension, dict(body or {}), p.get("PolicyType")
         )
         return cls(str(policy.policy_arn), name, namespace, resource_id, dimension)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> ScalingPolicy:
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            original_resource.name, cloudformation_json, account_id, region_name
-        )
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        applicationautoscaling_backends[account_id][region_name].delete_scaling_policy(
-            self.name, self.namespace, self.resource_id, self.dimension
-        )
+    def remove(self, backend: Any) -> None:
+        backend.delete_scaling_policy(self.name, self.namespace, self.resource_id, self.dimension)
 
 
-class WebAcl(CloudFormationModel, BaseModel):  # type: ignore[misc]
+class WebAcl(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::WAFv2::WebACL"
+    NAME_PROPERTY = "Name"
+    REF = ("name", "id", "scope")
+    ATTRIBUTES = ("Arn", "Id", "LabelNamespace")
+    BACKENDS = wafv2_backends
+
     def __init__(self, acl: Any, scope: str) -> None:
         self.name, self.id, self.arn, self.scope = acl.name, acl.id, acl.arn, scope
         self.label_namespace = acl.label_namespace
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::WAFv2::WebACL"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return f"{self.name}|{self.id}|{self.scope}"
-
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("Arn", "Id", "LabelNamespace")
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return str(
-            {"Arn": self.arn, "Id": self.id, "LabelNamespace": self.label_namespace}[attribute_name]
-        )
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> WebAcl:
-        p = cloudformation_json.get("Properties", {})
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
         scope = str(p.get("Scope", "REGIONAL"))
-        acl = wafv2_backends[account_id][region_name].create_web_acl(
-            name=_name(p, "Name", resource_name),
+        acl = backend.create_web_acl(
+            name=name,
             visibility_config=p["VisibilityConfig"],
             default_action=p["DefaultAction"],
             scope=scope,
@@ -656,19 +485,10 @@ class WebAcl(CloudFormationModel, BaseModel):  # type: ignore[misc]
         return cls(acl, scope)
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> WebAcl:
-        p = cloudformation_json.get("Properties", {})
-        if _name(p, "Name", original_resource.name) != original_resource.name:
+    def update(cls, original: Any, backend: Any, p: dict[str, Any], name: str) -> Any:
+        if name != original.name:
             raise NotImplementedError("emulator: renaming a web ACL (a replacement)")
-        backend = wafv2_backends[account_id][region_name]
-        acl = backend.get_web_acl(original_resource.arn, None, None)
+        acl = backend.get_web_acl(original.arn, None, None)
         backend.update_web_acl(
             name=acl.name,
             _id=acl.id,
@@ -683,91 +503,42 @@ class WebAcl(CloudFormationModel, BaseModel):  # type: ignore[misc]
             token_domains=p.get("TokenDomains"),
             association_config=p.get("AssociationConfig"),
         )
-        return original_resource  # type: ignore[no-any-return]
+        return original
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = wafv2_backends[account_id][region_name]
+    def remove(self, backend: Any) -> None:
         acl = backend.get_web_acl(self.arn, None, None)
         backend.delete_web_acl(acl.name, self.scope, acl.id, acl.lock_token)
 
 
-class WebAclAssociation(CloudFormationModel, BaseModel):  # type: ignore[misc]
+class WebAclAssociation(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::WAFv2::WebACLAssociation"
+    REF = ("resource_arn", "web_acl_arn")
+    BACKENDS = wafv2_backends
+
     def __init__(self, resource_arn: str, web_acl_arn: str) -> None:
         self.resource_arn, self.web_acl_arn = resource_arn, web_acl_arn
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::WAFv2::WebACLAssociation"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @property
-    def physical_resource_id(self) -> str:
-        return f"{self.resource_arn}|{self.web_acl_arn}"
-
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> WebAclAssociation:
-        p = cloudformation_json.get("Properties", {})
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
         association = cls(str(p["ResourceArn"]), str(p["WebACLArn"]))
-        wafv2_backends[account_id][region_name].associate_web_acl(
-            association.web_acl_arn, association.resource_arn
-        )
+        backend.associate_web_acl(association.web_acl_arn, association.resource_arn)
         return association
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> WebAclAssociation:
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        wafv2_backends[account_id][region_name].disassociate_web_acl(self.resource_arn)
+    def remove(self, backend: Any) -> None:
+        backend.disassociate_web_acl(self.resource_arn)
 
 
-class WafLogging(CloudFormationModel, BaseModel):  # type: ignore[misc]
+class WafLogging(_ThinModel, CloudFormationModel, BaseModel):  # type: ignore[misc]
+    CFN_TYPE = "AWS::WAFv2::LoggingConfiguration"
+    REF = ("resource_arn",)
+    BACKENDS = wafv2_backends
+
     def __init__(self, resource_arn: str) -> None:
         self.resource_arn = resource_arn
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::WAFv2::LoggingConfiguration"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.resource_arn
-
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> WafLogging:
-        p = cloudformation_json.get("Properties", {})
-        wafv2_backends[account_id][region_name].put_logging_configuration(
+    def create(cls, backend: Any, p: dict[str, Any], name: str) -> Self:
+        backend.put_logging_configuration(
             str(p["ResourceArn"]),
             [str(d) for d in p["LogDestinationConfigs"]],
             p.get("RedactedFields"),
@@ -776,22 +547,8 @@ class WafLogging(CloudFormationModel, BaseModel):  # type: ignore[misc]
         )
         return cls(str(p["ResourceArn"]))
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> WafLogging:
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        wafv2_backends[account_id][region_name].delete_logging_configuration(self.resource_arn)
+    def remove(self, backend: Any) -> None:
+        backend.delete_logging_configuration(self.resource_arn)
 
 
 MODELLED = (

@@ -98,6 +98,26 @@ def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]
     }
 
 
+def _read_back(
+    template: dict[str, Any], state: dict[str, Any], type_: str, key: str
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(logical ID, template properties, what the API read back) of each resource of
+    ``type_``, after checking the template has some and ``state[key]`` holds exactly those."""
+    resources = _resources(template, type_)
+    assert resources, type_
+    assert set(state[key]) == set(resources), type_
+    return [(logical, props, state[key][logical]) for logical, props in resources.items()]
+
+
+def _same_where_set(
+    held: dict[str, Any], props: dict[str, Any], keys: tuple[str, ...], logical: str
+) -> None:
+    """Each of ``keys`` that the template sets reads back as set."""
+    for key in keys:
+        if key in props:
+            assert held[key] == props[key], (logical, key)
+
+
 def _principals(document: dict[str, Any]) -> list[tuple[str, str]]:
     """(principal kind, value) pairs of a trust policy; values as moto resolved them."""
     pairs = []
@@ -282,38 +302,32 @@ def test_iam_roles_read_back(created: dict[str, Any]) -> None:
 
 def test_service_listeners_and_health_checks_read_back(created: dict[str, Any]) -> None:
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
-    services = _resources(template, "AWS::ECS::Service")
-    assert services
-    assert set(state["services"]) == set(services)
-    for logical, props in services.items():
-        assert state["services"][logical]["desiredCount"] == props["DesiredCount"]
-        assert state["services"][logical]["status"] == "ACTIVE"
-    listeners = _resources(template, "AWS::ElasticLoadBalancingV2::Listener")
-    assert listeners
-    assert set(state["listeners"]) == set(listeners)
-    for logical, props in listeners.items():
-        held = state["listeners"][logical]
+    for _, props, held in _read_back(template, state, "AWS::ECS::Service", "services"):
+        assert held["desiredCount"] == props["DesiredCount"]
+        assert held["status"] == "ACTIVE"
+    listener = "AWS::ElasticLoadBalancingV2::Listener"
+    for _, props, held in _read_back(template, state, listener, "listeners"):
         assert (held["Port"], held["Protocol"]) == (props["Port"], props["Protocol"])
         assert [a["Type"] for a in held["DefaultActions"]] == [
             a["Type"] for a in props["DefaultActions"]
         ]
-    groups = _resources(template, "AWS::ElasticLoadBalancingV2::TargetGroup")
-    assert groups
-    assert set(state["target_groups"]) == set(groups)
-    for logical, props in groups.items():
-        held = state["target_groups"][logical]
-        for key in (
-            "HealthCheckPath",
-            "HealthCheckIntervalSeconds",
-            "HealthCheckTimeoutSeconds",
-            "HealthyThresholdCount",
-            "UnhealthyThresholdCount",
-            "Port",
-            "Protocol",
-            "TargetType",
-        ):
-            if key in props:
-                assert held[key] == props[key], (logical, key)
+    group = "AWS::ElasticLoadBalancingV2::TargetGroup"
+    for logical, props, held in _read_back(template, state, group, "target_groups"):
+        _same_where_set(
+            held,
+            props,
+            (
+                "HealthCheckPath",
+                "HealthCheckIntervalSeconds",
+                "HealthCheckTimeoutSeconds",
+                "HealthyThresholdCount",
+                "UnhealthyThresholdCount",
+                "Port",
+                "Protocol",
+                "TargetType",
+            ),
+            logical,
+        )
         assert "HealthCheckPath" in props, logical  # the library always sets it
 
 
@@ -515,10 +529,8 @@ def test_worker_queues_read_back(created: dict[str, Any]) -> None:
     visibility timeout and redrive policy as configured."""
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
     queues = _resources(template, "AWS::SQS::Queue")
-    assert set(state["queues"]) == set(queues)
     keys = state["physical"]["AWS::KMS::Key"]
-    for logical, props in queues.items():
-        held = state["queues"][logical]
+    for logical, props, held in _read_back(template, state, "AWS::SQS::Queue", "queues"):
         key = props["KmsMasterKeyId"]["Fn::GetAtt"][0]
         assert held["KmsMasterKeyId"].endswith(keys[key]), logical
         for key_name in ("MessageRetentionPeriod", "VisibilityTimeout"):
@@ -610,11 +622,8 @@ def test_codedeploy_group_reads_back(created: dict[str, Any]) -> None:
 
 def test_scalable_targets_read_back(created: dict[str, Any]) -> None:
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
-    targets = _resources(template, "AWS::ApplicationAutoScaling::ScalableTarget")
-    assert targets
-    assert set(state["scalable_targets"]) == set(targets)
-    for logical, props in targets.items():
-        held = state["scalable_targets"][logical]
+    target = "AWS::ApplicationAutoScaling::ScalableTarget"
+    for _, props, held in _read_back(template, state, target, "scalable_targets"):
         assert (held["MinCapacity"], held["MaxCapacity"]) == (
             props["MinCapacity"],
             props["MaxCapacity"],
@@ -686,27 +695,26 @@ def test_alarms_read_back(created: dict[str, Any]) -> None:
     """Every metric alarm exists (modelled, _moto_models) with its metric or metric math,
     threshold, evaluation and actions; the deployment group's alarms are among them."""
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
-    alarms = _resources(template, "AWS::CloudWatch::Alarm")
-    assert alarms
-    assert set(state["alarms"]) == set(alarms)
-    for logical, props in alarms.items():
-        held = state["alarms"][logical]
-        for key in (
-            "AlarmName",
-            "AlarmDescription",
-            "MetricName",
-            "Namespace",
-            "Statistic",
-            "ExtendedStatistic",
-            "Period",
-            "Threshold",
-            "ComparisonOperator",
-            "EvaluationPeriods",
-            "DatapointsToAlarm",
-            "TreatMissingData",
-        ):
-            if key in props:
-                assert held[key] == props[key], (logical, key)
+    for logical, props, held in _read_back(template, state, "AWS::CloudWatch::Alarm", "alarms"):
+        _same_where_set(
+            held,
+            props,
+            (
+                "AlarmName",
+                "AlarmDescription",
+                "MetricName",
+                "Namespace",
+                "Statistic",
+                "ExtendedStatistic",
+                "Period",
+                "Threshold",
+                "ComparisonOperator",
+                "EvaluationPeriods",
+                "DatapointsToAlarm",
+                "TreatMissingData",
+            ),
+            logical,
+        )
         for key in ("AlarmActions", "OKActions"):
             assert held[key] == _resolve(props.get(key, []), state), (logical, key)
         # Dimension values are names and ARN parts moto resolved (GetAtt Name, Fn::Split).
@@ -732,12 +740,9 @@ def test_alarms_read_back(created: dict[str, Any]) -> None:
 def test_composite_alarms_read_back(created: dict[str, Any]) -> None:
     """Each composite alarm (modelled) holds its rule over the ARNs of the alarms it combines."""
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
-    composites = _resources(template, "AWS::CloudWatch::CompositeAlarm")
-    assert composites
-    assert set(state["composite_alarms"]) == set(composites)
     arns = {alarm["AlarmArn"] for alarm in state["alarms"].values()}
-    for logical, props in composites.items():
-        held = state["composite_alarms"][logical]
+    composite = "AWS::CloudWatch::CompositeAlarm"
+    for _, props, held in _read_back(template, state, composite, "composite_alarms"):
         assert held["AlarmName"] == props["AlarmName"]
         assert held["AlarmRule"] == _resolve(props["AlarmRule"], state)
         combined = set(re.findall(r'ALARM\("([^"]+)"\)', held["AlarmRule"]))
@@ -751,11 +756,8 @@ def test_scaling_policies_read_back(created: dict[str, Any]) -> None:
     """Each scaling policy (modelled) is registered on its scalable target with its type,
     target value, cooldowns and metric."""
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
-    policies = _resources(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
-    assert policies
-    assert set(state["scaling_policies"]) == set(policies)
-    for logical, props in policies.items():
-        held = state["scaling_policies"][logical]
+    policy = "AWS::ApplicationAutoScaling::ScalingPolicy"
+    for logical, props, held in _read_back(template, state, policy, "scaling_policies"):
         assert (held["PolicyName"], held["PolicyType"]) == (
             props["PolicyName"],
             props["PolicyType"],
@@ -768,9 +770,12 @@ def test_scaling_policies_read_back(created: dict[str, Any]) -> None:
         assert props["PolicyType"] == "TargetTrackingScaling"  # all the library creates
         config = props["TargetTrackingScalingPolicyConfiguration"]
         held_config = held["TargetTrackingScalingPolicyConfiguration"]
-        for key in ("TargetValue", "ScaleInCooldown", "ScaleOutCooldown", "DisableScaleIn"):
-            if key in config:
-                assert held_config[key] == config[key], (logical, key)
+        _same_where_set(
+            held_config,
+            config,
+            ("TargetValue", "ScaleInCooldown", "ScaleOutCooldown", "DisableScaleIn"),
+            logical,
+        )
         if "PredefinedMetricSpecification" in config:
             assert (
                 held_config["PredefinedMetricSpecification"]
@@ -789,11 +794,7 @@ def test_web_acls_and_associations_read_back(created: dict[str, Any]) -> None:
     each association ties it to its load balancer; each logging configuration sends its logs
     to the log group, with the headers redacted."""
     template, state = created[SAMPLE_STACK]["template"], created[SAMPLE_STACK]["state"]
-    acls = _resources(template, "AWS::WAFv2::WebACL")
-    assert acls
-    assert set(state["web_acls"]) == set(acls)
-    for logical, props in acls.items():
-        held = state["web_acls"][logical]
+    for _, props, held in _read_back(template, state, "AWS::WAFv2::WebACL", "web_acls"):
         assert held["DefaultAction"] == props["DefaultAction"]
         assert held["VisibilityConfig"] == props["VisibilityConfig"]
         assert held["Description"] == props.get("Description", "")
@@ -804,22 +805,16 @@ def test_web_acls_and_associations_read_back(created: dict[str, Any]) -> None:
             (r["Name"], r["Priority"], r["Statement"], r.get("OverrideAction"))
             for r in props["Rules"]
         ]
-    associations = _resources(template, "AWS::WAFv2::WebACLAssociation")
-    assert associations
-    assert set(state["web_acl_associations"]) == set(associations)
-    for logical, props in associations.items():
-        held = state["web_acl_associations"][logical]
+    association = "AWS::WAFv2::WebACLAssociation"
+    for _, props, held in _read_back(template, state, association, "web_acl_associations"):
         assert held["WebACLArn"] == _resolve(props["WebACLArn"], state)
         assert held["ResourceArn"] == _resolve(props["ResourceArn"], state)
         assert (
             held["ResourceArn"]
             in state["physical"]["AWS::ElasticLoadBalancingV2::LoadBalancer"].values()
         )
-    logging = _resources(template, "AWS::WAFv2::LoggingConfiguration")
-    assert logging
-    assert set(state["waf_logging"]) == set(logging)
-    for logical, props in logging.items():
-        held = state["waf_logging"][logical]
+    logging = "AWS::WAFv2::LoggingConfiguration"
+    for _, props, held in _read_back(template, state, logging, "waf_logging"):
         assert held["ResourceArn"] == _resolve(props["ResourceArn"], state)
         assert held["LogDestinationConfigs"] == _resolve(props["LogDestinationConfigs"], state)
         for destination in held["LogDestinationConfigs"]:

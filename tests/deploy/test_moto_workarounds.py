@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,10 +19,12 @@ ARN_PREFIX = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
 PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
 
 
-def test_skipped_types_resolve_to_aws_formats() -> None:
+def _run_check(script: str) -> dict[str, Any]:
+    """Run a check script of this folder in the emulator's venv (no AWS_* variables from
+    outside) and return the JSON it prints."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     result = subprocess.run(
-        [str(moto_bin_dir() / "python"), str(Path(__file__).with_name("_placeholder_check.py"))],
+        [str(moto_bin_dir() / "python"), str(Path(__file__).with_name(script))],
         capture_output=True,
         text=True,
         timeout=120,
@@ -29,7 +32,12 @@ def test_skipped_types_resolve_to_aws_formats() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_skipped_types_resolve_to_aws_formats() -> None:
+    data = _run_check("_placeholder_check.py")
     assert data["status"] == "CREATE_COMPLETE"
     assert data["display_name"] == f"{ARN_PREFIX}a1"  # a GetAtt inside a created resource
     outputs = dict(data["outputs"])
@@ -52,17 +60,7 @@ def test_rollback_restores_the_previous_resources() -> None:
     """The emulator's stack rollback (``_codedeploy_moto._restore``): a replaced task
     definition is the previous revision again, active, and the new one is left for the
     cleanup; an in-place update is undone; an added resource is refused, not half undone."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    result = subprocess.run(
-        [str(moto_bin_dir() / "python"), str(Path(__file__).with_name("_rollback_check.py"))],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(result.stdout)
+    data = _run_check("_rollback_check.py")
     assert data["first"] != data["second"]
     assert data["after"] == data["first"]
     assert data["first_status"] == "ACTIVE"

@@ -152,6 +152,32 @@ def _web_fail(**props: Any) -> ep.ConfigurationError:
     return _props_fail(ep.WebServiceProps, **props)
 
 
+def _web(
+    scope: Construct,
+    ingress: ep.SharedIngress,
+    *,
+    name: str = "Web",
+    deployment: ep.DeploymentStrategy | None = None,
+    **route: Any,
+) -> ep.FargateWebService:
+    """A web service in ``scope`` on ``ingress``, routed by ``route`` (IngressRoute's props)."""
+    props = ep.WebServiceProps(
+        container=_container(),
+        ingress=ep.IngressRoute(ingress=ingress, **route),
+        deployment=deployment or ep.Rolling(),  # WebServiceProps's own default
+    )
+    return ep.FargateWebService(scope, name, props)
+
+
+def _web_refused(
+    scope: Construct, ingress: ep.SharedIngress, *, name: str = "Web", **route: Any
+) -> ep.ConfigurationError:
+    """The refusal of :func:`_web` (raised by the construct, not by its props)."""
+    with pytest.raises(ep.ConfigurationError) as err:
+        _web(scope, ingress, name=name, **route)
+    return err.value
+
+
 def test_neither_a_load_balancer_nor_an_ingress_is_refused() -> None:
     err = _web_fail()
     assert err.props == ("load_balancer",)
@@ -286,32 +312,21 @@ def test_records_need_a_host_without_wildcards(stack: Stack, cluster: ep.Fargate
 
 def test_a_host_outside_the_zone_is_refused(stack: Stack, cluster: ep.FargateCluster) -> None:
     ingress = _ingress(stack, cluster)
-    props = ep.WebServiceProps(
-        container=_container(),
-        ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.org"], hosted_zone=_zone(stack)),
-    )
-    with pytest.raises(ep.ConfigurationError) as err:
-        ep.FargateWebService(stack, "Web", props)
-    assert err.value.props == ("ingress.hosted_zone",)
-    assert "a.example.org" in str(err.value)
+    err = _web_refused(stack, ingress, hosts=["a.example.org"], hosted_zone=_zone(stack))
+    assert err.props == ("ingress.hosted_zone",)
+    assert "a.example.org" in str(err)
 
 
 def test_a_wildcard_host_gets_a_certificate_but_no_record(
     stack: Stack, cluster: ep.FargateCluster
 ) -> None:
     ingress = _ingress(stack, cluster)
-    web = ep.FargateWebService(
+    web = _web(
         stack,
-        "Web",
-        ep.WebServiceProps(
-            container=_container(),
-            ingress=ep.IngressRoute(
-                ingress=ingress,
-                hosts=["*.api.example.com", "api.example.com"],
-                hosted_zone=_zone(stack),
-                certificate=True,
-            ),
-        ),
+        ingress,
+        hosts=["*.api.example.com", "api.example.com"],
+        hosted_zone=_zone(stack),
+        certificate=True,
     )
     assert len(web.dns_records) == 1
     assert web.certificate is not None
@@ -321,18 +336,10 @@ def test_the_same_priority_twice_is_refused_naming_both_services(
     stack: Stack, cluster: ep.FargateCluster
 ) -> None:
     ingress = _ingress(stack, cluster)
-    for name, host in (("First", "a.example.com"), ("Second", "b.example.com")):
-        props = ep.WebServiceProps(
-            container=_container(),
-            ingress=ep.IngressRoute(ingress=ingress, hosts=[host], priority=7),
-        )
-        if name == "First":
-            ep.FargateWebService(stack, name, props)
-            continue
-        with pytest.raises(ep.ConfigurationError) as err:
-            ep.FargateWebService(stack, name, props)
-        assert "Test/First" in str(err.value)
-        assert "Test/Second" in str(err.value)
+    _web(stack, ingress, name="First", hosts=["a.example.com"], priority=7)
+    err = _web_refused(stack, ingress, name="Second", hosts=["b.example.com"], priority=7)
+    assert "Test/First" in str(err)
+    assert "Test/Second" in str(err)
     assert stack.node.try_find_child("Second") is None  # refused before anything was built
 
 
@@ -388,14 +395,10 @@ def test_overlapping_derived_routes_are_refused_naming_both_services(
     stack: Stack, cluster: ep.FargateCluster
 ) -> None:
     ingress = _ingress(stack, cluster)
-    route = ep.IngressRoute(ingress=ingress, hosts=["shop.example.com"])
-    ep.FargateWebService(stack, "First", ep.WebServiceProps(container=_container(), ingress=route))
-    with pytest.raises(ep.ConfigurationError) as err:
-        ep.FargateWebService(
-            stack, "Second", ep.WebServiceProps(container=_container(), ingress=route)
-        )
-    assert "Test/First" in str(err.value)
-    assert "Test/Second" in str(err.value)
+    _web(stack, ingress, name="First", hosts=["shop.example.com"])
+    err = _web_refused(stack, ingress, name="Second", hosts=["shop.example.com"])
+    assert "Test/First" in str(err)
+    assert "Test/Second" in str(err)
 
 
 def test_only_codedeploy_refuses_a_shared_listener() -> None:
@@ -410,19 +413,13 @@ def test_a_blue_green_route_certificate_is_served_on_the_test_listener_too(
     stack: Stack, cluster: ep.FargateCluster
 ) -> None:
     ingress = _ingress(stack, cluster, test_listener_port=8443)
-    ep.FargateWebService(
+    _web(
         stack,
-        "Web",
-        ep.WebServiceProps(
-            container=_container(),
-            ingress=ep.IngressRoute(
-                ingress=ingress,
-                hosts=["pay.example.com"],
-                hosted_zone=_zone(stack),
-                certificate=True,
-            ),
-            deployment=ep.EcsNativeBlueGreen(),
-        ),
+        ingress,
+        deployment=ep.EcsNativeBlueGreen(),
+        hosts=["pay.example.com"],
+        hosted_zone=_zone(stack),
+        certificate=True,
     )
     template = Template.from_stack(stack)
     listeners = {
@@ -446,82 +443,53 @@ def test_a_wildcard_certificate_name_outside_the_zone_is_refused(
     # refuses it, and the certificate (and the stack) would wait for a validation that never
     # comes.
     ingress = _ingress(stack, cluster)
-    props = ep.WebServiceProps(
-        container=_container(),
-        ingress=ep.IngressRoute(
-            ingress=ingress,
-            hosts=["*.example.org", "api.example.com"],
-            hosted_zone=_zone(stack),
-            certificate=True,
-        ),
+    err = _web_refused(
+        stack,
+        ingress,
+        hosts=["*.example.org", "api.example.com"],
+        hosted_zone=_zone(stack),
+        certificate=True,
     )
-    with pytest.raises(ep.ConfigurationError) as err:
-        ep.FargateWebService(stack, "Web", props)
-    assert err.value.props == ("ingress.hosted_zone",)
-    assert "*.example.org" in str(err.value)
-    assert "api.example.com" not in str(err.value).split("(not ")[1]
+    assert err.props == ("ingress.hosted_zone",)
+    assert "*.example.org" in str(err)
+    assert "api.example.com" not in str(err).split("(not ")[1]
 
 
 def test_a_wildcard_certificate_name_of_the_zone_apex_is_accepted(
     stack: Stack, cluster: ep.FargateCluster
 ) -> None:
     ingress = _ingress(stack, cluster)
-    web = ep.FargateWebService(
+    web = _web(
         stack,
-        "Web",
-        ep.WebServiceProps(
-            container=_container(),
-            ingress=ep.IngressRoute(
-                ingress=ingress,
-                hosts=["*.example.com", "example.com"],
-                hosted_zone=_zone(stack),
-                certificate=True,
-            ),
-        ),
+        ingress,
+        hosts=["*.example.com", "example.com"],
+        hosted_zone=_zone(stack),
+        certificate=True,
     )
     assert web.certificate is not None
 
 
 @pytest.mark.parametrize(
-    "env",
+    ("env", "nested"),
     [
-        Environment(account="123456789012", region="eu-west-1"),
-        Environment(account="210987654321", region="us-east-1"),
+        (Environment(account="123456789012", region="eu-west-1"), False),
+        (Environment(account="210987654321", region="us-east-1"), False),
+        # The scope is a construct inside the stack, not the stack: the stack is looked up.
+        (Environment(account="123456789012", region="eu-west-1"), True),
     ],
+    ids=["region", "account", "nested"],
 )
 def test_a_service_in_another_environment_than_its_ingress_is_refused(
-    stack: Stack, cluster: ep.FargateCluster, env: Environment
+    stack: Stack, cluster: ep.FargateCluster, env: Environment, nested: bool
 ) -> None:
     # Without the check, aws-cdk-lib fails while resolving the cross-stack references with a
     # message about the cluster's physical name, which says nothing about the ingress.
     ingress = _ingress(stack, cluster)
     other = Stack(cast("App", stack.node.root), "Elsewhere", env=env)
-    props = ep.WebServiceProps(
-        container=_container(), ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.com"])
-    )
-    with pytest.raises(ep.ConfigurationError) as err:
-        ep.FargateWebService(other, "Web", props)
-    assert err.value.props == ("ingress",)
-    assert str(env.region) in str(err.value)
-
-
-def test_a_service_nested_in_another_environment_is_refused_too(
-    stack: Stack, cluster: ep.FargateCluster
-) -> None:
-    # The scope is a construct inside the stack, not the stack: the stack is looked up.
-    ingress = _ingress(stack, cluster)
-    other = Stack(
-        cast("App", stack.node.root),
-        "Elsewhere",
-        env=Environment(account="123456789012", region="eu-west-1"),
-    )
-    props = ep.WebServiceProps(
-        container=_container(), ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.com"])
-    )
-    with pytest.raises(ep.ConfigurationError) as err:
-        ep.FargateWebService(Construct(other, "Team"), "Web", props)
-    assert err.value.props == ("ingress",)
-    assert "eu-west-1" in str(err.value)
+    scope = Construct(other, "Team") if nested else other
+    err = _web_refused(scope, ingress, hosts=["a.example.com"])
+    assert err.props == ("ingress",)
+    assert str(env.region) in str(err)
 
 
 @pytest.mark.parametrize(
@@ -539,14 +507,7 @@ def test_a_service_whose_account_or_region_is_unknown_is_not_refused(
     # An account or region unknown at synthesis (a token) cannot be compared: no refusal.
     ingress = _ingress(stack, cluster)
     other = Stack(cast("App", stack.node.root), "Agnostic", env=env)
-    web = ep.FargateWebService(
-        other,
-        "Web",
-        ep.WebServiceProps(
-            container=_container(),
-            ingress=ep.IngressRoute(ingress=ingress, hosts=["a.example.com"]),
-        ),
-    )
+    web = _web(other, ingress, hosts=["a.example.com"])
     assert web.ingress is ingress
 
 
@@ -560,19 +521,7 @@ def test_more_sni_certificates_than_the_default_quota_are_announced(
         for i in range(ingress_certificates)
     ]
     ingress = _ingress(stack, cluster, certificates=certificates)
-    ep.FargateWebService(
-        stack,
-        "Web",
-        ep.WebServiceProps(
-            container=_container(),
-            ingress=ep.IngressRoute(
-                ingress=ingress,
-                hosts=["api.example.com"],
-                hosted_zone=_zone(stack),
-                certificate=True,
-            ),
-        ),
-    )
+    _web(stack, ingress, hosts=["api.example.com"], hosted_zone=_zone(stack), certificate=True)
     assert ingress.extra_certificates == ingress_certificates
     found = Annotations.from_stack(stack).find_warning(
         "*", Match.string_like_regexp("ListenerCertificateQuota")
@@ -599,12 +548,5 @@ def test_records_alone_in_a_private_zone_are_accepted(
 ) -> None:
     ingress = _ingress(stack, cluster, internet_facing=False)
     zone = route53.PrivateHostedZone(stack, "Private", zone_name="example.com", vpc=cluster.vpc)
-    web = ep.FargateWebService(
-        stack,
-        "Web",
-        ep.WebServiceProps(
-            container=_container(),
-            ingress=ep.IngressRoute(ingress=ingress, hosts=["api.example.com"], hosted_zone=zone),
-        ),
-    )
+    web = _web(stack, ingress, hosts=["api.example.com"], hosted_zone=zone)
     assert len(web.dns_records) == 1
