@@ -14,6 +14,7 @@ the wheel.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -68,8 +69,17 @@ class Dist:
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> str:
+    # Without PYTHONPATH: a checkout's src on it would make pip see ecs_patterns as installed
+    # in the fresh venv and skip the wheel.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, check=False, timeout=600
+        [str(a) for a in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env=env,
     )
     assert result.returncode == 0, (
         f"{args} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
