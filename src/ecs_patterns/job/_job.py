@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Aws, Stack, TimeZone, Token
+from aws_cdk import Aws, Stack, TimeZone
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
@@ -19,7 +19,7 @@ from constructs import Construct
 
 from ..cluster import FargateCluster
 from ..core._compliance import WildcardAllowance, exempt
-from ..core._iam import ManagedPolicyRole, wildcard_exemptions
+from ..core._iam import ManagedPolicyRole, reference_in, wildcard_exemptions
 from ..core._logs import encrypted_log_group, per_stack_log_group_name
 from ..core._queues import dead_letter_queue, queue_key
 from ..core._task import HardenedTask
@@ -252,16 +252,9 @@ class ScheduledJob(Construct):
         cluster = self.cluster.cluster
         prefix = f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}"
         family_arn = f"{prefix}:task-definition/{family}:*"
-        # The acknowledgement below names this ARN as cdk-nag prints it at synthesis, when a
-        # cluster of another stack has become an export of that stack and an Fn::ImportValue
-        # here. Making that export now gives the policy the same form from the start (CDK
-        # reuses the export for the reference, so the template is the same).
-        producer = Stack.of(cluster)
-        cluster_name = (
-            producer.export_value(cluster.cluster_name)
-            if producer is not stack and Token.is_unresolved(cluster.cluster_name)
-            else cluster.cluster_name
-        )
+        # The acknowledgement below names this ARN as cdk-nag prints it at synthesis (a
+        # cluster of another stack is an Fn::ImportValue of its export by then).
+        cluster_name = reference_in(stack, cluster, cluster.cluster_name)
         tasks_arn = f"{prefix}:task/{cluster_name}/*"
         on_cluster = {"ArnEquals": {"ecs:cluster": cluster.cluster_arn}}
         role.add_to_principal_policy(
