@@ -20,6 +20,9 @@ import ecs_patterns as ep
 from tests.conftest import ENV, new_stack
 from tests.stacks import backend as backend_stacks
 from tests.stacks.service import CERTIFICATE_ARN
+from tests.templates import build as _build
+from tests.templates import logical_id as _logical_id
+from tests.templates import one_resource as _one
 
 
 def _container(**kwargs: Any) -> ep.ContainerOptions:
@@ -35,12 +38,6 @@ def _worker_container() -> ep.ContainerOptions:
     )
 
 
-def _build(builder: Any) -> tuple[Stack, Template]:
-    stack = new_stack(builder.__name__.title())
-    builder(stack)
-    return stack, Template.from_stack(stack)
-
-
 @pytest.fixture(scope="module")
 def defaults() -> Template:
     return _build(backend_stacks.defaults)[1]
@@ -49,19 +46,6 @@ def defaults() -> Template:
 @pytest.fixture(scope="module")
 def custom() -> tuple[Stack, Template]:
     return _build(backend_stacks.custom)
-
-
-def _one(template: Template, type_: str, props: dict[str, Any] | None = None) -> dict[str, Any]:
-    found = template.find_resources(type_, {"Properties": props} if props else None)
-    assert len(found) == 1, sorted(found)
-    (resource,) = found.values()
-    return dict(resource)
-
-
-def _logical_id(template: Template, type_: str, props: dict[str, Any]) -> str:
-    found = template.find_resources(type_, {"Properties": props})
-    assert len(found) == 1, sorted(found)
-    return next(iter(found))
 
 
 def _service(template: Template, name: str) -> dict[str, Any]:

@@ -32,6 +32,9 @@ from ecs_patterns.job._definition import (
 from ecs_patterns.testing import nag_findings
 from tests.conftest import CFN_LINT, ENV, new_app, new_stack
 from tests.stacks import job as job_stacks
+from tests.templates import build as _build
+from tests.templates import logical_id as _logical_id
+from tests.templates import one_resource as _one
 
 NIGHTLY = job_stacks.NIGHTLY
 
@@ -42,12 +45,6 @@ def _container() -> ep.ContainerOptions:
     )
 
 
-def _build(builder: Any) -> tuple[Stack, Template]:
-    stack = new_stack(builder.__name__.title())
-    builder(stack)
-    return stack, Template.from_stack(stack)
-
-
 @pytest.fixture(scope="module")
 def defaults() -> tuple[Stack, Template]:
     return _build(job_stacks.defaults)
@@ -56,19 +53,6 @@ def defaults() -> tuple[Stack, Template]:
 @pytest.fixture(scope="module")
 def custom() -> tuple[Stack, Template]:
     return _build(job_stacks.custom)
-
-
-def _one(template: Template, type_: str, props: dict[str, Any] | None = None) -> dict[str, Any]:
-    found = template.find_resources(type_, {"Properties": props} if props else None)
-    assert len(found) == 1, sorted(found)
-    (resource,) = found.values()
-    return dict(resource)
-
-
-def _logical_id(template: Template, type_: str, props: dict[str, Any] | None = None) -> str:
-    found = template.find_resources(type_, {"Properties": props} if props else None)
-    assert len(found) == 1, sorted(found)
-    return next(iter(found))
 
 
 def _flat(value: Any) -> str:
